@@ -1,0 +1,65 @@
+# connac-core: the two commands of the README contract, and their parts.
+#
+#   make demo   build the `connac` CLI and run the #1036 framing demo
+#   make test   every test: Bazel suites (plain, ASan, UBSan), CLI contract, kernel-compile check
+#
+# Both install missing Debian packages first (tools/setup.sh; quick when nothing is missing).
+
+BAZEL ?= bazel
+BAZEL_FLAGS ?=
+SHELL := /bin/bash
+
+.PHONY: all setup build demo test test-bazel test-asan test-ubsan kcheck kcheck-selftest clean
+
+all: build
+
+setup:
+	@tools/setup.sh
+
+build: setup
+	$(BAZEL) build $(BAZEL_FLAGS) //...
+
+demo: setup
+	$(BAZEL) build $(BAZEL_FLAGS) //tools:connac
+	@tools/demo.sh bazel-bin/tools/connac
+
+# Each step appends "<name> <passed> <failed>" to build/test-results; the last line of
+# `make test` is the total, in the plain "N passed, N failed" form CI reads.
+test: setup
+	@mkdir -p build && : > build/test-results
+	@$(MAKE) -k --no-print-directory test-bazel test-asan test-ubsan kcheck kcheck-selftest; \
+	  rc=$$?; \
+	  tools/report_results.sh build/test-results; \
+	  rrc=$$?; \
+	  [[ $$rc -eq 0 && $$rrc -eq 0 ]]
+
+test-bazel:
+	@echo "== bazel test //... (kernel-semantics flags)"
+	@$(BAZEL) test $(BAZEL_FLAGS) //... ; rc=$$?; \
+	  echo "bazel $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+
+test-asan:
+	@echo "== bazel test --config=asan //..."
+	@$(BAZEL) test $(BAZEL_FLAGS) --config=asan //... ; rc=$$?; \
+	  echo "asan $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+
+test-ubsan:
+	@echo "== bazel test --config=ubsan //..."
+	@$(BAZEL) test $(BAZEL_FLAGS) --config=ubsan //... ; rc=$$?; \
+	  echo "ubsan $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+
+kcheck:
+	@echo "== kernel-compile check"
+	@tools/kcheck/check.sh; rc=$$?; \
+	  if [[ $$rc -eq 0 ]]; then echo "kcheck 1 0"; else echo "kcheck 0 1"; fi >> build/test-results; exit $$rc
+
+kcheck-selftest:
+	@echo "== kernel-compile check self-test"
+	@userspace_test/kcheck/kcheck_selftest.sh | tee build/kcheck-selftest.log; rc=$${PIPESTATUS[0]}; \
+	  line=$$(grep -o '[0-9]* passed, [0-9]* failed' build/kcheck-selftest.log | tail -1); \
+	  echo "kcheck-selftest $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
+	  exit $$rc
+
+clean:
+	$(BAZEL) clean
+	rm -rf build
