@@ -8,12 +8,13 @@ set -euo pipefail
 # bazel-bootstrap: Bazel 4.2.3 (the WORKSPACE build); g++/make/binutils: the toolchain;
 # googletest, libgtest-dev, libgmock-dev, libbenchmark-dev, libabsl-dev: test and CLI deps
 # wrapped in third_party/; linux-headers-amd64: kbuild, flags and objtool for the
-# kernel-compile check; python3: none needed.
+# kernel-compile check (libc6-dev: libstdc++'s <cstdint> includes glibc headers even there).
 packages=(
   bazel-bootstrap
   g++
   make
   binutils
+  libc6-dev
   libgtest-dev
   libgmock-dev
   libbenchmark-dev

@@ -269,6 +269,9 @@ class InflightTableBase {
  protected:
   constexpr InflightTableBase(const Profile& p, Slot* slots, size_t capacity)
       : profile_(&p), slots_(slots), capacity_(capacity) {}
+  // A copy would share the original's slot storage but not its counters: forbid it.
+  InflightTableBase(const InflightTableBase&) = delete;
+  InflightTableBase& operator=(const InflightTableBase&) = delete;
 
  private:
   uint16_t BusySeqs() const {

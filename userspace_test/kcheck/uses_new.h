@@ -1,0 +1,4 @@
+// Why: kcheck self-test fixture. A plain `new` needs the C++ allocator (operator new,
+// _Znwm), which the kernel does not export: the core must never allocate. check.sh must
+// report it under "undefined symbols" (modpost rejects it too).
+extern "C" int* kcheck_fixture_uses_new(int v) { return new int(v); }
