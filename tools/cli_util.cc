@@ -99,11 +99,6 @@ constexpr Prefix kPrefixes[] = {
 };
 
 bool Lookup(CmdKind kind, absl::string_view name, CmdWord* out) {
-  // CE 0xC0 has two names; both map to the same id, the query bit tells them apart.
-  if (kind == CmdKind::kCe && (name == "REG_READ" || name == "REG_WRITE")) {
-    *out = name == "REG_READ" ? CmdWord::CeQuery(ce::kRegAccess) : CmdWord::Ce(ce::kRegAccess);
-    return true;
-  }
   return CmdFromName(kind, name.data(), name.size(), out);
 }
 

@@ -83,7 +83,8 @@ enum class CmdKind : uint8_t {
 
 constexpr CmdKind KindOf(CmdWord c) {
   if (c.uni()) return CmdKind::kUni;
-  if (c.ext_id() != 0) return CmdKind::kExt;
+  // Only cid EXT_CID carries an EXT id; MCU_WA_PARAM_CMD puts a sub-command in 15:8 of 0xC4.
+  if (c.ext_id() != 0 && c.id() == legacy::kExtCid) return CmdKind::kExt;
   if (c.ce()) return CmdKind::kCe;
   return CmdKind::kLegacy;
 }
@@ -122,9 +123,20 @@ constexpr CmdName DescribeCmd(CmdWord c) {
   return CmdName{kind, KindName(kind), name};
 }
 
+namespace internal {
+constexpr bool StrEq(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) {
+    ++a;
+    ++b;
+  }
+  return *a == *b;
+}
+}  // namespace internal
+
 // Looks up a command by kind and mt76 name (without prefix): the reverse of DescribeCmd.
 // Returns false when the name is not in that kind's table. `name` need not be
-// NUL-terminated. The QUERY bit is never set by this lookup.
+// NUL-terminated. The QUERY bit is set only for CE REG_READ, which shares id 0xC0 with
+// REG_WRITE and is only ever sent as MCU_CE_QUERY(REG_READ).
 constexpr bool CmdFromName(CmdKind kind, const char* name, size_t len, CmdWord* out) {
   const IdTable* table = nullptr;
   switch (kind) {
@@ -142,7 +154,9 @@ constexpr bool CmdFromName(CmdKind kind, const char* name, size_t len, CmdWord* 
     switch (kind) {
       case CmdKind::kUni: *out = CmdWord::Uni(id); break;
       case CmdKind::kExt: *out = CmdWord::Ext(id); break;
-      case CmdKind::kCe: *out = CmdWord::Ce(id); break;
+      case CmdKind::kCe:
+        *out = internal::StrEq(n, "REG_READ") ? CmdWord::CeQuery(id) : CmdWord::Ce(id);
+        break;
       case CmdKind::kLegacy: *out = CmdWord::Legacy(id); break;
     }
     return true;

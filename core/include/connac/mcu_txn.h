@@ -15,6 +15,11 @@
 //     can never read or cancel its successor's result.
 //   - Responses that match nothing in flight are dropped and counted (`unmatched`).
 //
+// Host contract: call FailAll() whenever the firmware is reset or reloaded. A seq stays
+// quarantined until its late answer arrives or FailAll() runs, so a firmware that never
+// answers again ends, after 15 timeouts, with Arm() returning kBusy: by then the host must
+// have declared it dead anyway (the reset sequencer does).
+//
 // Sans-I/O: Arm() takes `now` and computes the deadline from the profile's timeout class;
 // Expire() takes `now` and reports what timed out; NextDeadline() tells the host when to
 // call again. Nothing sleeps, locks or reads a clock; the host serialises calls (the
@@ -167,7 +172,9 @@ class InflightTableBase {
       out.reason = "event shorter than the RX descriptor";
       return out;
     }
-    if (ev->unsolicited()) {
+    // Seq 0 is never allocated, so a seq-0 event cannot be a response: mt7921 routes such
+    // events to its unsolicited handler (mt7921_mcu_rx_event), as all do for option bit 2.
+    if (ev->unsolicited() || ev->seq == 0) {
       out.kind = EventOutcome::kUnsolicited;
       return out;
     }

@@ -53,7 +53,8 @@ enum class Errno : int {
 // Name of an errno value as the kernel spells it ("EINVAL"), or "E?" for an unknown one.
 // Accepts positive or negative numbers.
 constexpr const char* ErrnoName(int err) {
-  switch (err < 0 ? -err : err) {
+  // Magnitude in unsigned arithmetic: -INT_MIN does not fit an int.
+  switch (err < 0 ? 0u - static_cast<unsigned>(err) : static_cast<unsigned>(err)) {
     case 0: return "OK";
     case 1: return "EPERM";
     case 2: return "ENOENT";
