@@ -205,5 +205,14 @@ TEST(TimeTest, InstantOrdering) {
   EXPECT_TRUE(Instant{INT64_MAX - 1} < Instant::Never());
 }
 
+TEST(TimeTest, InstantArithmeticSaturatesInsteadOfOverflowing) {
+  const Instant near_max{INT64_MAX - 5};
+  EXPECT_TRUE((near_max + Duration::Seconds(1)).is_never()) << "past the end saturates at Never()";
+  EXPECT_TRUE((Instant::Never() + Duration::Seconds(-1)).is_never()) << "Never() stays Never()";
+  const Instant near_min{INT64_MIN + 5};
+  EXPECT_EQ((near_min + Duration::Seconds(-1)).ns, INT64_MIN) << "before the start saturates low";
+  EXPECT_EQ((Instant{100} + Duration::Nanos(-40)).ns, 60) << "ordinary negative offsets are exact";
+}
+
 }  // namespace
 }  // namespace connac

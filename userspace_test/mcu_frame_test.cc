@@ -1250,5 +1250,17 @@ TEST(DecodeFuzzTest, MutatedFrames) {
   EXPECT_GT(accepted, 1000u) << "the fuzz loop must also exercise the accepting paths";
 }
 
+TEST(PayloadWriterTest, TlvCountNeverWrapsEvenWithoutACounterField) {
+  // 65535 empty TLVs fill the le16 count; the next one is refused instead of wrapping to 0.
+  std::vector<uint8_t> buf(4u * 0x10000u);
+  PayloadWriter w(MutableBytes(buf.data(), buf.size()));
+  for (uint32_t i = 0; i < 0xffff; ++i) ASSERT_TRUE(w.AppendTlv(1, ConstBytes()).ok()) << i;
+  EXPECT_EQ(w.tlv_count(), 0xffff);
+  const size_t size = w.size();
+  EXPECT_EQ(w.AddTlv(1, 0).status(), Errno::kRange);
+  EXPECT_EQ(w.tlv_count(), 0xffff) << "count unchanged after the refusal";
+  EXPECT_EQ(w.size(), size) << "nothing appended after the refusal";
+}
+
 }  // namespace
 }  // namespace connac

@@ -214,7 +214,7 @@ class PayloadWriter {
     if (body_len > 0xffff - kTlvHeaderSize) return Errno::kMsgSize;
     const size_t len = kTlvHeaderSize + body_len;
     if (!buf_.Has(size_, len)) return Errno::kNoBufs;
-    if (count_offset_ != kNoCount && tlv_count_ == 0xffff) return Errno::kRange;
+    if (tlv_count_ == 0xffff) return Errno::kRange;  // tlv_count() must not wrap.
     MutableBytes tlv(buf_.data() + size_, len);
     ZeroBytes(tlv.data(), len);
     tlv.put_le16(0, tag);

@@ -45,10 +45,11 @@ struct Instant {
   friend constexpr bool operator<(Instant a, Instant b) { return a.ns < b.ns; }
   friend constexpr bool operator<=(Instant a, Instant b) { return a.ns <= b.ns; }
   friend constexpr bool operator>=(Instant a, Instant b) { return a.ns >= b.ns; }
-  // Saturates at Never() instead of overflowing.
+  // Saturates at Never() (or at the earliest instant) instead of overflowing.
   friend constexpr Instant operator+(Instant a, Duration d) {
     if (a.is_never()) return a;
     if (d.ns > 0 && a.ns > INT64_MAX - d.ns) return Never();
+    if (d.ns < 0 && a.ns < INT64_MIN - d.ns) return {INT64_MIN};
     return {a.ns + d.ns};
   }
   friend constexpr Duration operator-(Instant a, Instant b) { return {a.ns - b.ns}; }
