@@ -11,3 +11,4 @@
 #include "connac/mcu_txn.h"
 #include "connac/status.h"
 #include "connac/time.h"
+#include "connac/keys.h"

@@ -7,6 +7,7 @@
 
 #include "connac/bytes.h"
 #include "connac/family.h"
+#include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
 #include "connac/mcu_frame.h"
