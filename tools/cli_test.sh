@@ -94,5 +94,48 @@ expect_fail "decode of garbage" "not an MCU command frame" decode --hex="$(print
 expect_fail "payload too large" "longer than 65535" encode --cmd=0x00020002 --seq=1 \
   --payload="$(head -c 65500 /dev/zero | od -An -v -tx1 | tr -d ' \n')"
 
+# ---- connac keys -----------------------------------------------------------------------
+keys() { printf "$1" | "$connac" keys --script=- 2>"$errf"; }
+z() { printf '%0*d' "$1" 0; }  # N zero hex digits
+
+# Pairwise CCMP, idx 0, default key 10..1f, on link 0's station (wcid 0), first seq (1):
+# 48-byte UNI header (TX_BYTES 124, len 92, cid 3), sta_req_hdr {bss 0, wcid 0, tlv_num 1,
+# append 1, muar 0}, STA_REC_KEY_V3 {tag 0x27, len 68, add 1, tx_key 1, key_type 1, auth 0,
+# peer 02:00:00:00:00:10, bss 0, cipher 4, key_id 0, key_len 16, wlan_idx 0, mgmt_prot 1,
+# key, 16 zero, rsc zero} (mt7925_mcu_add_key / mt7925_mcu_sta_key_tlv).
+ptk_frame="7c00004100400000$(z 48)5c00030000a000010000000700000000""0000010001000000""27004400010101000200000000100004001000011011121314151617""18191a1b1c1d1e1f$(z 32)$(z 32)"
+got=$(keys 'link add 0\nsta add 0 02:00:00:00:00:10\nkey set pairwise idx=0 cipher=CCMP\n' | tail -1)
+want='{"op":"key set pairwise","ret":0,"mcu":[{"cmd":"0x00020003","wcid":0,"add":1,"key_id":0,"cipher_id":4,"hex":"'"$ptk_frame"'"}]}'
+if [[ "$got" == "$want" ]]; then pass=$((pass + 1)); echo "ok - keys: pairwise SET frame byte-exact"; else
+  fail=$((fail + 1)); echo "not ok - keys: pairwise SET frame byte-exact"; echo "  want: $want"; echo "  got:  $got"; fi
+
+roam='link add 0\nsta add 0 d8:b3:70:f8:9e:7b\nkey set pairwise idx=0 cipher=CCMP\nkey set group idx=1 link=0 cipher=CCMP\nkey set group idx=4 link=0 cipher=BIP-CMAC-128\nlink remove 0\nkey del group idx=1 link=0\nkey del group idx=4 link=0\n'
+got=$(keys "$roam" | tail -2 | tr '\n' '|')
+want='{"op":"key del group","ret":0,"mcu":[]}|{"op":"key del group","ret":0,"mcu":[]}|'
+if [[ "$got" == "$want" ]]; then pass=$((pass + 1)); echo "ok - keys: #1036 removals after link teardown return 0, no MCU traffic"; else
+  fail=$((fail + 1)); echo "not ok - keys: #1036 removals"; echo "  got: $got"; fi
+
+got=$(keys 'link add 0\nsta add 0 02:00:00:00:00:10\nlink add 1\nsta add 1 02:00:00:00:00:11\nkey set pairwise idx=0 cipher=CCMP fail=1\nreset\n' \
+  | tail -2 | sed -E 's/,"hex":"[0-9a-f]+"//g' | tr '\n' '|')
+want='{"op":"key set pairwise","ret":-5,"mcu":[{"cmd":"0x00020003","wcid":0,"add":1,"key_id":0,"cipher_id":4},{"cmd":"0x00020003","wcid":1,"add":1,"key_id":0,"cipher_id":4},{"cmd":"0x00020003","wcid":0,"add":0,"key_id":0,"cipher_id":0}]}|{"op":"reset","ret":0,"mcu":[]}|'
+if [[ "$got" == "$want" ]]; then pass=$((pass + 1)); echo "ok - keys: failed fan-out rolls back and is not replayed"; else
+  fail=$((fail + 1)); echo "not ok - keys: failed fan-out rollback"; echo "  want: $want"; echo "  got:  $got"; fi
+
+got=$(keys 'link add 0\nkey set group idx=1 link=0 cipher=BIP-GMAC-256\nkey set group idx=6 link=0 cipher=BIP-CMAC-128\nkey set group idx=1 link=0 cipher=CCMP key=00\n' | tail -3 | tr '\n' '|')
+want='{"op":"key set group","ret":-95,"mcu":[]}|{"op":"key set group","ret":-95,"mcu":[]}|{"op":"key set group","ret":-22,"mcu":[]}|'
+if [[ "$got" == "$want" ]]; then pass=$((pass + 1)); echo "ok - keys: unsupported cipher and BIGTK are -EOPNOTSUPP, bad length -EINVAL"; else
+  fail=$((fail + 1)); echo "not ok - keys: error codes"; echo "  got: $got"; fi
+
+out=$(keys 'link add 0\nkey set group idx=1 link=0 cipher=CCMP key=8badf00dcafe12348badf00dcafe1234\nreset\n')
+if [[ "$out" == *8badf00dcafe1234* ]] && ! sed -E 's/"hex":"[0-9a-f]+"//g' <<<"$out" | grep -q 8badf00d; then
+  pass=$((pass + 1)); echo "ok - keys: key bytes appear only inside hex"; else
+  fail=$((fail + 1)); echo "not ok - keys: key bytes leaked outside hex"; echo "$out"; fi
+
+expect_fail "keys: malformed line names its number" "line 2: unknown operation" keys --script=/dev/null --script="$(printf 'link add 0\nfrobnicate\n' > "$errf.k"; echo "$errf.k")"
+expect_fail "keys: unknown cipher" "line 1: unknown cipher 'ROT13'" keys --script="$(printf 'key set pairwise idx=0 cipher=ROT13\n' > "$errf.k"; echo "$errf.k")"
+expect_fail "keys: group key needs link=" "line 1: link= is required" keys --script="$(printf 'key del group idx=1\n' > "$errf.k"; echo "$errf.k")"
+expect_fail "keys: missing script" "cannot read script" keys --script=/nonexistent/script
+rm -f "$errf.k"
+
 echo "cli: ${pass} passed, ${fail} failed"
 [[ $fail -eq 0 ]]

@@ -11,6 +11,9 @@
 //       {"verdict":"malformed","reason":"..."}.
 //   connac describe --cmd=<word|name>
 //       One line of JSON: the command word's fields and mt76 name.
+//   connac keys --script=<file|->
+//       One JSON line per script operation: {"op":"...","ret":<errno>,"mcu":[{"cmd":...,
+//       "wcid":...,"add":0|1,"key_id":...,"cipher_id":...,"hex":"<frame>"}...]} (docs/keys.md).
 //
 // Bad input (unknown subcommand or flag, bad hex, out-of-range numbers, a frame that is not
 // an MCU frame) prints one line "connac <sub>: <reason>" on stderr and exits 2. The output
@@ -35,6 +38,7 @@
 #include "connac/mcu_frame.h"
 #include "connac/mcu_response.h"
 #include "tools/cli_util.h"
+#include "tools/keys_cmd.h"
 
 // Every flag is a string so that a bad value is this tool's error (exit 2), not Abseil's.
 ABSL_FLAG(std::string, cmd, "", "command word (0x00020002, 00020002) or mt76 name (UNI_BSS_INFO_UPDATE)");
@@ -43,6 +47,7 @@ ABSL_FLAG(std::string, payload, "", "payload bytes as hex");
 ABSL_FLAG(std::string, hex, "", "frame or event bytes as hex");
 ABSL_FLAG(std::string, family, "mt7925", "chip family profile: mt7921, mt7925 or mt7996");
 ABSL_FLAG(std::string, wait, "true", "mt7996 only: the sender waits for a response (sets ACK)");
+ABSL_FLAG(std::string, script, "", "key-slot script: a file, or - for stdin");
 
 namespace connac::cli {
 namespace {
@@ -52,7 +57,8 @@ constexpr char kUsage[] =
     "  connac encode --cmd=<word|name> --seq=<1..15> [--payload=<hex>] [--family=mt7925]\n"
     "  connac decode --hex=<frame>\n"
     "  connac parse-response --cmd=<word> --seq=<1..15> --hex=<event> [--family=mt7925]\n"
-    "  connac describe --cmd=<word|name>\n";
+    "  connac describe --cmd=<word|name>\n"
+    "  connac keys --script=<file|->\n";
 
 struct Subcommand {
   absl::string_view name;
@@ -180,11 +186,14 @@ int RunDescribe(absl::string_view sub) {
   return 0;
 }
 
+int RunKeys(absl::string_view) { return RunKeysScript(absl::GetFlag(FLAGS_script)); }
+
 const Subcommand kSubcommands[] = {
     {"encode", {"cmd", "seq", "payload", "family", "wait"}, RunEncode},
     {"decode", {"hex"}, RunDecode},
     {"parse-response", {"cmd", "seq", "hex", "family"}, RunParseResponse},
     {"describe", {"cmd"}, RunDescribe},
+    {"keys", {"script"}, RunKeys},
 };
 
 // Checks flag names before Abseil sees them: Abseil exits 1 on an unknown flag, and this
@@ -228,7 +237,7 @@ int Main(int argc, char** argv) {
     absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
     return s.run(s.name);
   }
-  Fail(name, "unknown subcommand (encode, decode, parse-response, describe)");
+  Fail(name, "unknown subcommand (encode, decode, parse-response, describe, keys)");
 }
 
 }  // namespace

@@ -608,7 +608,9 @@ class KeyTable {
   void DisableGroup(const KeyConf& k, KeyActionList* out) {
     if (k.link_id < 0 || k.link_id >= static_cast<int8_t>(kMaxMloLinks)) return;
     Link& l = links_[k.link_id];
-    const int s = k.cipher == suite::kAesCmac ? 1 : 0;
+    // The slot follows from the index (IGTK 4..5 live in hw_key_idx2), so a removal needs no
+    // cipher: mac80211's key is already half torn down in the #1036 case.
+    const int s = k.keyidx >= kIgtkFirst ? 1 : 0;
     // A cached SET of this index is cancelled, whether the link is down or deferred.
     if (l.pending[s] && l.pending_conf[s].keyidx == k.keyidx) ClearPending(l, s);
     if (!l.up) return;  // #1036: the link is already torn down: success, no traffic.
