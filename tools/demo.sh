@@ -8,6 +8,7 @@
 # framing; the firmware's answer is synthesised from the mt7925 event layout.
 set -euo pipefail
 connac=${1:-bazel-bin/tools/connac}
+here=$(cd "$(dirname "$0")" && pwd)
 
 # Log line from the #1036 report: "Message <word> (seq <n>) timeout".
 timeouts=(
@@ -54,3 +55,18 @@ echo
 echo "In the driver each of the five timeouts above cost its full 3 s before the firmware was"
 echo "reloaded (first at +0 s, reload at +15.4 s). The core's transaction table reports the first"
 echo "timeout at its deadline and offers FailAll() to fail everything still pending at once."
+
+keys_out=$("$connac" keys --script="$here/scripts/roam-1036.keys")
+echo
+echo "Key slots across the #1036 roam (tools/scripts/roam-1036.keys, connac keys):"
+n=0
+while IFS= read -r line; do
+  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+  n=$((n + 1))
+  out=$(sed -n "${n}p" <<<"$keys_out")
+  ret=$(sed -n 's/.*"ret":\(-\{0,1\}[0-9]*\).*/\1/p' <<<"$out")
+  frames=$(grep -o '"hex"' <<<"$out" | wc -l || true)
+  printf '  %-52s ret %-4s %s STA_REC_UPDATE frame(s)\n' "$line" "$ret" "$frames"
+done < <(sed 's/#.*//' "$here/scripts/roam-1036.keys")
+echo "The removals after the teardown return 0 with no MCU traffic, where the driver in the"
+echo "report returned -22 (and upstream dereferences a NULL link)."
