@@ -12,3 +12,5 @@
 #include "connac/status.h"
 #include "connac/time.h"
 #include "connac/keys.h"
+#include "connac/reset.h"
+#include "connac/fwsim.h"

@@ -11,6 +11,7 @@
 #include "connac/bytes.h"
 #include "connac/connac.h"
 #include "connac/family.h"
+#include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
 #include "connac/mcu_frame.h"
@@ -92,6 +93,99 @@ Status Event(const Profile& p, CmdWord cmd, uint8_t seq, ConstBytes raw, int32_t
   return tlvs;
 }
 
+// The module's key slots, and the action lists a set_key call fills. The lists are about
+// 800 bytes each and the table about 3.5 KB: static, never on the kernel stack. constinit as
+// g_table above.
+constinit connac::KeyTable g_keys;
+constinit connac::KeyActionList g_key_acts;
+constinit connac::KeyActionList g_key_rollback;
+
+connac::KeyConf KeyFrom(const uint8_t* key, unsigned long len, uint32_t cipher, uint8_t idx, int8_t link) {
+  connac::KeyConf k;
+  k.cipher = cipher;
+  k.keyidx = idx;
+  k.link_id = link;
+  const connac::CipherInfo* c = connac::FindCipher(cipher);
+  k.key_len = c != nullptr ? c->key_len : 0;
+  if (k.key_len > len) k.key_len = static_cast<uint8_t>(len);
+  connac::CopyBytes(k.key, key, k.key_len);
+  return k;
+}
+
+// Encodes every action in `acts` into `out` (one frame at a time, as the host sends them),
+// then wipes the list. Returns the number of frames.
+Result<size_t> SendAll(const Profile& p, connac::KeyActionList& acts, uint8_t seq, MutableBytes out) {
+  size_t n = 0;
+  for (size_t i = 0; i < acts.size; ++i) {
+    Result<ConstBytes> f = connac::EncodeKeyAction(p, acts.items[i], seq, out);
+    if (!f.ok()) {
+      // The host failed to send action i: undo the operation.
+      g_key_rollback.Wipe();
+      const Status st = g_keys.AbortActions(acts, i, &g_key_rollback);
+      acts.Wipe();
+      g_key_rollback.Wipe();
+      CONNAC_RETURN_IF_ERROR(st);
+      return f.status();
+    }
+    ++n;
+  }
+  acts.Wipe();
+  return n;
+}
+
+// One MLO link's key life: link and station up, group CCMP + IGTK + pairwise, a failed send
+// rolled back, a firmware reset replayed, then the #1036 teardown order (link first, DISABLEs
+// after).
+Result<size_t> Keys(const Profile& p, const uint8_t* key, unsigned long len, uint8_t seq, MutableBytes out) {
+  using connac::KeyCmd;
+  const connac::MacAddr bssid{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
+  const connac::MacAddr ap{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
+  size_t frames = 0;
+  g_key_acts.Wipe();
+  CONNAC_RETURN_IF_ERROR(g_keys.LinkAdd(0, bssid, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.StaAdd(0, ap, &g_key_acts));
+
+  connac::KeyConf gtk = KeyFrom(key, len, connac::suite::kCcmp, 1, 0);
+  connac::KeyConf igtk = KeyFrom(key, len, connac::suite::kAesCmac, 4, 0);
+  connac::KeyConf ptk = KeyFrom(key, len, connac::suite::kTkip, 0, -1);
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kSet, gtk, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kSet, igtk, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kSet, ptk, &g_key_acts));
+
+  // The first send "fails": everything set above is rolled back, then set again.
+  g_key_rollback.Wipe();
+  CONNAC_RETURN_IF_ERROR(g_keys.AbortActions(g_key_acts, 0, &g_key_rollback));
+  g_key_acts.Wipe();
+  Result<size_t> n = SendAll(p, g_key_rollback, seq, out);
+  if (!n.ok()) return n;
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kSet, gtk, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kSet, igtk, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kSet, ptk, &g_key_acts));
+  n = SendAll(p, g_key_acts, seq, out);
+  if (!n.ok()) return n;
+  frames += *n;
+
+  g_keys.BeginReset();
+  CONNAC_RETURN_IF_ERROR(g_keys.ReplayAfterReset(&g_key_acts));
+  n = SendAll(p, g_key_acts, seq, out);
+  if (!n.ok()) return n;
+  frames += *n;
+
+  CONNAC_RETURN_IF_ERROR(g_keys.LinkRemove(0));
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kDisable, gtk, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kDisable, igtk, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.SetKey(KeyCmd::kDisable, ptk, &g_key_acts));
+  CONNAC_RETURN_IF_ERROR(g_keys.StaRemove(0));
+  n = SendAll(p, g_key_acts, seq, out);
+  if (!n.ok()) return n;
+  frames += *n;
+
+  connac::ZeroizeBytes(gtk.key, sizeof(gtk.key));
+  connac::ZeroizeBytes(igtk.key, sizeof(igtk.key));
+  connac::ZeroizeBytes(ptk.key, sizeof(ptk.key));
+  return frames;
+}
+
 Status Txn(connac::Instant now, ConstBytes event) {
   Result<connac::Ticket> a = g_table.Arm(CmdWord::Uni(connac::uni::kBssInfoUpdate), now);
   if (!a.ok()) return a.status();
@@ -124,6 +218,12 @@ extern "C" int kcheck_event(unsigned int profile, unsigned int cmd, unsigned cha
 
 extern "C" int kcheck_txn(long long now_ns, const unsigned char* ev, unsigned long len) {
   return Txn(connac::Instant{now_ns}, ConstBytes(ev, len)).code();
+}
+
+extern "C" int kcheck_keys(const unsigned char* key, unsigned long key_len, unsigned char seq,
+                           unsigned char* buf, unsigned long len) {
+  const Result<size_t> n = Keys(connac::kMt7925, key, key_len, seq, MutableBytes(buf, len));
+  return n.ok() ? static_cast<int>(*n) : n.status().code();
 }
 
 extern "C" const char* kcheck_errno_name(int err) {

@@ -35,6 +35,16 @@ int kcheck_event(unsigned int profile, unsigned int cmd, unsigned char seq,
  */
 int kcheck_txn(long long now_ns, const unsigned char *ev, unsigned long len);
 
+/*
+ * Runs one MLO link's key life on the module's key table (mt7925): link and
+ * link-station up; group CCMP, IGTK and pairwise keys from the @key_len bytes
+ * at @key; a rolled-back send; a firmware reset replay; teardown. Each
+ * STA_REC_UPDATE frame is encoded into @buf with sequence number @seq.
+ * Returns the number of frames or a negative errno.
+ */
+int kcheck_keys(const unsigned char *key, unsigned long key_len,
+		unsigned char seq, unsigned char *buf, unsigned long len);
+
 /* Kernel spelling of errno @err ("EINVAL"), or "OK" for 0. */
 const char *kcheck_errno_name(int err);
 

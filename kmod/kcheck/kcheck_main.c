@@ -19,6 +19,7 @@
 #include "kcheck.h"
 
 static u8 kcheck_buf[256];
+static const u8 kcheck_key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
 static int __init kcheck_init(void)
 {
@@ -37,6 +38,10 @@ static int __init kcheck_init(void)
 
 	ret = kcheck_txn(0, kcheck_buf, sizeof(kcheck_buf));
 	pr_debug("txn %s\n", kcheck_errno_name(ret));
+
+	ret = kcheck_keys(kcheck_key, sizeof(kcheck_key), 2, kcheck_buf,
+			  sizeof(kcheck_buf));
+	pr_debug("keys %d (%s)\n", ret, kcheck_errno_name(ret));
 	return 0;
 }
 

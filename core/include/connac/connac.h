@@ -7,6 +7,7 @@
 
 #include "connac/bytes.h"
 #include "connac/family.h"
+#include "connac/fwsim.h"
 #include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
@@ -14,6 +15,7 @@
 #include "connac/mcu_ids.h"
 #include "connac/mcu_response.h"
 #include "connac/mcu_txn.h"
+#include "connac/reset.h"
 #include "connac/status.h"
 #include "connac/time.h"
 

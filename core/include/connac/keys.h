@@ -350,9 +350,11 @@ class KeyTable {
   // `rollback` for each SET that reached the firmware. A failed pairwise fan-out also drops
   // the MLD pairwise key. DISABLE actions are never undone (removal cannot be refused).
   Status AbortActions(const KeyActionList& sent, size_t failed, KeyActionList* rollback) {
-    for (size_t i = 0; i < sent.size; ++i) {
+    for (size_t i = 0; i < sent.size && i < KeyActionList::kCapacity; ++i) {
       const KeyAction& a = sent.items[i];
       if (!a.add) continue;
+      // The list is caller memory: never index the table with an id it could not hold.
+      if (a.wcid >= kWtblSize || a.link_id >= kMaxMloLinks) return Status(Errno::kInval);
       Wcid& w = wcids_[a.wcid];
       const int s = a.cipher_id == cipher3::kBipCmac128 ? 1 : 0;
       if (w.used && w.slot[s].keyidx != kNoKey) {
@@ -370,6 +372,19 @@ class KeyTable {
     return OkStatus();
   }
 
+  // Forgets every key and link, zeroizing them: the device is gone for good (WEDGED) and
+  // mac80211 is told to drop the association, or the driver is unbinding.
+  void Clear() {
+    for (Wcid& w : wcids_) {
+      ClearSlot(w.slot[0]);
+      ClearSlot(w.slot[1]);
+      w = Wcid{};
+    }
+    for (Link& l : links_) ClearLink(l);
+    ClearPtk();
+    resetting_ = false;
+  }
+
   // The firmware lost every key (reset/reload started). Until ReplayAfterReset() operations
   // update the table but emit no actions.
   void BeginReset() {
@@ -383,7 +398,8 @@ class KeyTable {
   // Emits a SET for every key that must be back in the firmware, pairwise first, then group
   // keys, then IGTKs (so each IGTK follows its link's CCMP key), links in ascending order; and
   // ends reset mode. Keys removed or links torn down during the reset are gone from the table
-  // and so not replayed; a second call emits nothing.
+  // and so not replayed; nor is an IGTK whose link no longer has its CCMP key (it is dropped,
+  // as its record cannot be rebuilt). A second call emits nothing.
   Status ReplayAfterReset(KeyActionList* out) {
     resetting_ = false;
     // Pass 0: pairwise; pass 1: group (slot 0 of BSS wcids); pass 2: IGTK (slot 1).
@@ -396,6 +412,13 @@ class KeyTable {
         Slot& s = wcids_[wi].slot[pass == 2 ? 1 : 0];
         if (!s.replay) continue;
         s.replay = false;
+        if (pass == 2 && l.bip_keyidx == kNoKey) {
+          // The IGTK record carries the link's CCMP key, which was removed since the IGTK
+          // went in: the record cannot be rebuilt (key_id 0xff, zero CCMP half), so the IGTK
+          // is dropped. mac80211's later DISABLE of it is a no-op.
+          ClearSlot(s);
+          continue;
+        }
         CONNAC_RETURN_IF_ERROR(out->Push(SetAction(wi, pass == 2 ? 1 : 0)));
       }
     }
@@ -569,8 +592,14 @@ class KeyTable {
   }
 
   Status SetPairwise(const KeyConf& k, KeyActionList* out) {
+    // Room for every action, so a full list fails before anything changed: one SET per
+    // link-station, plus the group keys it releases under pairwise_before_group.
     size_t targets = 0;
-    for (const Link& l : links_) targets += (l.up && l.sta_wcid != kNoKey) ? 1 : 0;
+    for (const Link& l : links_) {
+      if (!l.up || l.sta_wcid == kNoKey) continue;
+      targets += 1;
+      if (policy_.pairwise_before_group) targets += (l.pending[0] ? 1 : 0) + (l.pending[1] ? 1 : 0);
+    }
     if (out->size + targets > KeyActionList::kCapacity) return Status(Errno::kNoSpc);
     ClearPtk();
     ptk_ = k;

@@ -29,6 +29,7 @@ struct Duration {
 
   friend constexpr bool operator==(Duration a, Duration b) { return a.ns == b.ns; }
   friend constexpr bool operator<(Duration a, Duration b) { return a.ns < b.ns; }
+  friend constexpr bool operator>=(Duration a, Duration b) { return a.ns >= b.ns; }
   friend constexpr Duration operator+(Duration a, Duration b) { return {a.ns + b.ns}; }
 };
 

@@ -1,0 +1,19 @@
+// File: tools/sim/simulate_cmd.h
+//
+// `connac simulate --scenario=<name> --policy=<connac|mt76> [--seed=<n>] [--probe=true]
+// [--json]`: one scenario under one policy, as text or one JSON object (docs/reset.md).
+
+#ifndef CONNAC_TOOLS_SIM_SIMULATE_CMD_H_
+#define CONNAC_TOOLS_SIM_SIMULATE_CMD_H_
+
+#include <string>
+
+namespace connac::cli {
+
+// Flag values as given (strings); bad values exit 2 with one line.
+int RunSimulate(const std::string& scenario, const std::string& policy, const std::string& seed,
+                const std::string& probe, const std::string& json);
+
+}  // namespace connac::cli
+
+#endif  // CONNAC_TOOLS_SIM_SIMULATE_CMD_H_
