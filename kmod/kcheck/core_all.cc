@@ -11,6 +11,7 @@
 #include "connac/bytes.h"
 #include "connac/connac.h"
 #include "connac/family.h"
+#include "connac/fwsim.h"
 #include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
@@ -18,6 +19,7 @@
 #include "connac/mcu_ids.h"
 #include "connac/mcu_response.h"
 #include "connac/mcu_txn.h"
+#include "connac/reset.h"
 #include "connac/status.h"
 #include "connac/time.h"
 #include "kcheck.h"
@@ -201,7 +203,56 @@ Status Txn(connac::Instant now, ConstBytes event) {
   return o.kind == connac::EventOutcome::kMalformed ? Status(Errno::kBadMsg) : connac::OkStatus();
 }
 
+// The reset sequencer driving the firmware simulator through one whole episode: a command
+// the firmware never answers, the timeout, fail-all, every reset step, the restore plan.
+constinit connac::ResetSequencer g_reset;
+constinit connac::FwSim g_fw;
+constinit connac::RestoreRecord g_record;
+constinit connac::InflightTable<2> g_reset_table(connac::kMt7925);
+
+Result<int> Reset(long long start_ns) {
+  connac::FwSimConfig cfg;
+  cfg.hang_at_cmd = 1;
+  g_fw = connac::FwSim(cfg);
+  g_reset = connac::ResetSequencer();
+  CONNAC_RETURN_IF_ERROR(g_record.SetDevice(connac::MacAddr{}));
+  CONNAC_RETURN_IF_ERROR(g_record.LinkJoining(0, connac::MacAddr{}, 0));
+  CONNAC_RETURN_IF_ERROR(g_record.LinkAssociated(0, connac::MacAddr{}, true));
+  connac::Instant now{start_ns};
+  CONNAC_RETURN_IF_ERROR(g_reset.Admit());
+  const connac::CmdWord bss = connac::CmdWord::Uni(connac::uni::kBssInfoUpdate);
+  Result<connac::Ticket> t = g_reset_table.Arm(bss, now);
+  if (!t.ok()) return t.status();
+  uint8_t frame[connac::kUniHeaderSize + 4] = {};
+  Result<size_t> n = connac::WriteHeader(connac::kMt7925, bss, t->seq, 4, MutableBytes(frame));
+  if (!n.ok()) return n.status();
+  g_fw.Receive(ConstBytes(frame, *n), now);
+  now = g_reset_table.NextDeadline();
+  connac::Ticket expired[2];
+  if (g_reset_table.Expire(now, expired, 2) != 1) return Status(Errno::kProto);
+  connac::ResetActions a = g_reset.OnTimeout(now);
+  if (a.has(connac::ResetActions::kFailPending)) g_reset_table.FailAll(expired, 2);
+  int steps = 0;
+  while (a.has(connac::ResetActions::kRunStep) && steps < 16) {
+    ++steps;
+    if (a.step == connac::ResetStep::kRestore) {
+      const connac::RestoreRecord::Plan p = g_record.MakePlan();
+      if (p.size == 0) return Status(Errno::kProto);
+    }
+    const connac::FwSim::StepOutcome o = g_fw.RunStep(a.step, now);
+    now = o.done;
+    a = g_reset.OnStepResult(a.step, o.ok, now);
+  }
+  if (g_reset.state() != connac::ResetState::kRunning || !g_fw.running()) return Status(Errno::kProto);
+  return steps;
+}
+
 }  // namespace
+
+extern "C" int kcheck_reset(long long start_ns) {
+  const Result<int> n = Reset(start_ns);
+  return n.ok() ? *n : n.status().code();
+}
 
 extern "C" int kcheck_frame(unsigned int profile, unsigned int cmd, unsigned char seq,
                             unsigned char* buf, unsigned long len) {

@@ -45,6 +45,13 @@ int kcheck_txn(long long now_ns, const unsigned char *ev, unsigned long len);
 int kcheck_keys(const unsigned char *key, unsigned long key_len,
 		unsigned char seq, unsigned char *buf, unsigned long len);
 
+/*
+ * One reset episode: the firmware simulator hangs on a command, the sequencer
+ * fails it fast and runs every reset step and the restore plan. Returns the
+ * number of steps run or a negative errno.
+ */
+int kcheck_reset(long long start_ns);
+
 /* Kernel spelling of errno @err ("EINVAL"), or "OK" for 0. */
 const char *kcheck_errno_name(int err);
 

@@ -42,6 +42,9 @@ static int __init kcheck_init(void)
 	ret = kcheck_keys(kcheck_key, sizeof(kcheck_key), 2, kcheck_buf,
 			  sizeof(kcheck_buf));
 	pr_debug("keys %d (%s)\n", ret, kcheck_errno_name(ret));
+
+	ret = kcheck_reset(0);
+	pr_debug("reset %d (%s)\n", ret, kcheck_errno_name(ret));
 	return 0;
 }
 

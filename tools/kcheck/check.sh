@@ -204,7 +204,7 @@ fi
 
 defined=$(nm --defined-only "$obj" | awk '$2 == "T" { print $3 }')
 missing=()
-for sym in kcheck_frame kcheck_event kcheck_txn kcheck_errno_name kcheck_keys; do
+for sym in kcheck_frame kcheck_event kcheck_txn kcheck_errno_name kcheck_keys kcheck_reset; do
   grep -qx "$sym" <<<"$defined" || missing+=("$sym")
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
