@@ -2,7 +2,8 @@
 # Contract tests for the `connac` CLI: exact output lines, JSON fields and exit codes that
 # users and scripts depend on. Each case is one line: description, expectation, command.
 set -uo pipefail
-connac=${1:?usage: cli_test.sh path/to/connac}
+connac=${1:?usage: cli_test.sh path/to/connac [path/to/issue-1036.log]}
+log1036=${2:-}
 errf=$(mktemp "${TEST_TMPDIR:-/tmp}/cli_test.XXXXXX")
 trap 'rm -f "$errf"' EXIT
 pass=0
@@ -136,6 +137,49 @@ expect_fail "keys: unknown cipher" "line 1: unknown cipher 'ROT13'" keys --scrip
 expect_fail "keys: group key needs link=" "line 1: link= is required" keys --script="$(printf 'key del group idx=1\n' > "$errf.k"; echo "$errf.k")"
 expect_fail "keys: missing script" "cannot read script" keys --script=/nonexistent/script
 rm -f "$errf.k"
+
+# ---- connac diagnose ------------------------------------------------------------------
+# expect_has DESC STDOUT_SUBSTRING ARGS... : exit 0 and stdout contains each "|"-separated part.
+expect_has() {
+  local desc=$1 want=$2
+  shift 2
+  local got rc part ok=1
+  got=$("$connac" "$@" 2>"$errf")
+  rc=$?
+  IFS='|' read -ra parts <<<"$want"
+  for part in "${parts[@]}"; do [[ "$got" == *"$part"* ]] || { ok=0; echo "  missing: $part"; }; done
+  if [[ $rc -eq 0 && $ok -eq 1 ]]; then
+    pass=$((pass + 1)); echo "ok - $desc"
+  else
+    fail=$((fail + 1)); echo "not ok - $desc"; echo "  rc=$rc"; echo "  got: ${got:0:400}"
+  fi
+}
+
+expect_fail "diagnose: missing file" "cannot open '/nonexistent/kern.log'" diagnose /nonexistent/kern.log
+expect_fail "diagnose: a directory cannot be read" "cannot read" diagnose /
+expect_fail "diagnose: unknown flag" "unknown flag --bogus" diagnose --bogus
+expect_fail "diagnose: one FILE only" "unexpected argument 'b'" diagnose a b
+expect_fail "diagnose: --json takes true or false" "--json must be true or false" diagnose --json=maybe /dev/null
+expect_fail "other subcommands still take no positional" "unexpected argument 'foo'" describe foo
+expect_has "diagnose: empty input is a clear result" '"code":"nothing_recognised"' diagnose /dev/null --json
+if [[ -n "$log1036" ]]; then
+  expect_has "diagnose #1036: commands named by the core" \
+    '"cmd":"0x00020002","name":"UNI BSS_INFO_UPDATE","seq":12|"cmd":"0x00020003","name":"UNI STA_REC_UPDATE","seq":13|"cmd":"0x00020001","name":"UNI DEV_INFO_UPDATE","seq":1' \
+    diagnose "$log1036" --json
+  expect_has "diagnose #1036: 5 timeouts, one recovered episode, recovery load" \
+    '"episodes":[{"device":"mt7925e 0000:c0:00.0","first_timeout_t":8,"timeouts":5,"fw_reload_t":23,"reconnected_t":null,"verdict":"recovered"|"fw_loads":[{"t":23,"line":15,"device":"mt7925e 0000:c0:00.0","kind":"recovery","build":"20250721232943"' \
+    diagnose "$log1036" --json
+  expect_has "diagnose #1036: -22 key removals and cfg80211 lines explained" \
+    '"op":"remove","idx":1,"key":"GTK","addr":"ff:ff:ff:ff:ff:ff","err":-22,"errno":"EINVAL"|"code":"key_remove_failed"|"code":"cfg80211_link_id_required"|"code":"cfg80211_bss_for_link"|"code":"timeouts_before_reset"' \
+    diagnose "$log1036" --json
+  want_json=$("$connac" diagnose "$log1036" --json 2>/dev/null)
+  got=$("$connac" diagnose - --json=true <"$log1036" 2>/dev/null)
+  if [[ -n "$want_json" && "$got" == "$want_json" ]]; then pass=$((pass + 1)); echo "ok - diagnose: stdin and --json=true give the same JSON"; else
+    fail=$((fail + 1)); echo "not ok - diagnose: stdin and --json=true"; fi
+  got=$("$connac" diagnose --json=false <"$log1036" 2>/dev/null | head -1)
+  if [[ "$got" == "connac diagnose: 20 lines, 18 recognised, 1 device" ]]; then pass=$((pass + 1)); echo "ok - diagnose: text report by default (stdin)"; else
+    fail=$((fail + 1)); echo "not ok - diagnose: text report"; echo "  got: $got"; fi
+fi
 
 echo "cli: ${pass} passed, ${fail} failed"
 [[ $fail -eq 0 ]]

@@ -14,6 +14,10 @@
 //   connac keys --script=<file|->
 //       One JSON line per script operation: {"op":"...","ret":<errno>,"mcu":[{"cmd":...,
 //       "wcid":...,"add":0|1,"key_id":...,"cipher_id":...,"hex":"<frame>"}...]} (docs/keys.md).
+//   connac diagnose [FILE|-] [--json]
+//       A kernel log (stdin when FILE is - or absent) as a decoded timeline, episodes and
+//       findings; with --json one object {"devices":[...],"mcu_timeouts":[...],...}
+//       (docs/diagnose.md).
 //
 // Bad input (unknown subcommand or flag, bad hex, out-of-range numbers, a frame that is not
 // an MCU frame) prints one line "connac <sub>: <reason>" on stderr and exits 2. The output
@@ -38,6 +42,7 @@
 #include "connac/mcu_frame.h"
 #include "connac/mcu_response.h"
 #include "tools/cli_util.h"
+#include "tools/diagnose_cmd.h"
 #include "tools/keys_cmd.h"
 
 // Every flag is a string so that a bad value is this tool's error (exit 2), not Abseil's.
@@ -48,6 +53,7 @@ ABSL_FLAG(std::string, hex, "", "frame or event bytes as hex");
 ABSL_FLAG(std::string, family, "mt7925", "chip family profile: mt7921, mt7925 or mt7996");
 ABSL_FLAG(std::string, wait, "true", "mt7996 only: the sender waits for a response (sets ACK)");
 ABSL_FLAG(std::string, script, "", "key-slot script: a file, or - for stdin");
+ABSL_FLAG(std::string, json, "false", "diagnose: print one JSON object (--json or --json=true)");
 
 namespace connac::cli {
 namespace {
@@ -58,13 +64,21 @@ constexpr char kUsage[] =
     "  connac decode --hex=<frame>\n"
     "  connac parse-response --cmd=<word> --seq=<1..15> --hex=<event> [--family=mt7925]\n"
     "  connac describe --cmd=<word|name>\n"
-    "  connac keys --script=<file|->\n";
+    "  connac keys --script=<file|->\n"
+    "  connac diagnose [FILE|-] [--json]\n";
 
 struct Subcommand {
   absl::string_view name;
   std::set<absl::string_view> flags;
   int (*run)(absl::string_view);
+  int max_positional;  // non-flag arguments allowed (diagnose's FILE), <= kMaxPositional
 };
+
+// The positional arguments CheckFlags accepted (a fixed array: globals stay trivially
+// destructible).
+constexpr int kMaxPositional = 1;
+absl::string_view positional_args[kMaxPositional];
+int num_positional = 0;
 
 const Profile& FamilyFlag(absl::string_view sub) {
   const std::string f = absl::GetFlag(FLAGS_family);
@@ -188,23 +202,40 @@ int RunDescribe(absl::string_view sub) {
 
 int RunKeys(absl::string_view) { return RunKeysScript(absl::GetFlag(FLAGS_script)); }
 
+int RunDiagnose(absl::string_view) {
+  return RunDiagnoseCmd(num_positional == 0 ? "-" : positional_args[0],
+                        absl::GetFlag(FLAGS_json));
+}
+
 const Subcommand kSubcommands[] = {
-    {"encode", {"cmd", "seq", "payload", "family", "wait"}, RunEncode},
-    {"decode", {"hex"}, RunDecode},
-    {"parse-response", {"cmd", "seq", "hex", "family"}, RunParseResponse},
-    {"describe", {"cmd"}, RunDescribe},
-    {"keys", {"script"}, RunKeys},
+    {"encode", {"cmd", "seq", "payload", "family", "wait"}, RunEncode, 0},
+    {"decode", {"hex"}, RunDecode, 0},
+    {"parse-response", {"cmd", "seq", "hex", "family"}, RunParseResponse, 0},
+    {"describe", {"cmd"}, RunDescribe, 0},
+    {"keys", {"script"}, RunKeys, 0},
+    {"diagnose", {"json"}, RunDiagnose, 1},
 };
 
 // Checks flag names before Abseil sees them: Abseil exits 1 on an unknown flag, and this
-// tool's contract is exit 2 with one line.
-void CheckFlags(const Subcommand& s, int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
+// tool's contract is exit 2 with one line. Positional arguments (up to s.max_positional; "-"
+// is stdin) are collected into positional_args and removed from argv.
+void CheckFlags(const Subcommand& s, int* argc, char** argv) {
+  int out = 1;
+  bool only_positional = false;  // after "--"
+  for (int i = 1; i < *argc; ++i) {
     absl::string_view a = argv[i];
-    if (a == "--") break;
-    if (a.size() < 2 || a[0] != '-') {
-      Fail(s.name, absl::StrCat("unexpected argument '", a, "'"));
+    if (a == "--" && !only_positional) {
+      only_positional = true;
+      continue;
     }
+    if (only_positional || a.size() < 2 || a[0] != '-') {
+      if (num_positional >= s.max_positional) {
+        Fail(s.name, absl::StrCat("unexpected argument '", a, "'"));
+      }
+      positional_args[num_positional++] = a;
+      continue;
+    }
+    argv[out++] = argv[i];
     a.remove_prefix(a[1] == '-' ? 2 : 1);
     const absl::string_view name = a.substr(0, a.find('='));
     if (name == "help") {
@@ -212,8 +243,15 @@ void CheckFlags(const Subcommand& s, int argc, char** argv) {
       std::exit(0);
     }
     if (s.flags.count(name) == 0) Fail(s.name, absl::StrCat("unknown flag --", name));
-    if (a.find('=') == absl::string_view::npos) ++i;  // "--flag value"
+    if (a.find('=') != absl::string_view::npos) continue;
+    if (name == "json") {  // a presence flag: "--json" means --json=true, takes no value
+      static char json_true[] = "--json=true";
+      argv[out - 1] = json_true;
+      continue;
+    }
+    if (i + 1 < *argc) argv[out++] = argv[++i];  // "--flag value"
   }
+  *argc = out;
 }
 
 int Main(int argc, char** argv) {
@@ -233,11 +271,12 @@ int Main(int argc, char** argv) {
     std::vector<char*> args;
     args.push_back(argv[0]);
     for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
-    CheckFlags(s, static_cast<int>(args.size()), args.data());
-    absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+    int n = static_cast<int>(args.size());
+    CheckFlags(s, &n, args.data());
+    absl::ParseCommandLine(n, args.data());
     return s.run(s.name);
   }
-  Fail(name, "unknown subcommand (encode, decode, parse-response, describe, keys)");
+  Fail(name, "unknown subcommand (encode, decode, parse-response, describe, keys, diagnose)");
 }
 
 }  // namespace
