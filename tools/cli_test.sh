@@ -181,5 +181,27 @@ if [[ -n "$log1036" ]]; then
     fail=$((fail + 1)); echo "not ok - diagnose: text report"; echo "  got: $got"; fi
 fi
 
+# ---- connac simulate -------------------------------------------------------------------
+sim_json=$("$connac" simulate --scenario=mlo-roam-hang --policy=connac --json 2>"$errf")
+field() { sed -n "s/.*\"$1\":\([^,]*\),.*/\1/p" <<<"$2"; }
+if [[ "$(field timeouts_paid "$sim_json")" == 1 && "$(field final_state "$sim_json")" == '"RUNNING"' \
+      && "$(field keys_lost "$sim_json")" == 0 && "$(field stale_keys "$sim_json")" == 0 \
+      && "$sim_json" == *'"first_unanswered_ms":'* && "$sim_json" == *'"outage_ms":'* \
+      && "$sim_json" == *'"timeline":['* ]]; then
+  pass=$((pass + 1)); echo "ok - simulate: mlo-roam-hang JSON fields (connac: one timeout, RUNNING, no lost keys)"
+else
+  fail=$((fail + 1)); echo "not ok - simulate: mlo-roam-hang JSON fields"; echo "  got: ${sim_json:0:300}"
+fi
+mt=$("$connac" simulate --scenario=mlo-roam-hang --policy=mt76 --json 2>"$errf")
+if [[ "$(field timeouts_paid "$mt")" == 5 ]]; then
+  pass=$((pass + 1)); echo "ok - simulate: the mt76 policy pays the five #1036 timeouts"
+else
+  fail=$((fail + 1)); echo "not ok - simulate: mt76 timeouts"; echo "  got: ${mt:0:300}"
+fi
+expect_fail "simulate: unknown scenario" "unknown --scenario 'nope'" simulate --scenario=nope
+expect_fail "simulate: unknown policy" "--policy must be connac or mt76" simulate --scenario=fw-assert --policy=iwlwifi
+expect_fail "simulate: probe is a connac option" "--probe is a connac policy option" simulate --scenario=fw-assert --policy=mt76 --probe=true
+expect_fail "simulate: scenario required" "--scenario is required" simulate
+
 echo "cli: ${pass} passed, ${fail} failed"
 [[ $fail -eq 0 ]]

@@ -14,6 +14,11 @@
 //   connac keys --script=<file|->
 //       One JSON line per script operation: {"op":"...","ret":<errno>,"mcu":[{"cmd":...,
 //       "wcid":...,"add":0|1,"key_id":...,"cipher_id":...,"hex":"<frame>"}...]} (docs/keys.md).
+//   connac simulate --scenario=<name> --policy=<connac|mt76> [--seed=<n>] [--probe=true] [--json]
+//       A recovery scenario on the firmware simulator (docs/reset.md): text, or one JSON object
+//       {"first_unanswered_ms":...,"detected_ms":...,"fw_reloaded_ms":...,"restored_ms":...,
+//       "outage_ms":...,"timeouts_paid":...,"resets":...,"false_resets":...,"keys_restored":...,
+//       "keys_lost":...,"stale_keys":...,"final_state":"...","timeline":[...]}.
 //   connac diagnose [FILE|-] [--json]
 //       A kernel log (stdin when FILE is - or absent) as a decoded timeline, episodes and
 //       findings; with --json one object {"devices":[...],"mcu_timeouts":[...],...}
@@ -43,6 +48,7 @@
 #include "connac/mcu_response.h"
 #include "tools/cli_util.h"
 #include "tools/diagnose_cmd.h"
+#include "tools/sim/simulate_cmd.h"
 #include "tools/keys_cmd.h"
 
 // Every flag is a string so that a bad value is this tool's error (exit 2), not Abseil's.
@@ -53,7 +59,11 @@ ABSL_FLAG(std::string, hex, "", "frame or event bytes as hex");
 ABSL_FLAG(std::string, family, "mt7925", "chip family profile: mt7921, mt7925 or mt7996");
 ABSL_FLAG(std::string, wait, "true", "mt7996 only: the sender waits for a response (sets ACK)");
 ABSL_FLAG(std::string, script, "", "key-slot script: a file, or - for stdin");
-ABSL_FLAG(std::string, json, "false", "diagnose: print one JSON object (--json or --json=true)");
+ABSL_FLAG(std::string, json, "false", "diagnose, simulate: print one JSON object (--json or --json=true)");
+ABSL_FLAG(std::string, scenario, "", "simulate: scenario name (docs/reset.md)");
+ABSL_FLAG(std::string, policy, "connac", "simulate: connac or mt76");
+ABSL_FLAG(std::string, seed, "1", "simulate: seed for the scenario's jitter");
+ABSL_FLAG(std::string, probe, "false", "simulate: connac liveness probe (true/false)");
 
 namespace connac::cli {
 namespace {
@@ -65,7 +75,8 @@ constexpr char kUsage[] =
     "  connac parse-response --cmd=<word> --seq=<1..15> --hex=<event> [--family=mt7925]\n"
     "  connac describe --cmd=<word|name>\n"
     "  connac keys --script=<file|->\n"
-    "  connac diagnose [FILE|-] [--json]\n";
+    "  connac diagnose [FILE|-] [--json]\n"
+    "  connac simulate --scenario=<name> --policy=<connac|mt76> [--seed=<n>] [--probe=true] [--json]\n";
 
 struct Subcommand {
   absl::string_view name;
@@ -207,6 +218,11 @@ int RunDiagnose(absl::string_view) {
                         absl::GetFlag(FLAGS_json));
 }
 
+int RunSim(absl::string_view) {
+  return RunSimulate(absl::GetFlag(FLAGS_scenario), absl::GetFlag(FLAGS_policy), absl::GetFlag(FLAGS_seed),
+                     absl::GetFlag(FLAGS_probe), absl::GetFlag(FLAGS_json));
+}
+
 const Subcommand kSubcommands[] = {
     {"encode", {"cmd", "seq", "payload", "family", "wait"}, RunEncode, 0},
     {"decode", {"hex"}, RunDecode, 0},
@@ -214,6 +230,7 @@ const Subcommand kSubcommands[] = {
     {"describe", {"cmd"}, RunDescribe, 0},
     {"keys", {"script"}, RunKeys, 0},
     {"diagnose", {"json"}, RunDiagnose, 1},
+    {"simulate", {"scenario", "policy", "seed", "probe", "json"}, RunSim, 0},
 };
 
 // Checks flag names before Abseil sees them: Abseil exits 1 on an unknown flag, and this
@@ -276,7 +293,7 @@ int Main(int argc, char** argv) {
     absl::ParseCommandLine(n, args.data());
     return s.run(s.name);
   }
-  Fail(name, "unknown subcommand (encode, decode, parse-response, describe, keys, diagnose)");
+  Fail(name, "unknown subcommand (encode, decode, parse-response, describe, keys, diagnose, simulate)");
 }
 
 }  // namespace
