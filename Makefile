@@ -1,7 +1,9 @@
 # connac-core: the two commands of the README contract, and their parts.
 #
-#   make demo   build the `connac` CLI and run the #1036 framing demo
-#   make test   every test: Bazel suites (plain, ASan, UBSan), CLI contract, kernel-compile check
+#   make demo   build the `connac` CLI and run the #1036 framing demo, then boot the kernel
+#               module under QEMU and show its self-test and the example's recovery report
+#   make test   every test: Bazel suites (plain, ASan, UBSan), CLI contract, kernel-compile
+#               check, kernel module (build, checks, QEMU load test)
 #
 # Both install missing Debian packages first (tools/setup.sh; quick when nothing is missing).
 
@@ -9,7 +11,8 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
-.PHONY: all setup build demo test test-bazel test-asan test-ubsan kcheck kcheck-selftest clean
+.PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
+	kmod kmod-test clean
 
 all: build
 
@@ -22,12 +25,19 @@ build: setup
 demo: setup
 	$(BAZEL) build $(BAZEL_FLAGS) //tools:connac
 	@tools/demo.sh bazel-bin/tools/connac
+	@$(MAKE) --no-print-directory demo-kmod || \
+	  echo "(the kernel-module demo failed; the CLI demo above does not depend on it)"
+
+# The kernel module in a QEMU guest: the self-test's KTAP and the example's report.
+demo-kmod: setup
+	@tools/kmod/demo.sh
 
 # Each step appends "<name> <passed> <failed>" to build/test-results; the last line of
 # `make test` is the total, in the plain "N passed, N failed" form CI reads.
 test: setup
 	@mkdir -p build && : > build/test-results
-	@$(MAKE) -k --no-print-directory test-bazel test-asan test-ubsan kcheck kcheck-selftest; \
+	@$(MAKE) -k --no-print-directory test-bazel test-asan test-ubsan kcheck kcheck-selftest \
+	  kmod-test; \
 	  rc=$$?; \
 	  tools/report_results.sh build/test-results; \
 	  rrc=$$?; \
@@ -58,6 +68,19 @@ kcheck-selftest:
 	@userspace_test/kcheck/kcheck_selftest.sh | tee build/kcheck-selftest.log; rc=$${PIPESTATUS[0]}; \
 	  line=$$(grep -o '[0-9]* passed, [0-9]* failed' build/kcheck-selftest.log | tail -1); \
 	  echo "kcheck-selftest $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
+	  exit $$rc
+
+# Builds connac_core.ko and connac_example.ko in build/kmod (docs/kmod.md).
+kmod: setup
+	@tools/kmod/build.sh
+
+# The kernel module: build, guard, footprint, checkpatch, DKMS, QEMU load test.
+kmod-test:
+	@echo "== kernel module: build, checks, QEMU load test"
+	@mkdir -p build && tools/kmod/kmod_test.sh | tee build/kmod-test.log; rc=$${PIPESTATUS[0]}; \
+	  line=$$(grep -o '^kmod-test: [0-9]* passed, [0-9]* failed' build/kmod-test.log | tail -1); \
+	  line=$${line#kmod-test: }; \
+	  echo "kmod $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
 	  exit $$rc
 
 clean:

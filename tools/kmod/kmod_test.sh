@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# `make kmod-test`: the kernel module, built, checked and loaded in a real kernel.
+#
+#   build        connac_core.ko + connac_example.ko against the installed Debian headers
+#                (tools/kmod/build.sh; warnings are errors)
+#   guard        a `new` injected into the C++ glue must fail the build with the C++
+#                guard's message (kmod/scripts/cxx_guard.sh)
+#   footprint    .text/.data, largest C++ stack frame, per-device state vs their targets
+#   checkpatch   the kernel's checkpatch.pl on every kernel C file of kmod/
+#   dkms         `dkms add` + `dkms build` of the staged tree in a private DKMS tree
+#   qemu         boot the matching Debian kernel under QEMU/TCG, self-test (KTAP), example,
+#                modprobe, 20 load/unload cycles, console and taint checks
+#
+# Prints one "kmod-test: ok - <step>" / "kmod-test: FAIL - <step>: <why>" line per check and
+# ends with "kmod-test: N passed, M failed"; exits 1 if any check failed.
+# Env: KDIR, CXX (as build.sh), KMOD_SKIP="dkms checkpatch ..." (steps to skip, reported).
+set -uo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=$repo/build/kmod
+tree=$out/src
+mkdir -p "$out"
+passed=0
+failed=0
+t_start=$(date +%s)
+
+ok() {
+  echo "kmod-test: ok - $1${2:+ ($2)}"
+  passed=$((passed + 1))
+}
+fail() {
+  echo "kmod-test: FAIL - $1: $2"
+  failed=$((failed + 1))
+}
+skipped() { [[ " ${KMOD_SKIP:-} " == *" $1 "* ]] && echo "kmod-test: skip - $1 (KMOD_SKIP)"; }
+secs() { echo "$(($(date +%s) - $1))s"; }
+
+# --- build ----------------------------------------------------------------------------------
+t=$(date +%s)
+if "$repo/tools/kmod/build.sh" >"$out/build-step.log" 2>&1; then
+  kdir=$(sed -n 's/^kdir: //p' "$out/build-step.log")
+  ok "build" "against $kdir, $(secs "$t")"
+else
+  fail "build" "$(grep -m1 -E 'error|FAIL|guard|warning|kmod:' "$out/build-step.log" | cut -c 1-200)"
+  sed 's/^/  /' "$out/build-step.log" | head -n 30
+  echo "kmod-test: $passed passed, $((failed + 5)) failed"
+  exit 1
+fi
+kdir=$(cd "$kdir" && pwd -P)
+# The release the modules are built for (their vermagic): UTS_RELEASE, e.g. 6.1.0-56-amd64
+# (Debian's include/config/kernel.release holds the upstream 6.1.x instead).
+kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
+
+# --- guard: breaking the core must fail the build clearly -----------------------------------
+if ! skipped guard; then
+  t=$(date +%s)
+  inject=$(mktemp "${TMPDIR:-/tmp}/connac-inject.XXXXXX")
+  printf '\nextern "C" int* connac_guard_probe() { return new int(1); }\n' >"$inject"
+  guard_dir=$(mktemp -d "${TMPDIR:-/tmp}/connac-guard.XXXXXX")
+  if KMOD_BUILD_DIR=$guard_dir KMOD_EXTRA_GLUE=$inject "$repo/tools/kmod/build.sh" >"$out/guard.log" 2>&1; then
+    fail "guard" "a glue with operator new built without error"
+  elif grep -q 'connac: C++ guard: connac_glue.o: undefined symbol(s) _Znwm' "$out/guard.log"; then
+    ok "guard" "operator new rejected: $(grep -m1 'C++ guard' "$out/guard.log" | cut -c 1-100)..., $(secs "$t")"
+  else
+    fail "guard" "the build failed without the guard's message: $(grep -m1 -E 'error|guard' "$out/guard.log" | cut -c 1-160)"
+  fi
+  rm -rf "$inject" "$guard_dir"
+fi
+
+# --- footprint ------------------------------------------------------------------------------
+if "$repo/tools/kmod/footprint.sh" "$tree" >"$out/footprint.txt" 2>&1; then
+  cat "$out/footprint.txt"
+  ok "footprint" "all targets met"
+else
+  cat "$out/footprint.txt"
+  fail "footprint" "$(tail -n 1 "$out/footprint.txt")"
+fi
+
+# --- checkpatch -----------------------------------------------------------------------------
+if ! skipped checkpatch; then
+  t=$(date +%s)
+  files=()
+  for f in "$repo"/kmod/connac_core/*.[ch] "$repo"/kmod/example/*.c "$repo"/kmod/include/*.h; do
+    [[ "$f" == *.mod.c ]] || files+=("$f")  # kbuild output of an in-place build
+  done
+  if "$repo/tools/kmod/checkpatch.sh" "${files[@]}" >"$out/checkpatch.log" 2>&1; then
+    ok "checkpatch" "$(tail -n 1 "$out/checkpatch.log" | sed 's/^checkpatch: //'), $(secs "$t")"
+  else
+    sed 's/^/  /' "$out/checkpatch.log" | head -n 20
+    fail "checkpatch" "$(tail -n 1 "$out/checkpatch.log")"
+  fi
+fi
+
+# --- dkms -----------------------------------------------------------------------------------
+if ! skipped dkms; then
+  t=$(date +%s)
+  if ! command -v dkms >/dev/null; then
+    fail "dkms" "dkms not installed (apt-get install dkms; tools/setup.sh)"
+  else
+    d=$(mktemp -d "${TMPDIR:-/tmp}/connac-dkms.XXXXXX")
+    ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/kmod/dkms.conf")
+    "$repo/tools/kmod/stage.sh" "$d/src/connac-core-$ver"
+    mkdir -p "$d/dkms"
+    dk=(-m connac-core -v "$ver" --dkmstree "$d/dkms" --sourcetree "$d/src")
+    if dkms add "${dk[@]}" >"$out/dkms.log" 2>&1 &&
+      env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dkms build "${dk[@]}" -k "$kver" >>"$out/dkms.log" 2>&1 &&
+      [[ -f "$d/dkms/connac-core/$ver/$kver/x86_64/module/connac_core.ko" ]] &&
+      [[ -f "$d/dkms/connac-core/$ver/$kver/x86_64/module/connac_example.ko" ]]; then
+      ok "dkms" "dkms add + build connac-core/$ver for $kver in a private tree, $(secs "$t")"
+    else
+      sed 's/^/  /' "$out/dkms.log" | tail -n 15
+      fail "dkms" "dkms add/build failed (log: $out/dkms.log)"
+    fi
+    rm -rf "$d"
+  fi
+fi
+
+# --- qemu -----------------------------------------------------------------------------------
+if ! skipped qemu; then
+  "$repo/tools/kmod/qemu_test.sh" "$tree" "$kver" "$out/console.log" >"$out/qemu.txt" 2>&1
+  while IFS= read -r line; do
+    case "$line" in
+      "kmod-test: ok - "*) echo "$line"; passed=$((passed + 1)) ;;
+      "kmod-test: FAIL - "*) echo "$line"; failed=$((failed + 1)) ;;
+      *) echo "  $line" ;;
+    esac
+  done <"$out/qemu.txt"
+  grep -q '^kmod-test: ' "$out/qemu.txt" || fail "qemu" "no result from qemu_test.sh"
+  echo "kmod-test: guest console: $out/console.log"
+  # The KTAP summary and the example's report, for the log reader.
+  grep -E '^# (hang|reload|connac_core selftest)|^connac_example: (command|roam|recovery|report)' \
+    "$out/console.log" 2>/dev/null | awk '!seen[$1 $2 $3]++' | head -n 12 | sed 's/^/  /'
+fi
+
+echo "kmod-test: total $(secs "$t_start")"
+echo "kmod-test: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
