@@ -11,6 +11,7 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
+.PHONY: bench-recovery
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
 	kmod kmod-test clean
 
@@ -27,6 +28,12 @@ demo: setup
 	@tools/demo.sh bazel-bin/tools/connac
 	@$(MAKE) --no-print-directory demo-kmod || \
 	  echo "(the kernel-module demo failed; the CLI demo above does not depend on it)"
+
+# Recovery scenarios x policies on the firmware simulator (virtual clock): prints the table
+# and writes it into docs/PERFORMANCE.md between its markers.
+bench-recovery: setup
+	$(BAZEL) build $(BAZEL_FLAGS) //tools/sim:bench_recovery
+	@"$$($(BAZEL) info $(BAZEL_FLAGS) bazel-bin 2>/dev/null)/tools/sim/bench_recovery" docs/PERFORMANCE.md
 
 # The kernel module in a QEMU guest: the self-test's KTAP and the example's report.
 demo-kmod: setup

@@ -70,3 +70,16 @@ while IFS= read -r line; do
 done < <(sed 's/#.*//' "$here/scripts/roam-1036.keys")
 echo "The removals after the teardown return 0 with no MCU traffic, where the driver in the"
 echo "report returned -22 (and upstream dereferences a NULL link)."
+
+echo
+echo "Recovery from the #1036 hang on the firmware simulator (connac simulate, virtual clock):"
+for policy in mt76 connac; do
+  json=$("$connac" simulate --scenario=mlo-roam-hang --policy="$policy" --json)
+  get() { sed -n "s/.*\"$1\":\([^,]*\),.*/\1/p" <<<"$json"; }
+  first=$(get first_unanswered_ms)
+  printf '  %-7s timeouts paid %s, firmware reloaded +%5.1f s, restored +%5.1f s after the first unanswered command, keys lost %s\n' \
+    "$policy" "$(get timeouts_paid)" "$(awk -v a="$(get fw_reloaded_ms)" -v b="$first" 'BEGIN{print (a-b)/1000}')" \
+    "$(awk -v a="$(get restored_ms)" -v b="$first" 'BEGIN{print (a-b)/1000}')" "$(get keys_lost)"
+done
+echo "mt76 pays every queued command's 3 s timeout, reloads, then forces a reassociation; connac fails the"
+echo "queue at the first timeout, reloads, and replays device, BSS, stations and keys (docs/reset.md)."
