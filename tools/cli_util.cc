@@ -90,12 +90,10 @@ struct Prefix {
 
 // Longest prefixes first, so "MCU_UNI_CMD_" wins over "UNI_".
 constexpr Prefix kPrefixes[] = {
-    {"MCU_UNI_CMD_", CmdKind::kUni}, {"MCU_EXT_CMD_", CmdKind::kExt},
-    {"MCU_CE_CMD_", CmdKind::kCe},   {"MCU_CMD_", CmdKind::kLegacy},
-    {"UNI_", CmdKind::kUni},         {"UNI ", CmdKind::kUni},
-    {"EXT_", CmdKind::kExt},         {"EXT ", CmdKind::kExt},
-    {"CE_", CmdKind::kCe},           {"CE ", CmdKind::kCe},
-    {"CMD_", CmdKind::kLegacy},      {"CMD ", CmdKind::kLegacy},
+    {"MCU_UNI_CMD_", CmdKind::kUni}, {"MCU_EXT_CMD_", CmdKind::kExt}, {"MCU_CE_CMD_", CmdKind::kCe},
+    {"MCU_CMD_", CmdKind::kLegacy},  {"UNI_", CmdKind::kUni},         {"UNI ", CmdKind::kUni},
+    {"EXT_", CmdKind::kExt},         {"EXT ", CmdKind::kExt},         {"CE_", CmdKind::kCe},
+    {"CE ", CmdKind::kCe},           {"CMD_", CmdKind::kLegacy},      {"CMD ", CmdKind::kLegacy},
 };
 
 bool Lookup(CmdKind kind, absl::string_view name, CmdWord* out) {

@@ -33,8 +33,8 @@
 #include <optional>
 #include <set>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -48,18 +48,20 @@
 #include "connac/mcu_response.h"
 #include "tools/cli_util.h"
 #include "tools/diagnose_cmd.h"
-#include "tools/sim/simulate_cmd.h"
 #include "tools/keys_cmd.h"
+#include "tools/sim/simulate_cmd.h"
 
 // Every flag is a string so that a bad value is this tool's error (exit 2), not Abseil's.
-ABSL_FLAG(std::string, cmd, "", "command word (0x00020002, 00020002) or mt76 name (UNI_BSS_INFO_UPDATE)");
+ABSL_FLAG(std::string, cmd, "",
+          "command word (0x00020002, 00020002) or mt76 name (UNI_BSS_INFO_UPDATE)");
 ABSL_FLAG(std::string, seq, "", "sequence number, 1..15");
 ABSL_FLAG(std::string, payload, "", "payload bytes as hex");
 ABSL_FLAG(std::string, hex, "", "frame or event bytes as hex");
 ABSL_FLAG(std::string, family, "mt7925", "chip family profile: mt7921, mt7925 or mt7996");
 ABSL_FLAG(std::string, wait, "true", "mt7996 only: the sender waits for a response (sets ACK)");
 ABSL_FLAG(std::string, script, "", "key-slot script: a file, or - for stdin");
-ABSL_FLAG(std::string, json, "false", "diagnose, simulate: print one JSON object (--json or --json=true)");
+ABSL_FLAG(std::string, json, "false",
+          "diagnose, simulate: print one JSON object (--json or --json=true)");
 ABSL_FLAG(std::string, scenario, "", "simulate: scenario name (docs/reset.md)");
 ABSL_FLAG(std::string, policy, "connac", "simulate: connac or mt76");
 ABSL_FLAG(std::string, seed, "1", "simulate: seed for the scenario's jitter");
@@ -76,7 +78,8 @@ constexpr char kUsage[] =
     "  connac describe --cmd=<word|name>\n"
     "  connac keys --script=<file|->\n"
     "  connac diagnose [FILE|-] [--json]\n"
-    "  connac simulate --scenario=<name> --policy=<connac|mt76> [--seed=<n>] [--probe=true] [--json]\n";
+    "  connac simulate --scenario=<name> --policy=<connac|mt76> [--seed=<n>] [--probe=true] "
+    "[--json]\n";
 
 struct Subcommand {
   absl::string_view name;
@@ -134,7 +137,8 @@ int RunEncode(absl::string_view sub) {
   const std::string wait = absl::GetFlag(FLAGS_wait);
   if (wait != "true" && wait != "false") Fail(sub, "--wait must be true or false");
   if (cmd.has_unknown_bits()) {
-    Fail(sub, absl::StrFormat("command word 0x%08x sets bits above 20, which mt76 never uses", cmd.raw));
+    Fail(sub,
+         absl::StrFormat("command word 0x%08x sets bits above 20, which mt76 never uses", cmd.raw));
   }
   std::vector<uint8_t> out(HeaderSizeFor(cmd) + payload.size());
   FrameParams params;
@@ -168,8 +172,9 @@ int RunDecode(absl::string_view sub) {
     absl::StrAppendFormat(&j, ",\"option\":\"0x%02x\",\"ack\":%s", x.option,
                           (x.option & uni_option::kAck) ? "true" : "false");
   } else {
-    absl::StrAppendFormat(&j, ",\"pq_id\":\"0x%04x\",\"set_query\":%d,\"ext_cid\":\"0x%02x\",\"ext_cid_ack\":%d",
-                          x.pq_id, x.set_query, x.ext_cid, x.ext_cid_ack);
+    absl::StrAppendFormat(
+        &j, ",\"pq_id\":\"0x%04x\",\"set_query\":%d,\"ext_cid\":\"0x%02x\",\"ext_cid_ack\":%d",
+        x.pq_id, x.set_query, x.ext_cid, x.ext_cid_ack);
   }
   absl::StrAppendFormat(&j, ",\"payload_len\":%d,\"payload\":\"%s\"}", x.payload.size(),
                         ToHex(x.payload.data(), x.payload.size()));
@@ -184,12 +189,8 @@ int RunParseResponse(absl::string_view sub) {
   const std::vector<uint8_t> ev = HexFlag(sub, "hex", absl::GetFlag(FLAGS_hex), true);
   const Response r = ParseResponse(p, cmd, seq, ConstBytes(ev.data(), ev.size()));
   switch (r.verdict) {
-    case Verdict::kDone:
-      std::printf("{\"verdict\":\"done\",\"status\":%d}\n", r.status);
-      break;
-    case Verdict::kStale:
-      std::printf("{\"verdict\":\"stale\"}\n");
-      break;
+    case Verdict::kDone: std::printf("{\"verdict\":\"done\",\"status\":%d}\n", r.status); break;
+    case Verdict::kStale: std::printf("{\"verdict\":\"stale\"}\n"); break;
     case Verdict::kMalformed:
       std::printf("{\"verdict\":\"malformed\",\"reason\":\"%s\"}\n", JsonEscape(r.reason).c_str());
       break;
@@ -214,13 +215,13 @@ int RunDescribe(absl::string_view sub) {
 int RunKeys(absl::string_view) { return RunKeysScript(absl::GetFlag(FLAGS_script)); }
 
 int RunDiagnose(absl::string_view) {
-  return RunDiagnoseCmd(num_positional == 0 ? "-" : positional_args[0],
-                        absl::GetFlag(FLAGS_json));
+  return RunDiagnoseCmd(num_positional == 0 ? "-" : positional_args[0], absl::GetFlag(FLAGS_json));
 }
 
 int RunSim(absl::string_view) {
-  return RunSimulate(absl::GetFlag(FLAGS_scenario), absl::GetFlag(FLAGS_policy), absl::GetFlag(FLAGS_seed),
-                     absl::GetFlag(FLAGS_probe), absl::GetFlag(FLAGS_json));
+  return RunSimulate(absl::GetFlag(FLAGS_scenario), absl::GetFlag(FLAGS_policy),
+                     absl::GetFlag(FLAGS_seed), absl::GetFlag(FLAGS_probe),
+                     absl::GetFlag(FLAGS_json));
 }
 
 const Subcommand kSubcommands[] = {
@@ -293,7 +294,8 @@ int Main(int argc, char** argv) {
     absl::ParseCommandLine(n, args.data());
     return s.run(s.name);
   }
-  Fail(name, "unknown subcommand (encode, decode, parse-response, describe, keys, diagnose, simulate)");
+  Fail(name,
+       "unknown subcommand (encode, decode, parse-response, describe, keys, diagnose, simulate)");
 }
 
 }  // namespace

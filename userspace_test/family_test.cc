@@ -88,9 +88,11 @@ struct LayoutCase {
 
 const LayoutCase kLayoutCases[] = {
     {"mt7921: len@24 pkt_type_id@26 eid@28 seq@29 option@30 ext_eid@32 s2d@35 payload@36",
-     &kMt7921, {24, 26, 28, 29, 30, 32, 35, 36}},
+     &kMt7921,
+     {24, 26, 28, 29, 30, 32, 35, 36}},
     {"mt7925: len@32 pkt_type_id@34 eid@36 seq@37 option@38 ext_eid@40 s2d@43 payload@44",
-     &kMt7925, {32, 34, 36, 37, 38, 40, 43, 44}},
+     &kMt7925,
+     {32, 34, 36, 37, 38, 40, 43, 44}},
     {"mt7996: same 44-byte layout as mt7925", &kMt7996, {32, 34, 36, 37, 38, 40, 43, 44}},
 };
 
@@ -120,9 +122,11 @@ struct TimeoutCase {
 };
 
 const TimeoutCase kTimeoutCases[] = {
-    {"mt7925 BSS_INFO: 3 s like every mt7925 command", &kMt7925, CmdWord::Uni(uni::kBssInfoUpdate), 3},
+    {"mt7925 BSS_INFO: 3 s like every mt7925 command", &kMt7925, CmdWord::Uni(uni::kBssInfoUpdate),
+     3},
     {"mt7925 EFUSE_CTRL: no 30 s class on mt7925", &kMt7925, CmdWord::Uni(uni::kEfuseCtrl), 3},
-    {"mt7925 legacy PATCH_SEM_CONTROL: 3 s", &kMt7925, CmdWord::Legacy(legacy::kPatchSemControl), 3},
+    {"mt7925 legacy PATCH_SEM_CONTROL: 3 s", &kMt7925, CmdWord::Legacy(legacy::kPatchSemControl),
+     3},
     {"mt7921 EXT GET_MIB_INFO query: 3 s", &kMt7921, CmdWord::ExtQuery(ext::kGetMibInfo), 3},
     {"mt7921 STA_REC: 3 s (no 2 s class)", &kMt7921, CmdWord::Uni(uni::kStaRecUpdate), 3},
     {"mt7996 STA_REC_UPDATE: 2 s", &kMt7996, CmdWord::Uni(uni::kStaRecUpdate), 2},
@@ -137,7 +141,8 @@ const TimeoutCase kTimeoutCases[] = {
     {"mt7996 EXT_EEPROM_CTRL: 30 s", &kMt7996, CmdWord::Uni(uni::kExtEepromCtrl), 30},
     {"mt7996 DEV_INFO_UPDATE: default 5 s", &kMt7996, CmdWord::Uni(uni::kDevInfoUpdate), 5},
     {"mt7996 SCAN_REQ: default 5 s", &kMt7996, CmdWord::Uni(uni::kScanReq), 5},
-    {"mt7996 EXT GET_MIB_INFO: non-UNI returns early, 5 s", &kMt7996, CmdWord::Ext(ext::kGetMibInfo), 5},
+    {"mt7996 EXT GET_MIB_INFO: non-UNI returns early, 5 s", &kMt7996,
+     CmdWord::Ext(ext::kGetMibInfo), 5},
     {"mt7996 legacy id 0x02 (same low byte as BSS_INFO): 5 s", &kMt7996,
      CmdWord::Legacy(legacy::kFwStartReq), 5},
     {"mt7996 CE id 0x35 (same low byte as THERMAL): 5 s", &kMt7996, CmdWord::Ce(0x35), 5},
@@ -174,8 +179,10 @@ const InstantAddCase kInstantAddCases[] = {
     {"negative duration", Instant{100}, Duration::Nanos(-5), Instant{95}},
     {"Never stays Never", Instant::Never(), Duration::Seconds(3), Instant::Never()},
     {"Never minus something stays Never", Instant::Never(), Duration::Nanos(-1), Instant::Never()},
-    {"saturates instead of overflowing", Instant{INT64_MAX - 10}, Duration::Nanos(11), Instant::Never()},
-    {"exactly reaches INT64_MAX = Never", Instant{INT64_MAX - 10}, Duration::Nanos(10), Instant::Never()},
+    {"saturates instead of overflowing", Instant{INT64_MAX - 10}, Duration::Nanos(11),
+     Instant::Never()},
+    {"exactly reaches INT64_MAX = Never", Instant{INT64_MAX - 10}, Duration::Nanos(10),
+     Instant::Never()},
     {"one short of Never", Instant{INT64_MAX - 10}, Duration::Nanos(9), Instant{INT64_MAX - 1}},
     {"huge deadline from a large now", Instant{INT64_MAX / 2 + 1}, Duration{INT64_MAX / 2 + 1},
      Instant::Never()},

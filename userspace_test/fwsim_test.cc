@@ -44,7 +44,8 @@ TEST(FwSimTest, AnswersWithARealMt7925ResultAfterTheLatency) {
   const std::vector<uint8_t> f = Frame(kBss, 9, {0, 0, 0, 0});
   fw.Receive(ConstBytes(f.data(), f.size()), Instant{0});
   uint8_t ev[FwSim::kEventSize];
-  EXPECT_EQ(fw.PollEvent(Instant{4999999}, MutableBytes(ev)).status(), Errno::kNoEnt) << "not before 5 ms";
+  EXPECT_EQ(fw.PollEvent(Instant{4999999}, MutableBytes(ev)).status(), Errno::kNoEnt)
+      << "not before 5 ms";
   EXPECT_EQ(fw.NextEventAt(), Instant{5000000});
   Result<size_t> n = fw.PollEvent(Instant{5000000}, MutableBytes(ev));
   ASSERT_TRUE(n.ok());
@@ -60,7 +61,8 @@ TEST(FwSimTest, SlowClassUsesItsOwnLatency) {
   cfg.slow_latency = Duration::Millis(2900);
   auto fw_owner = std::make_unique<FwSim>(cfg);
   FwSim& fw = *fw_owner;
-  const std::vector<uint8_t> scan = Frame(CmdWord::Uni(uni::kScanReq), 1, std::vector<uint8_t>(8, 0));
+  const std::vector<uint8_t> scan =
+      Frame(CmdWord::Uni(uni::kScanReq), 1, std::vector<uint8_t>(8, 0));
   fw.Receive(ConstBytes(scan.data(), scan.size()), Instant{0});
   EXPECT_EQ(fw.NextEventAt(), Instant{0} + Duration::Millis(2900));
   EXPECT_TRUE(fw.Probe()) << "slow is not dead";
@@ -93,7 +95,8 @@ TEST(FwSimTest, HangsExactlyWhereScripted) {
     for (uint8_t i = 1; i <= 6; ++i) {
       const CmdWord cmd = i == 5 ? CmdWord::Uni(uni::kDevInfoUpdate) : kBss;
       const Instant t{i * 1000000000LL};
-      if (!Exchange(fw, Frame(cmd, i, {0, 0, 0, 0}), t, t + Duration::Millis(10)).empty()) ++answered;
+      if (!Exchange(fw, Frame(cmd, i, {0, 0, 0, 0}), t, t + Duration::Millis(10)).empty())
+        ++answered;
     }
     EXPECT_EQ(answered, c.answered_before_hang);
     EXPECT_TRUE(fw.hung());
@@ -108,9 +111,12 @@ TEST(FwSimTest, BssInfoAfterAStaRemovalHangsLikeIssue1036) {
   FwSim& fw = *fw_owner;
   // STA_REC with a STA_REC_REMOVE TLV (tag 0x25) for wcid 1.
   const std::vector<uint8_t> remove = {1, 1, 1, 0, 1, 0, 0, 0, 0x25, 0x00, 0x08, 0x00, 0, 0, 0, 0};
-  EXPECT_FALSE(Exchange(fw, Frame(CmdWord::Uni(uni::kStaRecUpdate), 1, remove), Instant{0}, Instant{10000000}).empty());
+  EXPECT_FALSE(Exchange(fw, Frame(CmdWord::Uni(uni::kStaRecUpdate), 1, remove), Instant{0},
+                        Instant{10000000})
+                   .empty());
   EXPECT_FALSE(fw.sta_present(1));
-  EXPECT_TRUE(Exchange(fw, Frame(kBss, 2, {1, 0, 0, 0}), Instant{20000000}, Instant{30000000}).empty());
+  EXPECT_TRUE(
+      Exchange(fw, Frame(kBss, 2, {1, 0, 0, 0}), Instant{20000000}, Instant{30000000}).empty());
   EXPECT_TRUE(fw.hung());
 }
 
@@ -119,7 +125,8 @@ TEST(FwSimTest, AssertSendsACoredumpEventThenGoesSilent) {
   cfg.assert_at_cmd = 1;
   auto fw_owner = std::make_unique<FwSim>(cfg);
   FwSim& fw = *fw_owner;
-  const std::vector<uint8_t> ev = Exchange(fw, Frame(kBss, 1, {0, 0, 0, 0}), Instant{0}, Instant{0});
+  const std::vector<uint8_t> ev =
+      Exchange(fw, Frame(kBss, 1, {0, 0, 0, 0}), Instant{0}, Instant{0});
   ASSERT_EQ(ev.size(), FwSim::kEventSize);
   Result<McuEvent> e = ParseEvent(kMt7925, ConstBytes(ev.data(), ev.size()));
   ASSERT_TRUE(e.ok());
@@ -159,7 +166,8 @@ TEST(FwSimTest, KeepsKeysFromStaRecKeyV3AndAResetWipesThem) {
   EXPECT_TRUE(o.ok);
   EXPECT_FALSE(fw.key(19, 0).present);
   EXPECT_FALSE(fw.running());
-  for (ResetStep s : {ResetStep::kSemaphore, ResetStep::kPatch, ResetStep::kRam, ResetStep::kReady}) {
+  for (ResetStep s :
+       {ResetStep::kSemaphore, ResetStep::kPatch, ResetStep::kRam, ResetStep::kReady}) {
     EXPECT_TRUE(fw.RunStep(s, o.done).ok);
   }
   EXPECT_TRUE(fw.running());

@@ -19,10 +19,10 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
-#include <iterator>
 #include <set>
 #include <utility>
 #include <vector>
@@ -60,7 +60,9 @@ KeyConf Key(uint32_t cipher, uint8_t idx, int8_t link, uint8_t len, uint8_t base
   for (uint8_t i = 0; i < len; ++i) k.key[i] = static_cast<uint8_t>(base + i);
   return k;
 }
-KeyConf Gtk(uint8_t link, uint8_t idx, uint8_t base = 0xc0) { return Key(suite::kCcmp, idx, static_cast<int8_t>(link), 16, base); }
+KeyConf Gtk(uint8_t link, uint8_t idx, uint8_t base = 0xc0) {
+  return Key(suite::kCcmp, idx, static_cast<int8_t>(link), 16, base);
+}
 KeyConf Igtk(uint8_t link, uint8_t idx, uint8_t base = 0xa0) {
   return Key(suite::kAesCmac, idx, static_cast<int8_t>(link), 16, base);
 }
@@ -96,7 +98,8 @@ template <typename T>
 int CountKey(const T& obj, const KeyConf& k) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(&obj);
   int n = 0;
-  for (size_t i = 0; i + k.key_len <= sizeof(obj); ++i) n += std::memcmp(p + i, k.key, k.key_len) == 0 ? 1 : 0;
+  for (size_t i = 0; i + k.key_len <= sizeof(obj); ++i)
+    n += std::memcmp(p + i, k.key, k.key_len) == 0 ? 1 : 0;
   return n;
 }
 
@@ -122,14 +125,14 @@ std::vector<uint8_t> Encode(const KeyAction& a, uint8_t seq = 1) {
       want.cipher_id != got.cipher_id || want.key_id != got.key_id || want.key_len != got.key_len ||
       !(want.peer == got.peer) || std::memcmp(want.key, got.key, kMaxKeyLen) != 0) {
     return ::testing::AssertionFailure()
-           << "want link " << int{want.link_id} << " wcid " << int{want.wcid} << " bss " << int{want.bss_idx}
-           << " muar " << int{want.muar_idx} << " add " << want.add << " pw " << want.pairwise << " cipher "
-           << int{want.cipher_id} << " id " << int{want.key_id} << " len " << int{want.key_len} << " key "
-           << connac_test::ToHex(want.key, kMaxKeyLen) << "\n got link " << int{got.link_id} << " wcid "
-           << int{got.wcid} << " bss " << int{got.bss_idx} << " muar " << int{got.muar_idx} << " add "
-           << got.add << " pw " << got.pairwise << " cipher " << int{got.cipher_id} << " id "
-           << int{got.key_id} << " len " << int{got.key_len} << " key "
-           << connac_test::ToHex(got.key, kMaxKeyLen);
+           << "want link " << int{want.link_id} << " wcid " << int{want.wcid} << " bss "
+           << int{want.bss_idx} << " muar " << int{want.muar_idx} << " add " << want.add << " pw "
+           << want.pairwise << " cipher " << int{want.cipher_id} << " id " << int{want.key_id}
+           << " len " << int{want.key_len} << " key " << connac_test::ToHex(want.key, kMaxKeyLen)
+           << "\n got link " << int{got.link_id} << " wcid " << int{got.wcid} << " bss "
+           << int{got.bss_idx} << " muar " << int{got.muar_idx} << " add " << got.add << " pw "
+           << got.pairwise << " cipher " << int{got.cipher_id} << " id " << int{got.key_id}
+           << " len " << int{got.key_len} << " key " << connac_test::ToHex(got.key, kMaxKeyLen);
   }
   return ::testing::AssertionSuccess();
 }
@@ -173,16 +176,16 @@ class KeysTest : public ::testing::Test {
 
 // Common to every key frame: the 48-byte UNI header of MCU_UNI_CMD(STA_REC_UPDATE) for a
 // 76-byte payload (8 sta_req_hdr + 68 STA_REC_KEY_V3), then the sta_req_hdr up to bss/wcid.
-#define KEY_UNI_HEADER(seq)                                                                     \
-  "7c 00 00 41"   /* DW0 0x4100007c: Q_IDX 0x20, PKT_FMT CMD, TX_BYTES 124 [7925] */            \
-  "00 40 00 00"   /* DW1: connac3 HDR_FORMAT CMD [7925] */                                      \
+#define KEY_UNI_HEADER(seq)                                                                   \
+  "7c 00 00 41" /* DW0 0x4100007c: Q_IDX 0x20, PKT_FMT CMD, TX_BYTES 124 [7925] */            \
+  "00 40 00 00" /* DW1: connac3 HDR_FORMAT CMD [7925] */                                      \
   "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00" /* DW2..7 */ \
-  "5c 00"         /* @32 len = 124 - 32 = 92 [7925] */                                          \
-  "03 00"         /* @34 cid STA_REC_UPDATE 0x03 */                                             \
-  "00 a0 00" seq  /* @36 rsv, pkt_type 0xa0, frag_n, seq */                                     \
-  "00 00 00"      /* @40 checksum, @42 s2d H2N */                                               \
-  "07"            /* @43 option UNI_EXT_ACK (set, not HIF_CTRL/CHIP_CONFIG) [7925] */           \
-  "00 00 00 00"   /* @44 rsv */
+  "5c 00"        /* @32 len = 124 - 32 = 92 [7925] */                                         \
+  "03 00"        /* @34 cid STA_REC_UPDATE 0x03 */                                            \
+  "00 a0 00" seq /* @36 rsv, pkt_type 0xa0, frag_n, seq */                                    \
+  "00 00 00"     /* @40 checksum, @42 s2d H2N */                                              \
+  "07"           /* @43 option UNI_EXT_ACK (set, not HIF_CTRL/CHIP_CONFIG) [7925] */          \
+  "00 00 00 00"  /* @44 rsv */
 
 class KeysGoldenTest : public KeysTest {
  public:
@@ -226,117 +229,117 @@ const GoldenCase kGoldenCases[] = {
      KeysGoldenTest::GtkOnLink0, 1,
      KEY_UNI_HEADER("01")
      // sta_req_hdr [hdr]
-     "00"           // bss_idx 0 (first BSS link)
-     "13"           // wlan_idx_lo = wcid 19 = 19 - bss_idx [wtbl]
-     "01 00"        // tlv_num 1 (le16) [tlv]
-     "01"           // is_tlv_append [hdr]
-     "0e"           // muar_idx 0x0e: the vif's BSS wcid has no station [hdr]
-     "00 00"        // wlan_idx_hi (wcid < 256), rsv
+     "00"     // bss_idx 0 (first BSS link)
+     "13"     // wlan_idx_lo = wcid 19 = 19 - bss_idx [wtbl]
+     "01 00"  // tlv_num 1 (le16) [tlv]
+     "01"     // is_tlv_append [hdr]
+     "0e"     // muar_idx 0x0e: the vif's BSS wcid has no station [hdr]
+     "00 00"  // wlan_idx_hi (wcid < 256), rsv
      // STA_REC_KEY_V3 [key]
-     "27 00 44 00"  // tag 0x27, len 68
-     "01"           // add: SET_KEY
-     "00 00"        // tx_key, key_type: no station (group key, STA mode)
-     "00"           // is_authenticator = 0
+     "27 00 44 00"        // tag 0x27, len 68
+     "01"                 // add: SET_KEY
+     "00 00"              // tx_key, key_type: no station (group key, STA mode)
+     "00"                 // is_authenticator = 0
      "02 b0 55 1d 00 00"  // peer_addr = link_conf->bssid
-     "00"           // bss_idx
-     "04"           // cipher_id CONNAC3_CIPHER_AES_CCMP
-     "01"           // key_id = keyidx
-     "10"           // key_len = keylen 16
-     "13"           // wlan_idx = (u8)wcid->idx
-     "01"           // mgmt_prot = 1 ("only used in MLO mode")
-     "c0 c1 c2 c3 c4 c5 c6 c7  c8 c9 ca cb cc cd ce cf"  // key[0..15]
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"  // key[16..31]: zero-filled TLV [tlv]
+     "00"                 // bss_idx
+     "04"                 // cipher_id CONNAC3_CIPHER_AES_CCMP
+     "01"                 // key_id = keyidx
+     "10"                 // key_len = keylen 16
+     "13"                 // wlan_idx = (u8)wcid->idx
+     "01"                 // mgmt_prot = 1 ("only used in MLO mode")
+     "c0 c1 c2 c3 c4 c5 c6 c7  c8 c9 ca cb cc cd ce cf"    // key[0..15]
+     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"    // key[16..31]: zero-filled TLV [tlv]
      "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},  // key_rsc: never filled
 
     {"pairwise CCMP idx 0 SET: peer wcid 0, muar 0 (MLD omac 0), tx_key = key_type = 1",
      KeysGoldenTest::PairwiseOnLink0, 2,
-     KEY_UNI_HEADER("02")
-     "00"           // bss_idx 0
-     "00"           // wlan_idx_lo: first free peer wcid 0 [wtbl]
-     "01 00 01"     // tlv_num 1, is_tlv_append
-     "00"           // muar_idx = omac_idx 0 (real station) [hdr]
-     "00 00"
-     "27 00 44 00"
-     "01"           // add
-     "01 01"        // tx_key = key_type = 1: a real peer station [key]
-     "00"
-     "02 a9 00 00 00 00"  // peer_addr = link_sta->addr (the AP's link address)
-     "00"           // bss_idx
-     "04"           // AES_CCMP
-     "00"           // key_id 0
-     "10"           // key_len 16
-     "00"           // wlan_idx 0
-     "01"           // mgmt_prot
-     "50 51 52 53 54 55 56 57  58 59 5a 5b 5c 5d 5e 5f"
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
+     KEY_UNI_HEADER("02") "00"        // bss_idx 0
+                          "00"        // wlan_idx_lo: first free peer wcid 0 [wtbl]
+                          "01 00 01"  // tlv_num 1, is_tlv_append
+                          "00"        // muar_idx = omac_idx 0 (real station) [hdr]
+                          "00 00"
+                          "27 00 44 00"
+                          "01"     // add
+                          "01 01"  // tx_key = key_type = 1: a real peer station [key]
+                          "00"
+                          "02 a9 00 00 00 00"  // peer_addr = link_sta->addr (the AP's link address)
+                          "00"                 // bss_idx
+                          "04"                 // AES_CCMP
+                          "00"                 // key_id 0
+                          "10"                 // key_len 16
+                          "00"                 // wlan_idx 0
+                          "01"                 // mgmt_prot
+                          "50 51 52 53 54 55 56 57  58 59 5a 5b 5c 5d 5e 5f"
+                          "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+                          "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
 
     {"IGTK idx 4: cipher 6, key_id = the CCMP key's idx 1, 32 bytes = CCMP key then IGTK",
      KeysGoldenTest::IgtkOnLink0, 3,
-     KEY_UNI_HEADER("03")
-     "00 13 01 00 01 0e 00 00"  // bss 0, wcid 19, tlv_num 1, append, muar 0x0e [hdr]
-     "27 00 44 00"
-     "01 00 00 00"  // add, group key
-     "02 b0 55 1d 00 00"  // BSSID
-     "00"           // bss_idx
-     "06"           // CONNAC3_CIPHER_BIP_CMAC_128 [key]
-     "01"           // key_id = sta_key_conf->keyidx (the CCMP GTK's idx), not 4 [key]
-     "20"           // key_len 32 [key]
-     "13"           // wlan_idx 19: same wcid, slot hw_key_idx2 [link]
-     "01"
-     "c0 c1 c2 c3 c4 c5 c6 c7  c8 c9 ca cb cc cd ce cf"  // key[0..15] = stored CCMP key [key]
-     "a0 a1 a2 a3 a4 a5 a6 a7  a8 a9 aa ab ac ad ae af"  // key[16..31] = IGTK [key]
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
+     KEY_UNI_HEADER(
+         "03") "00 13 01 00 01 0e 00 00"  // bss 0, wcid 19, tlv_num 1, append, muar 0x0e [hdr]
+               "27 00 44 00"
+               "01 00 00 00"        // add, group key
+               "02 b0 55 1d 00 00"  // BSSID
+               "00"                 // bss_idx
+               "06"                 // CONNAC3_CIPHER_BIP_CMAC_128 [key]
+               "01"  // key_id = sta_key_conf->keyidx (the CCMP GTK's idx), not 4 [key]
+               "20"  // key_len 32 [key]
+               "13"  // wlan_idx 19: same wcid, slot hw_key_idx2 [link]
+               "01"
+               "c0 c1 c2 c3 c4 c5 c6 c7  c8 c9 ca cb cc cd ce cf"  // key[0..15] = stored CCMP key
+                                                                   // [key]
+               "a0 a1 a2 a3 a4 a5 a6 a7  a8 a9 aa ab ac ad ae af"  // key[16..31] = IGTK [key]
+               "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
 
     {"group TKIP idx 2 on link 2 (second BSS, bss_idx 1, wcid 18): MIC halves swapped",
      KeysGoldenTest::TkipOnLink2, 4,
-     KEY_UNI_HEADER("04")
-     "01"           // bss_idx 1
-     "12"           // wcid 18 = 19 - 1 [wtbl]
-     "01 00 01 0e 00 00"
-     "27 00 44 00"
-     "01 00 00 00"
-     "02 b0 55 1d 00 02"  // link 2's BSSID
-     "01"           // bss_idx 1
-     "02"           // CONNAC3_CIPHER_TKIP
-     "02"           // key_id 2
-     "20"           // key_len 32
-     "12"           // wlan_idx 18
-     "01"
-     "20 21 22 23 24 25 26 27  28 29 2a 2b 2c 2d 2e 2f"  // key[0..15]: TK as given
-     "38 39 3a 3b 3c 3d 3e 3f"  // key[16..23] = given bytes 24..31 ("MIC keys are swapped") [key]
-     "30 31 32 33 34 35 36 37"  // key[24..31] = given bytes 16..23 [key]
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
+     KEY_UNI_HEADER(
+         "04") "01"  // bss_idx 1
+               "12"  // wcid 18 = 19 - 1 [wtbl]
+               "01 00 01 0e 00 00"
+               "27 00 44 00"
+               "01 00 00 00"
+               "02 b0 55 1d 00 02"  // link 2's BSSID
+               "01"                 // bss_idx 1
+               "02"                 // CONNAC3_CIPHER_TKIP
+               "02"                 // key_id 2
+               "20"                 // key_len 32
+               "12"                 // wlan_idx 18
+               "01"
+               "20 21 22 23 24 25 26 27  28 29 2a 2b 2c 2d 2e 2f"  // key[0..15]: TK as given
+               "38 39 3a 3b 3c 3d 3e 3f"  // key[16..23] = given bytes 24..31 ("MIC keys are
+                                          // swapped") [key]
+               "30 31 32 33 34 35 36 37"  // key[24..31] = given bytes 16..23 [key]
+               "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
 
     {"group GTK DISABLE: add 0, cipher/key_id/key_len/key zero, header fields kept",
      KeysGoldenTest::DisableGtk, 5,
-     KEY_UNI_HEADER("05")
-     "00 13 01 00 01 0e 00 00"
-     "27 00 44 00"
-     "00"           // add = 0: DISABLE_KEY [key]
-     "00 00 00"     // tx_key, key_type, is_authenticator
-     "02 b0 55 1d 00 00"  // peer_addr still filled (before the cmd branch) [key]
-     "00"           // bss_idx
-     "00 00 00"     // cipher_id, key_id, key_len: left zero by the zeroed TLV [tlv]
-     "13"           // wlan_idx
-     "01"           // mgmt_prot is set before the cmd branch [key]
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
+     KEY_UNI_HEADER(
+         "05") "00 13 01 00 01 0e 00 00"
+               "27 00 44 00"
+               "00"                 // add = 0: DISABLE_KEY [key]
+               "00 00 00"           // tx_key, key_type, is_authenticator
+               "02 b0 55 1d 00 00"  // peer_addr still filled (before the cmd branch) [key]
+               "00"                 // bss_idx
+               "00 00 00"           // cipher_id, key_id, key_len: left zero by the zeroed TLV [tlv]
+               "13"                 // wlan_idx
+               "01"                 // mgmt_prot is set before the cmd branch [key]
+               "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+               "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+               "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
 
     {"pairwise DISABLE: add 0, tx_key = key_type = 1, peer = link-station",
      KeysGoldenTest::DisablePtk, 6,
-     KEY_UNI_HEADER("06")
-     "00 00 01 00 01 00 00 00"  // bss 0, wcid 0, tlv_num 1, append, muar 0
-     "27 00 44 00"
-     "00 01 01 00"  // add 0, tx_key 1, key_type 1, is_authenticator 0 [key]
-     "02 a9 00 00 00 00"
-     "00 00 00 00"  // bss_idx, cipher, key_id, key_len
-     "00"           // wlan_idx 0
-     "01"
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
-     "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
+     KEY_UNI_HEADER("06") "00 00 01 00 01 00 00 00"  // bss 0, wcid 0, tlv_num 1, append, muar 0
+                          "27 00 44 00"
+                          "00 01 01 00"  // add 0, tx_key 1, key_type 1, is_authenticator 0 [key]
+                          "02 a9 00 00 00 00"
+                          "00 00 00 00"  // bss_idx, cipher, key_id, key_len
+                          "00"           // wlan_idx 0
+                          "01"
+                          "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+                          "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+                          "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},
 };
 
 TEST_F(KeysGoldenTest, EncodeKeyActionMatchesDriverBytes) {
@@ -350,11 +353,13 @@ TEST_F(KeysGoldenTest, EncodeKeyActionMatchesDriverBytes) {
     ASSERT_EQ(kKeyFrameSize, 124u);
 
     std::vector<uint8_t> out(kKeyFrameSize + 8, 0xa5);
-    Result<ConstBytes> f = EncodeKeyAction(kMt7925, acts_.items[0], c.seq, MutableBytes(out.data(), kKeyFrameSize));
+    Result<ConstBytes> f =
+        EncodeKeyAction(kMt7925, acts_.items[0], c.seq, MutableBytes(out.data(), kKeyFrameSize));
     ASSERT_TRUE(f.ok()) << f.status().name();
     EXPECT_EQ(f->data(), out.data());
     EXPECT_TRUE(BytesEqual(View(want), *f));
-    for (size_t i = kKeyFrameSize; i < out.size(); ++i) ASSERT_EQ(out[i], 0xa5) << "wrote past the frame at " << i;
+    for (size_t i = kKeyFrameSize; i < out.size(); ++i)
+      ASSERT_EQ(out[i], 0xa5) << "wrote past the frame at " << i;
 
     // Decodable as UNI STA_REC_UPDATE with one TLV of 68 bytes.
     const char* reason = nullptr;
@@ -377,11 +382,13 @@ TEST_F(KeysGoldenTest, EncodeKeyActionMatchesDriverBytes) {
 TEST_F(KeysGoldenTest, EncodeKeyActionRefusesShortBuffer) {
   GtkOnLink0(this);
   std::vector<uint8_t> out(kKeyFrameSize - 1, 0xa5);
-  Result<ConstBytes> f = EncodeKeyAction(kMt7925, acts_.items[0], 1, MutableBytes(out.data(), out.size()));
+  Result<ConstBytes> f =
+      EncodeKeyAction(kMt7925, acts_.items[0], 1, MutableBytes(out.data(), out.size()));
   EXPECT_FALSE(f.ok());
   // A bad seq is refused too (Finish checks 1..15).
   std::vector<uint8_t> full(kKeyFrameSize);
-  EXPECT_FALSE(EncodeKeyAction(kMt7925, acts_.items[0], 0, MutableBytes(full.data(), full.size())).ok());
+  EXPECT_FALSE(
+      EncodeKeyAction(kMt7925, acts_.items[0], 0, MutableBytes(full.data(), full.size())).ok());
   acts_.Wipe();
 }
 
@@ -680,12 +687,18 @@ TEST_F(KeysTest, IgtkNeedsTheLinksCcmpGroupKey) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.desc);
     table_ = std::make_unique<KeyTable>();
-    if (c.link_up) { ASSERT_TRUE(LinkAdd(0).ok()); }
-    if (c.gtk) { ASSERT_TRUE(Set(*c.gtk).ok()); }
+    if (c.link_up) {
+      ASSERT_TRUE(LinkAdd(0).ok());
+    }
+    if (c.gtk) {
+      ASSERT_TRUE(Set(*c.gtk).ok());
+    }
     EXPECT_EQ(Set(Igtk(0, 4)), Errno::kOpNotSupp);
     EXPECT_EQ(acts_.size, 0u);
     EXPECT_FALSE(t().link(0).pending[1]);
-    if (c.link_up) { EXPECT_EQ(GroupSlot(0, 1).keyidx, kNoKey); }
+    if (c.link_up) {
+      EXPECT_EQ(GroupSlot(0, 1).keyidx, kNoKey);
+    }
   }
 }
 
@@ -738,8 +751,8 @@ TEST_F(KeysTest, AcceptedCiphersMapToConnac3Ids) {
   };
   // mt7925_mcu_get_cipher (mt7925/mcu.h) for the suites mt7925_set_link_key accepts.
   const Case cases[] = {
-      {suite::kTkip, 32, 2},    {suite::kCcmp, 16, 4},     {suite::kCcmp256, 32, 10},
-      {suite::kGcmp, 16, 11},   {suite::kGcmp256, 32, 12}, {suite::kSms4, 32, 8},
+      {suite::kTkip, 32, 2},  {suite::kCcmp, 16, 4},     {suite::kCcmp256, 32, 10},
+      {suite::kGcmp, 16, 11}, {suite::kGcmp256, 32, 12}, {suite::kSms4, 32, 8},
   };
   ASSERT_TRUE(LinkAdd(0).ok());
   ASSERT_TRUE(StaAdd(0).ok());
@@ -840,7 +853,8 @@ TEST_F(KeysTest, FullActionListRefusesASetWithoutChangingAnything) {
   };
   const Case cases[] = {
       {"group SET, list full", false, KeyActionList::kCapacity, Gtk(0, 2)},
-      {"pairwise SET to 2 link-stations, 1 free entry", false, KeyActionList::kCapacity - 1, Ptk(1)},
+      {"pairwise SET to 2 link-stations, 1 free entry", false, KeyActionList::kCapacity - 1,
+       Ptk(1)},
       {"pairwise_before_group: pairwise + 2 released group keys, 2 free entries", true,
        KeyActionList::kCapacity - 2, Ptk(1)},
       {"pairwise_before_group: pairwise + 2 released group keys, 1 free entry", true,
@@ -855,7 +869,7 @@ TEST_F(KeysTest, FullActionListRefusesASetWithoutChangingAnything) {
       ASSERT_TRUE(LinkAdd(1).ok());
       ASSERT_TRUE(StaAdd(1).ok());
     }
-    ASSERT_TRUE(Set(Gtk(0, 1)).ok());   // deferred under the policy
+    ASSERT_TRUE(Set(Gtk(0, 1)).ok());  // deferred under the policy
     ASSERT_TRUE(Set(Igtk(0, 4)).ok());
     acts_.Wipe();
     KeyAction filler;
@@ -907,8 +921,8 @@ TEST_F(KeysTest, ResetReplaysValidKeysPairwiseThenGroupThenIgtk) {
     uint8_t key_id;
   };
   const Want want[] = {
-      {0, true, cipher3::kCcmp, 0},         {1, true, cipher3::kCcmp, 0},
-      {0, false, cipher3::kCcmp, 1},        {1, false, cipher3::kCcmp, 2},
+      {0, true, cipher3::kCcmp, 0},        {1, true, cipher3::kCcmp, 0},
+      {0, false, cipher3::kCcmp, 1},       {1, false, cipher3::kCcmp, 2},
       {1, false, cipher3::kBipCmac128, 2},  // link 1's IGTK pairs with the rekeyed CCMP key
   };
   ASSERT_EQ(acts_.size, std::size(want));
@@ -953,7 +967,8 @@ TEST_F(KeysTest, ResetDoesNotReplayAnIgtkWithoutItsCcmpKey) {
     const char* desc;
     bool disable_during_reset;
   };
-  const Case cases[] = {{"GTK removed during the reset", true}, {"GTK removed before the reset", false}};
+  const Case cases[] = {{"GTK removed during the reset", true},
+                        {"GTK removed before the reset", false}};
   for (const Case& c : cases) {
     SCOPED_TRACE(c.desc);
     table_ = std::make_unique<KeyTable>();
@@ -961,9 +976,13 @@ TEST_F(KeysTest, ResetDoesNotReplayAnIgtkWithoutItsCcmpKey) {
     ASSERT_TRUE(LinkAdd(0).ok());
     ASSERT_TRUE(Set(Gtk(0, 1)).ok());
     ASSERT_TRUE(Set(igtk).ok());
-    if (!c.disable_during_reset) { ASSERT_TRUE(Disable(Gtk(0, 1)).ok()); }
+    if (!c.disable_during_reset) {
+      ASSERT_TRUE(Disable(Gtk(0, 1)).ok());
+    }
     t().BeginReset();
-    if (c.disable_during_reset) { ASSERT_TRUE(Disable(Gtk(0, 1)).ok()); }
+    if (c.disable_during_reset) {
+      ASSERT_TRUE(Disable(Gtk(0, 1)).ok());
+    }
     acts_.Wipe();
     ASSERT_TRUE(t().ReplayAfterReset(&acts_).ok());
     EXPECT_EQ(acts_.size, 0u) << "nothing else was installed";
@@ -1017,7 +1036,8 @@ TEST_F(KeysTest, LinkRemoveZeroizes) {
   EXPECT_FALSE(HasKey(t(), gtk));
   EXPECT_FALSE(HasKey(t(), igtk));
   EXPECT_EQ(CountKey(t(), ptk), 1) << "only the MLD copy, kept for the next link-station";
-  for (uint8_t w = 0; w < kWtblSize; ++w) EXPECT_FALSE(HasKey(t().wcid(w), ptk)) << "wcid " << int{w};
+  for (uint8_t w = 0; w < kWtblSize; ++w)
+    EXPECT_FALSE(HasKey(t().wcid(w), ptk)) << "wcid " << int{w};
   ASSERT_TRUE(Disable(ptk).ok());
   EXPECT_FALSE(HasKey(t(), ptk));
 }
@@ -1039,7 +1059,7 @@ TEST_F(KeysTest, StaRemoveZeroizesTheStationSlot) {
 TEST_F(KeysTest, AbortAndWipeZeroize) {
   const KeyConf gtk = Distinct(suite::kCcmp, 1, 0, 16, 91);
   const KeyConf igtk = Distinct(suite::kAesCmac, 4, 0, 16, 92);
-  ASSERT_TRUE(Set(gtk).ok());   // cached while down
+  ASSERT_TRUE(Set(gtk).ok());  // cached while down
   ASSERT_TRUE(Set(igtk).ok());
   ASSERT_TRUE(LinkAdd(0).ok());
   ASSERT_EQ(acts_.size, 2u);
@@ -1074,8 +1094,9 @@ struct ModelCipher {
 // mt7925_set_link_key accepts these (WEP only with a WEP station, not modelled);
 // ids from mt7925_mcu_get_cipher.
 constexpr ModelCipher kModelCiphers[] = {
-    {suite::kTkip, 2, 32},     {suite::kCcmp, 4, 16}, {suite::kCcmp256, 10, 32}, {suite::kGcmp, 11, 16},
-    {suite::kGcmp256, 12, 32}, {suite::kSms4, 8, 32}, {suite::kAesCmac, 6, 16},
+    {suite::kTkip, 2, 32},    {suite::kCcmp, 4, 16},     {suite::kCcmp256, 10, 32},
+    {suite::kGcmp, 11, 16},   {suite::kGcmp256, 12, 32}, {suite::kSms4, 8, 32},
+    {suite::kAesCmac, 6, 16},
 };
 const ModelCipher* ModelFind(uint32_t s) {
   for (const ModelCipher& c : kModelCiphers) {
@@ -1181,7 +1202,8 @@ class Model {
       return Errno::kOk;
     }
     if (k.link_id >= kMaxMloLinks) return Errno::kInval;
-    if (igtk ? (k.keyidx < 4 || k.keyidx > 5) : (k.keyidx < 1 || k.keyidx > 3)) return Errno::kInval;
+    if (igtk ? (k.keyidx < 4 || k.keyidx > 5) : (k.keyidx < 1 || k.keyidx > 3))
+      return Errno::kInval;
     return SetGroup(k, out);
   }
 
@@ -1326,7 +1348,8 @@ class Model {
     if (s == 1) {
       // Paired with the GTK it will follow: the cached one when deferred, else the CCMP key
       // last installed on the link.
-      const bool ccmp = defer && l.pending[0] ? l.pending[0]->cipher == suite::kCcmp : l.bip.has_value();
+      const bool ccmp =
+          defer && l.pending[0] ? l.pending[0]->cipher == suite::kCcmp : l.bip.has_value();
       if (!ccmp) return Errno::kOpNotSupp;
     }
     if (defer) {
@@ -1387,7 +1410,8 @@ class Model {
   KeyPolicy policy_;
 };
 
-class KeysPropertyTest : public KeysTest, public ::testing::WithParamInterface<std::pair<uint64_t, bool>> {
+class KeysPropertyTest : public KeysTest,
+                         public ::testing::WithParamInterface<std::pair<uint64_t, bool>> {
  protected:
   void SetUp() override { UsePolicy(KeyPolicy{GetParam().second}); }
 
@@ -1427,7 +1451,9 @@ class KeysPropertyTest : public KeysTest, public ::testing::WithParamInterface<s
       const KeyTable::Link& tl = t().link(i);
       const Model::LinkM& ml = m.links[i];
       ASSERT_EQ(tl.up, ml.up);
-      if (ml.up) { EXPECT_EQ(tl.bss_idx, ml.bss); }
+      if (ml.up) {
+        EXPECT_EQ(tl.bss_idx, ml.bss);
+      }
       EXPECT_EQ(tl.sta_wcid, ml.sta < 0 ? kNoKey : ml.sta);
       EXPECT_EQ(tl.bip_keyidx, ml.bip ? ml.bip->idx : kNoKey);
       if (ml.bip) {
@@ -1453,14 +1479,16 @@ class KeysPropertyTest : public KeysTest, public ::testing::WithParamInterface<s
     EXPECT_EQ(t().resetting(), m.resetting);
   }
 
-  void ExpectSameActions(const std::vector<KeyAction>& want, const KeyActionList& got, const char* what) {
+  void ExpectSameActions(const std::vector<KeyAction>& want, const KeyActionList& got,
+                         const char* what) {
     SCOPED_TRACE(what);
     ASSERT_EQ(got.size, want.size());
     for (size_t i = 0; i < want.size(); ++i) {
       EXPECT_TRUE(SameAction(want[i], got.items[i])) << "action " << i;
       if (want[i].add) {
         // The wire bytes of a SET follow from the slot contents alone.
-        EXPECT_TRUE(BytesEqual(View(Encode(want[i])), View(Encode(got.items[i])))) << "action " << i;
+        EXPECT_TRUE(BytesEqual(View(Encode(want[i])), View(Encode(got.items[i]))))
+            << "action " << i;
       }
     }
   }
@@ -1481,10 +1509,11 @@ TEST_P(KeysPropertyTest, MatchesReferenceModel) {
   Prng r(GetParam().first);
   const std::unique_ptr<Model> model = std::make_unique<Model>(KeyPolicy{GetParam().second});
   Model& m = *model;
-  constexpr uint32_t kGroupCiphers[] = {suite::kCcmp, suite::kCcmp, suite::kCcmp, suite::kGcmp,
-                                        suite::kTkip, suite::kCcmp256};
+  constexpr uint32_t kGroupCiphers[] = {suite::kCcmp, suite::kCcmp, suite::kCcmp,
+                                        suite::kGcmp, suite::kTkip, suite::kCcmp256};
   constexpr uint32_t kPairCiphers[] = {suite::kCcmp, suite::kGcmp256, suite::kTkip, suite::kSms4};
-  constexpr uint32_t kBadCiphers[] = {suite::kBipGmac128, suite::kBipCmac256, suite::kWep40, 0x000fac07};
+  constexpr uint32_t kBadCiphers[] = {suite::kBipGmac128, suite::kBipCmac256, suite::kWep40,
+                                      0x000fac07};
   size_t sets = 0, disables = 0, aborts = 0, refused = 0;
   size_t replayed = 0, cache_replays = 0, releases = 0;
 
@@ -1518,12 +1547,16 @@ TEST_P(KeysPropertyTest, MatchesReferenceModel) {
     } else if (kind < 52) {
       // Group SET: GTK or IGTK, sometimes invalid in exactly one way.
       const bool igtk = r.OneIn(3);
-      KeyConf k = igtk ? RandomKey(r, suite::kAesCmac, static_cast<uint8_t>(4 + r.Below(2)), static_cast<int8_t>(link))
-                       : RandomKey(r, kGroupCiphers[r.Below(6)], static_cast<uint8_t>(1 + r.Below(3)),
-                                   static_cast<int8_t>(link));
-      if (r.OneIn(15)) k.cipher = kBadCiphers[r.Below(4)];
-      else if (r.OneIn(15)) k.keyidx = static_cast<uint8_t>(r.Below(8));
-      else if (r.OneIn(20)) k.key_len = static_cast<uint8_t>(r.Below(33));
+      KeyConf k = igtk ? RandomKey(r, suite::kAesCmac, static_cast<uint8_t>(4 + r.Below(2)),
+                                   static_cast<int8_t>(link))
+                       : RandomKey(r, kGroupCiphers[r.Below(6)],
+                                   static_cast<uint8_t>(1 + r.Below(3)), static_cast<int8_t>(link));
+      if (r.OneIn(15))
+        k.cipher = kBadCiphers[r.Below(4)];
+      else if (r.OneIn(15))
+        k.keyidx = static_cast<uint8_t>(r.Below(8));
+      else if (r.OneIn(20))
+        k.key_len = static_cast<uint8_t>(r.Below(33));
       got = t().SetKey(KeyCmd::kSet, k, &acts_);
       expect = m.Set(k, &want);
       ++sets;
@@ -1545,12 +1578,14 @@ TEST_P(KeysPropertyTest, MatchesReferenceModel) {
         auto it = l.up ? m.slots.find({19 - l.bss, s}) : m.slots.end();
         if (it != m.slots.end()) idx = it->second.idx;
       }
-      const KeyConf k = RandomKey(r, igtk ? suite::kAesCmac : suite::kCcmp, idx, static_cast<int8_t>(link));
+      const KeyConf k =
+          RandomKey(r, igtk ? suite::kAesCmac : suite::kCcmp, idx, static_cast<int8_t>(link));
       got = t().SetKey(KeyCmd::kDisable, k, &acts_);
       m.Disable(k, &want);
       ++disables;
     } else if (kind < 90) {
-      const uint8_t idx = m.ptk && r.Below(3) != 0 ? m.ptk->keyidx : static_cast<uint8_t>(r.Below(2));
+      const uint8_t idx =
+          m.ptk && r.Below(3) != 0 ? m.ptk->keyidx : static_cast<uint8_t>(r.Below(2));
       const KeyConf k = RandomKey(r, suite::kCcmp, idx, -1);
       got = t().SetKey(KeyCmd::kDisable, k, &acts_);
       m.Disable(k, &want);
@@ -1607,8 +1642,10 @@ TEST_P(KeysPropertyTest, MatchesReferenceModel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, KeysPropertyTest,
-                         ::testing::Values(std::make_pair(uint64_t{1}, false), std::make_pair(uint64_t{2}, false),
-                                           std::make_pair(uint64_t{0x1036}, false), std::make_pair(uint64_t{3}, true),
+                         ::testing::Values(std::make_pair(uint64_t{1}, false),
+                                           std::make_pair(uint64_t{2}, false),
+                                           std::make_pair(uint64_t{0x1036}, false),
+                                           std::make_pair(uint64_t{3}, true),
                                            std::make_pair(uint64_t{4}, true)));
 
 }  // namespace

@@ -39,17 +39,17 @@ struct EventCase {
 
 const EventCase kEventCases[] = {
     {"mt7925 UNI RESULT for BSS_INFO seq 12 (mt7925_mcu_rxd, 44 bytes)", &kMt7925,
-     "34 00 00 38"   // RXD0: PKT_TYPE 7 (RX_EVENT) << 27, PKT_FLAG 0, length 0x34
+     "34 00 00 38"  // RXD0: PKT_TYPE 7 (RX_EVENT) << 27, PKT_FLAG 0, length 0x34
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-     "14 00"         // @32 len
-     "00 e0"         // @34 pkt_type_id
-     "01"            // @36 eid MCU_UNI_EVENT_RESULT
-     "0c"            // @37 seq 12
-     "02"            // @38 option MCU_UNI_CMD_EVENT
-     "00"            // @39 rsv
-     "00"            // @40 ext_eid
-     "00 00"         // @41 rsv1
-     "00"            // @43 s2d_index
+     "14 00"                      // @32 len
+     "00 e0"                      // @34 pkt_type_id
+     "01"                         // @36 eid MCU_UNI_EVENT_RESULT
+     "0c"                         // @37 seq 12
+     "02"                         // @38 option MCU_UNI_CMD_EVENT
+     "00"                         // @39 rsv
+     "00"                         // @40 ext_eid
+     "00 00"                      // @41 rsv1
+     "00"                         // @43 s2d_index
      "02 00 00 00  01 00 00 c0",  // @44 payload {u8 cid 2, 3 pad, le32 0xc0000001}
      0x38000034, 0x0014, 0xe000, 0x01, 12, 0x02, 0x00, 0x00, "02 00 00 00 01 00 00 c0"},
 
@@ -154,7 +154,8 @@ struct Rxd0Case {
 
 constexpr Rxd0Case kRxd0Cases[] = {
     {"PKT_TYPE_RX_EVENT, flag 0", 0x38000000, 7, 0, true},
-    {"RX_EVENT with PKT_FLAG 1 is an MCU data frame (PKT_TYPE_NORMAL_MCU path)", 0x38010000, 7, 1, false},
+    {"RX_EVENT with PKT_FLAG 1 is an MCU data frame (PKT_TYPE_NORMAL_MCU path)", 0x38010000, 7, 1,
+     false},
     {"RX_EVENT with PKT_FLAG 2 is still an event", 0x38020000, 7, 2, true},
     {"RX_EVENT, length bits do not matter", 0x3800ffff, 7, 0, true},
     {"PKT_TYPE_NORMAL", 0x10000000, 2, 0, false},
@@ -328,7 +329,8 @@ TEST(TlvIteratorTest, FuzzNeverLeavesTheBuffer) {
         buf.push_back(static_cast<uint8_t>(len >> 8));
         for (uint16_t j = 0; j < body; ++j) buf.push_back(rng.Byte());
       }
-      if (!buf.empty() && rng.OneIn(2)) buf[rng.Below(static_cast<uint32_t>(buf.size()))] = rng.Byte();
+      if (!buf.empty() && rng.OneIn(2))
+        buf[rng.Below(static_cast<uint32_t>(buf.size()))] = rng.Byte();
       if (rng.OneIn(4)) buf.resize(buf.size() + rng.Below(4), 0);
     }
     const ConstBytes view = View(buf);

@@ -6,8 +6,8 @@
 //   [c2]    mt76_connac2_mcu_fill_message, mt76_connac_mcu.c (used by mt7921)
 //   [7996]  mt7996_mcu_send_message, mt7996/mcu.c
 //   [txd]   struct mt76_connac2_mcu_txd / mt76_connac2_mcu_uni_txd, mt76_connac_mcu.h
-//   [mac2]  MT_TXD0_* / MT_TXD1_* in mt76_connac2_mac.h (connac2: HDR_FORMAT at 17:16 + LONG_FORMAT)
-//   [mac3]  MT_TXD1_HDR_FORMAT in mt76_connac3_mac.h (connac3: HDR_FORMAT at 15:14)
+//   [mac2]  MT_TXD0_* / MT_TXD1_* in mt76_connac2_mac.h (connac2: HDR_FORMAT at 17:16 +
+//   LONG_FORMAT) [mac3]  MT_TXD1_HDR_FORMAT in mt76_connac3_mac.h (connac3: HDR_FORMAT at 15:14)
 // DW0 = 0x41000000 | total length on every family: Q_IDX (31:25) = MT_TX_MCU_PORT_RX_Q0 0x20,
 // PKT_FMT (24:23) = MT_TX_TYPE_CMD 2, TX_BYTES (15:0) = whole frame including the 32-byte TXD.
 
@@ -78,7 +78,8 @@ const GoldenCase kGoldenCases[] = {
      // @48 payload
      "01 00 00 00  00 00 04 00"},
 
-    {"mt7925 UNI query MCU_WM_UNI_CMD_QUERY(REG_ACCESS) = 0x0013000d, seq 3: option 0x03, WM ignored",
+    {"mt7925 UNI query MCU_WM_UNI_CMD_QUERY(REG_ACCESS) = 0x0013000d, seq 3: option 0x03, WM "
+     "ignored",
      &kMt7925, CmdWord{0x0013000d}, 3, kWait, "aa bb cc dd",
      "34 00 00 41"  // DW0: TX_BYTES 52 [7925]
      "00 40 00 00"  // DW1 connac3 [mac3]
@@ -110,11 +111,11 @@ const GoldenCase kGoldenCases[] = {
      "30 00 00 41"  // DW0: TX_BYTES 48 (no payload)
      "00 40 00 00"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-     "10 00"        // @32 len 16: the UNI header tail only
+     "10 00"  // @32 len 16: the UNI header tail only
      "07 00"
      "00 a0 00 02"
      "00 00 00"
-     "03"           // @43 query ACK: 0x30007 != MCU_UNI_CMD(HIF_CTRL), so no ACK drop [7925]
+     "03"  // @43 query ACK: 0x30007 != MCU_UNI_CMD(HIF_CTRL), so no ACK drop [7925]
      "00 00 00 00"},
 
     {"mt7925 UNI CHIP_CONFIG set (0x0002000e): ACK dropped like HIF_CTRL", &kMt7925,
@@ -123,10 +124,10 @@ const GoldenCase kGoldenCases[] = {
      "00 40 00 00"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "14 00"
-     "0e 00"        // cid CHIP_CONFIG
+     "0e 00"  // cid CHIP_CONFIG
      "00 a0 00 04"
      "00 00 00"
-     "06"           // [7925] cmd == MCU_UNI_CMD(CHIP_CONFIG): ACK cleared
+     "06"  // [7925] cmd == MCU_UNI_CMD(CHIP_CONFIG): ACK cleared
      "00 00 00 00"
      "00 00 00 00"},
 
@@ -135,11 +136,11 @@ const GoldenCase kGoldenCases[] = {
      "32 00 00 41"  // TX_BYTES 50
      "00 40 00 00"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-     "12 00"        // len 18
-     "46 00"        // cid TESTMODE_CTRL 0x46
+     "12 00"  // len 18
+     "46 00"  // cid TESTMODE_CTRL 0x46
      "00 a0 00 05"
      "00 00 00"
-     "02"           // [7925] id TESTMODE_CTRL/RX_STAT: query -> 0x2 (UNI only, no ACK)
+     "02"  // [7925] id TESTMODE_CTRL/RX_STAT: query -> 0x2 (UNI only, no ACK)
      "00 00 00 00"
      "01 02"},
 
@@ -148,24 +149,25 @@ const GoldenCase kGoldenCases[] = {
      "31 00 00 41"  // TX_BYTES 49
      "00 40 00 00"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-     "11 00"        // len 17
-     "32 00"        // cid TESTMODE_RX_STAT 0x32
+     "11 00"  // len 17
+     "32 00"  // cid TESTMODE_RX_STAT 0x32
      "00 a0 00 06"
      "00 00 00"
-     "06"           // [7925] testmode set -> 0x6 (UNI|SET, no ACK)
+     "06"  // [7925] testmode set -> 0x6 (UNI|SET, no ACK)
      "00 00 00 00"
      "ff"},
 
     {"mt7921 UNI BSS_INFO_UPDATE seq 5: connac2 DW1 0x80010000, option always 0x07", &kMt7921,
      CmdWord::Uni(uni::kBssInfoUpdate), 5, kWait, "00 00 00 00",
      "34 00 00 41"  // DW0: TX_BYTES 52 [c2]
-     "00 00 01 80"  // DW1 0x80010000 = MT_TXD1_LONG_FORMAT (31) | HDR_FORMAT CMD at 17:16 [c2][mac2]
+     "00 00 01 80"  // DW1 0x80010000 = MT_TXD1_LONG_FORMAT (31) | HDR_FORMAT CMD at 17:16
+                    // [c2][mac2]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "14 00"
      "02 00"
      "00 a0 00 05"
-     "00 00 00"     // checksum, s2d H2N [c2]
-     "07"           // MCU_CMD_UNI_EXT_ACK, unconditionally [c2]
+     "00 00 00"  // checksum, s2d H2N [c2]
+     "07"        // MCU_CMD_UNI_EXT_ACK, unconditionally [c2]
      "00 00 00 00"
      "00 00 00 00"},
 
@@ -178,11 +180,11 @@ const GoldenCase kGoldenCases[] = {
      "0d 00"
      "00 a0 00 06"
      "00 00 00"
-     "07"           // [c2] no query variant
+     "07"  // [c2] no query variant
      "00 00 00 00"},
 
-    {"mt7921 UNI HIF_CTRL: connac2 keeps the ACK (0x07)", &kMt7921, CmdWord::Uni(uni::kHifCtrl), 7, kWait,
-     "",
+    {"mt7921 UNI HIF_CTRL: connac2 keeps the ACK (0x07)", &kMt7921, CmdWord::Uni(uni::kHifCtrl), 7,
+     kWait, "",
      "30 00 00 41"
      "00 00 01 80"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
@@ -190,25 +192,25 @@ const GoldenCase kGoldenCases[] = {
      "07 00"
      "00 a0 00 07"
      "00 00 00"
-     "07"           // [c2] no HIF_CTRL/CHIP_CONFIG special case
+     "07"  // [c2] no HIF_CTRL/CHIP_CONFIG special case
      "00 00 00 00"},
 
     {"mt7925 legacy MCU_CMD(PATCH_SEM_CONTROL) seq 1: 64-byte header, set_query NA", &kMt7925,
      CmdWord::Legacy(legacy::kPatchSemControl), 1, kWait,
      "01 00 00 00",  // {le32 op = 1 (get semaphore)}
-     "44 00 00 41"  // DW0: TX_BYTES = 64 + 4 = 68 [7925]
-     "00 40 00 00"  // DW1 connac3 [mac3]
+     "44 00 00 41"   // DW0: TX_BYTES = 64 + 4 = 68 [7925]
+     "00 40 00 00"   // DW1 connac3 [mac3]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-     "24 00"        // @32 len = 68 - 32 = 36 [7925]
-     "00 80"        // @34 pq_id = MCU_PQ_ID(MT_TX_PORT_IDX_MCU 1, RX_Q0 0x20) = 0x8000 [7925][txd]
-     "10"           // @36 cid = cmd bits 7:0
-     "a0"           // @37 pkt_type MCU_PKT_ID
-     "03"           // @38 set_query MCU_Q_NA: no ext_cid and no CE bit [7925]
-     "01"           // @39 seq
-     "00"           // @40 uc_d2b0_rev
-     "00"           // @41 ext_cid = cmd bits 15:8
-     "00"           // @42 s2d_index H2N (no WA bit) [7925]
-     "00"           // @43 ext_cid_ack: left 0 in the NA branch [7925]
+     "24 00"  // @32 len = 68 - 32 = 36 [7925]
+     "00 80"  // @34 pq_id = MCU_PQ_ID(MT_TX_PORT_IDX_MCU 1, RX_Q0 0x20) = 0x8000 [7925][txd]
+     "10"     // @36 cid = cmd bits 7:0
+     "a0"     // @37 pkt_type MCU_PKT_ID
+     "03"     // @38 set_query MCU_Q_NA: no ext_cid and no CE bit [7925]
+     "01"     // @39 seq
+     "00"     // @40 uc_d2b0_rev
+     "00"     // @41 ext_cid = cmd bits 15:8
+     "00"     // @42 s2d_index H2N (no WA bit) [7925]
+     "00"     // @43 ext_cid_ack: left 0 in the NA branch [7925]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"  // @44 rsv[5]
      "01 00 00 00"},
 
@@ -229,16 +231,16 @@ const GoldenCase kGoldenCases[] = {
      "48 00 00 41"  // DW0: TX_BYTES = 64 + 8 = 72
      "00 00 01 80"  // DW1 [c2]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-     "28 00"        // @32 len 40
-     "00 80"        // @34 pq_id
-     "ed"           // @36 cid MCU_CMD_EXT_CID 0xed
-     "a0"           // @37
-     "00"           // @38 set_query MCU_Q_QUERY: ext_cid != 0 and QUERY bit [c2]
-     "07"           // @39 seq 7
-     "00"           // @40
-     "5a"           // @41 ext_cid GET_MIB_INFO
-     "00"           // @42 s2d H2N
-     "01"           // @43 ext_cid_ack = !!ext_cid [c2]
+     "28 00"  // @32 len 40
+     "00 80"  // @34 pq_id
+     "ed"     // @36 cid MCU_CMD_EXT_CID 0xed
+     "a0"     // @37
+     "00"     // @38 set_query MCU_Q_QUERY: ext_cid != 0 and QUERY bit [c2]
+     "07"     // @39 seq 7
+     "00"     // @40
+     "5a"     // @41 ext_cid GET_MIB_INFO
+     "00"     // @42 s2d H2N
+     "01"     // @43 ext_cid_ack = !!ext_cid [c2]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "00 00 00 00  01 00 00 00"},
 
@@ -249,19 +251,20 @@ const GoldenCase kGoldenCases[] = {
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "24 00"
      "00 80"
-     "05"           // @36 cid SET_PS_PROFILE
+     "05"  // @36 cid SET_PS_PROFILE
      "a0"
-     "01"           // @38 MCU_Q_SET: CE bit set, no QUERY bit [c2]
-     "02"           // seq 2
+     "01"  // @38 MCU_Q_SET: CE bit set, no QUERY bit [c2]
+     "02"  // seq 2
      "00"
-     "00"           // ext_cid 0
-     "00"           // s2d H2N
-     "00"           // ext_cid_ack = !!ext_cid = 0 [c2]
+     "00"  // ext_cid 0
+     "00"  // s2d H2N
+     "00"  // ext_cid_ack = !!ext_cid = 0 [c2]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "00 02 00 00"},
 
-    {"mt7921 MCU_CE_QUERY(REG_READ) = 0x000500c0 (mt76_connac_mcu_reg_rr): set_query QUERY", &kMt7921,
-     CmdWord::CeQuery(ce::kRegAccess), 9, kWait, "00 10 00 18  00 00 00 00",  // {le32 addr, le32 val}
+    {"mt7921 MCU_CE_QUERY(REG_READ) = 0x000500c0 (mt76_connac_mcu_reg_rr): set_query QUERY",
+     &kMt7921, CmdWord::CeQuery(ce::kRegAccess), 9, kWait,
+     "00 10 00 18  00 00 00 00",  // {le32 addr, le32 val}
      "48 00 00 41"
      "00 00 01 80"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
@@ -281,9 +284,9 @@ const GoldenCase kGoldenCases[] = {
      "00 80"
      "ed a0 01 0a"  // cid EXT_CID, pkt_type, MCU_Q_SET (ext_cid != 0, no QUERY) [7996], seq 10
      "00"
-     "13"           // ext_cid FW_LOG_2_HOST
-     "02"           // s2d MCU_S2D_H2C: WA bit [7996]
-     "01"           // ext_cid_ack [7996]
+     "13"  // ext_cid FW_LOG_2_HOST
+     "02"  // s2d MCU_S2D_H2C: WA bit [7996]
+     "01"  // ext_cid_ack [7996]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "01 00 00 00"},
 
@@ -296,9 +299,9 @@ const GoldenCase kGoldenCases[] = {
      "00 80"
      "c4 a0 01 0b"  // cid WA_PARAM, pkt_type, set_query SET (ext_cid 1 != 0) [7996], seq 11
      "00"
-     "01"           // ext_cid = MCU_WA_PARAM_CMD_SET
-     "02"           // s2d H2C (WA)
-     "01"           // ext_cid_ack
+     "01"  // ext_cid = MCU_WA_PARAM_CMD_SET
+     "02"  // s2d H2C (WA)
+     "01"  // ext_cid_ack
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "04 00 00 00  01 00 00 00"},
 
@@ -307,7 +310,7 @@ const GoldenCase kGoldenCases[] = {
      "40 00 00 41"  // TX_BYTES 64
      "00 40 00 00"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-     "20 00"        // len 32
+     "20 00"  // len 32
      "00 80"
      "05 a0 03 0d"  // cid 0x05, pkt_type, MCU_Q_NA (only ext_cid switches it) [7996], seq 13
      "00 00 00 00"
@@ -330,11 +333,11 @@ const GoldenCase kGoldenCases[] = {
      "00 40 00 00"  // DW1 connac3 [7996]
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "14 00"
-     "09 00"        // cid REPT_MUAR
+     "09 00"  // cid REPT_MUAR
      "00 a0 00 08"
      "00 00"
-     "00"           // s2d: WM only -> MCU_S2D_H2N [7996]
-     "06"           // UNI | SET; ACK only when wait_seq != NULL [7996]
+     "00"  // s2d: WM only -> MCU_S2D_H2N [7996]
+     "06"  // UNI | SET; ACK only when wait_seq != NULL [7996]
      "00 00 00 00"
      "00 00 00 00"},
 
@@ -347,8 +350,8 @@ const GoldenCase kGoldenCases[] = {
      "02 00"
      "00 a0 00 0e"
      "00 00"
-     "03"           // WA and WM -> MCU_S2D_H2CN [7996]
-     "07"           // UNI | SET | ACK (waited) [7996]
+     "03"  // WA and WM -> MCU_S2D_H2CN [7996]
+     "07"  // UNI | SET | ACK (waited) [7996]
      "00 00 00 00"
      "01 00 00 00"},
 
@@ -357,10 +360,10 @@ const GoldenCase kGoldenCases[] = {
      "00 40 00 00"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
      "10 00"
-     "88 00"        // cid SDO 0x88
+     "88 00"  // cid SDO 0x88
      "00 a0 00 01"
      "00 00"
-     "02"           // WA only -> MCU_S2D_H2C [7996]
+     "02"  // WA only -> MCU_S2D_H2C [7996]
      "07"
      "00 00 00 00"},
 
@@ -373,7 +376,7 @@ const GoldenCase kGoldenCases[] = {
      "01 00"
      "00 a0 00 02"
      "00 00"
-     "03"           // neither WA nor WM: stays MCU_S2D_H2CN [7996]
+     "03"  // neither WA nor WM: stays MCU_S2D_H2CN [7996]
      "07"
      "00 00 00 00"},
 
@@ -386,12 +389,12 @@ const GoldenCase kGoldenCases[] = {
      "22 00"
      "00 a0 00 03"
      "00 00"
-     "00"           // WM -> H2N
-     "03"           // UNI, SET clear (QUERY), ACK (waited) [7996]
+     "00"  // WM -> H2N
+     "03"  // UNI, SET clear (QUERY), ACK (waited) [7996]
      "00 00 00 00"},
 
-    {"mt7996 query not waited: option 0x02 (UNI only)", &kMt7996, CmdWord::UniQuery(uni::kEfuseCtrl), 4,
-     kNoWait, "",
+    {"mt7996 query not waited: option 0x02 (UNI only)", &kMt7996,
+     CmdWord::UniQuery(uni::kEfuseCtrl), 4, kNoWait, "",
      "30 00 00 41"
      "00 40 00 00"
      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
@@ -416,7 +419,8 @@ TEST(GoldenFrameTest, EncodeFrameMatchesDriverBytes) {
     ASSERT_TRUE(n.ok()) << n.status().name();
     ASSERT_EQ(*n, want.size());
     EXPECT_TRUE(BytesEqual(View(want), ConstBytes(out.data(), *n)));
-    for (size_t i = *n; i < out.size(); ++i) ASSERT_EQ(out[i], 0xa5) << "wrote past the frame at " << i;
+    for (size_t i = *n; i < out.size(); ++i)
+      ASSERT_EQ(out[i], 0xa5) << "wrote past the frame at " << i;
   }
 }
 
@@ -429,7 +433,8 @@ TEST(GoldenFrameTest, WriteHeaderAndFrameBuilderAgree) {
 
     // WriteHeader: payload placed by the caller, header written in front (the skb_push model).
     std::vector<uint8_t> buf(want.size(), 0xee);
-    if (!payload.empty()) std::memcpy(buf.data() + HeaderSizeFor(c.cmd), payload.data(), payload.size());
+    if (!payload.empty())
+      std::memcpy(buf.data() + HeaderSizeFor(c.cmd), payload.data(), payload.size());
     Result<size_t> n = WriteHeader(*c.p, c.cmd, c.seq, payload.size(), MutView(buf), c.params);
     ASSERT_TRUE(n.ok());
     EXPECT_TRUE(BytesEqual(View(want), View(buf)));
@@ -469,7 +474,8 @@ TEST(GoldenFrameTest, DecodeFrameReadsTheFields) {
     EXPECT_EQ(d->seq, c.seq);
     EXPECT_EQ(d->s2d_index, want[42]);
     EXPECT_TRUE(BytesEqual(View(payload), d->payload));
-    EXPECT_EQ(d->payload.data(), want.data() + HeaderSizeFor(c.cmd)) << "payload is a view, not a copy";
+    EXPECT_EQ(d->payload.data(), want.data() + HeaderSizeFor(c.cmd))
+        << "payload is a view, not a copy";
     if (c.cmd.uni()) {
       EXPECT_EQ(d->cid, c.cmd.id());
       EXPECT_EQ(d->option, want[43]);
@@ -497,42 +503,52 @@ struct OptionCase {
 
 const OptionCase kOptionCases[] = {
     {"7925 set -> UNI_EXT_ACK", &kMt7925, CmdWord::Uni(uni::kStaRecUpdate), kWait, 0x07, S2d::kH2N},
-    {"7925 set, not waited: mt7925 always asks for the ACK", &kMt7925, CmdWord::Uni(uni::kStaRecUpdate),
-     kNoWait, 0x07, S2d::kH2N},
-    {"7925 query -> UNI_QUERY_ACK", &kMt7925, CmdWord::UniQuery(uni::kThermal), kWait, 0x03, S2d::kH2N},
+    {"7925 set, not waited: mt7925 always asks for the ACK", &kMt7925,
+     CmdWord::Uni(uni::kStaRecUpdate), kNoWait, 0x07, S2d::kH2N},
+    {"7925 query -> UNI_QUERY_ACK", &kMt7925, CmdWord::UniQuery(uni::kThermal), kWait, 0x03,
+     S2d::kH2N},
     {"7925 HIF_CTRL -> 0x06", &kMt7925, CmdWord::Uni(uni::kHifCtrl), kWait, 0x06, S2d::kH2N},
-    {"7925 HIF_CTRL query -> 0x03 (full-word compare)", &kMt7925, CmdWord::UniQuery(uni::kHifCtrl), kWait,
-     0x03, S2d::kH2N},
+    {"7925 HIF_CTRL query -> 0x03 (full-word compare)", &kMt7925, CmdWord::UniQuery(uni::kHifCtrl),
+     kWait, 0x03, S2d::kH2N},
     {"7925 WM HIF_CTRL 0x120007 -> 0x07 (full-word compare)", &kMt7925,
      With(CmdWord::Uni(uni::kHifCtrl), CmdWord::kWm), kWait, 0x07, S2d::kH2N},
     {"7925 CHIP_CONFIG -> 0x06", &kMt7925, CmdWord::Uni(uni::kChipConfig), kWait, 0x06, S2d::kH2N},
-    {"7925 CHIP_CONFIG query -> 0x03", &kMt7925, CmdWord::UniQuery(uni::kChipConfig), kWait, 0x03, S2d::kH2N},
-    {"7925 TESTMODE_CTRL set -> 0x06", &kMt7925, CmdWord::Uni(uni::kTestmodeCtrl), kWait, 0x06, S2d::kH2N},
-    {"7925 TESTMODE_CTRL query -> 0x02", &kMt7925, CmdWord::UniQuery(uni::kTestmodeCtrl), kWait, 0x02,
+    {"7925 CHIP_CONFIG query -> 0x03", &kMt7925, CmdWord::UniQuery(uni::kChipConfig), kWait, 0x03,
      S2d::kH2N},
-    {"7925 TESTMODE_RX_STAT query -> 0x02", &kMt7925, CmdWord::UniQuery(uni::kTestmodeRxStat), kWait, 0x02,
+    {"7925 TESTMODE_CTRL set -> 0x06", &kMt7925, CmdWord::Uni(uni::kTestmodeCtrl), kWait, 0x06,
      S2d::kH2N},
+    {"7925 TESTMODE_CTRL query -> 0x02", &kMt7925, CmdWord::UniQuery(uni::kTestmodeCtrl), kWait,
+     0x02, S2d::kH2N},
+    {"7925 TESTMODE_RX_STAT query -> 0x02", &kMt7925, CmdWord::UniQuery(uni::kTestmodeRxStat),
+     kWait, 0x02, S2d::kH2N},
     {"7925 WM TESTMODE_CTRL set: testmode rule uses the id only -> 0x06", &kMt7925,
      With(CmdWord::Uni(uni::kTestmodeCtrl), CmdWord::kWm), kWait, 0x06, S2d::kH2N},
-    {"7925 WMWA STA_REC 0x1a0003: routing ignored -> 0x07, H2N", &kMt7925, CmdWord{0x001a0003}, kWait, 0x07,
+    {"7925 WMWA STA_REC 0x1a0003: routing ignored -> 0x07, H2N", &kMt7925, CmdWord{0x001a0003},
+     kWait, 0x07, S2d::kH2N},
+    {"7921 query -> 0x07 anyway", &kMt7921, CmdWord::UniQuery(uni::kThermal), kWait, 0x07,
      S2d::kH2N},
-    {"7921 query -> 0x07 anyway", &kMt7921, CmdWord::UniQuery(uni::kThermal), kWait, 0x07, S2d::kH2N},
     {"7921 HIF_CTRL -> 0x07", &kMt7921, CmdWord::Uni(uni::kHifCtrl), kWait, 0x07, S2d::kH2N},
-    {"7921 TESTMODE_CTRL query -> 0x07", &kMt7921, CmdWord::UniQuery(uni::kTestmodeCtrl), kWait, 0x07,
-     S2d::kH2N},
+    {"7921 TESTMODE_CTRL query -> 0x07", &kMt7921, CmdWord::UniQuery(uni::kTestmodeCtrl), kWait,
+     0x07, S2d::kH2N},
     {"7921 not waited -> 0x07", &kMt7921, CmdWord::Uni(uni::kScanReq), kNoWait, 0x07, S2d::kH2N},
-    {"7996 set waited -> 0x07, H2CN", &kMt7996, CmdWord::Uni(uni::kScanReq), kWait, 0x07, S2d::kH2CN},
-    {"7996 set not waited -> 0x06", &kMt7996, CmdWord::Uni(uni::kScanReq), kNoWait, 0x06, S2d::kH2CN},
-    {"7996 query waited -> 0x03", &kMt7996, CmdWord::UniQuery(uni::kScanReq), kWait, 0x03, S2d::kH2CN},
-    {"7996 query not waited -> 0x02", &kMt7996, CmdWord::UniQuery(uni::kScanReq), kNoWait, 0x02, S2d::kH2CN},
-    {"7996 HIF_CTRL keeps ACK (no special case)", &kMt7996, CmdWord::Uni(uni::kHifCtrl), kWait, 0x07,
+    {"7996 set waited -> 0x07, H2CN", &kMt7996, CmdWord::Uni(uni::kScanReq), kWait, 0x07,
      S2d::kH2CN},
-    {"7996 TESTMODE_CTRL set -> 0x07 (no testmode rule)", &kMt7996, CmdWord::Uni(uni::kTestmodeCtrl), kWait,
+    {"7996 set not waited -> 0x06", &kMt7996, CmdWord::Uni(uni::kScanReq), kNoWait, 0x06,
+     S2d::kH2CN},
+    {"7996 query waited -> 0x03", &kMt7996, CmdWord::UniQuery(uni::kScanReq), kWait, 0x03,
+     S2d::kH2CN},
+    {"7996 query not waited -> 0x02", &kMt7996, CmdWord::UniQuery(uni::kScanReq), kNoWait, 0x02,
+     S2d::kH2CN},
+    {"7996 HIF_CTRL keeps ACK (no special case)", &kMt7996, CmdWord::Uni(uni::kHifCtrl), kWait,
      0x07, S2d::kH2CN},
-    {"7996 WA -> H2C", &kMt7996, With(CmdWord::Uni(uni::kScanReq), CmdWord::kWa), kWait, 0x07, S2d::kH2C},
-    {"7996 WM -> H2N", &kMt7996, With(CmdWord::Uni(uni::kScanReq), CmdWord::kWm), kWait, 0x07, S2d::kH2N},
-    {"7996 WA|WM -> H2CN", &kMt7996, With(CmdWord::Uni(uni::kScanReq), CmdWord::kWa | CmdWord::kWm), kWait,
-     0x07, S2d::kH2CN},
+    {"7996 TESTMODE_CTRL set -> 0x07 (no testmode rule)", &kMt7996,
+     CmdWord::Uni(uni::kTestmodeCtrl), kWait, 0x07, S2d::kH2CN},
+    {"7996 WA -> H2C", &kMt7996, With(CmdWord::Uni(uni::kScanReq), CmdWord::kWa), kWait, 0x07,
+     S2d::kH2C},
+    {"7996 WM -> H2N", &kMt7996, With(CmdWord::Uni(uni::kScanReq), CmdWord::kWm), kWait, 0x07,
+     S2d::kH2N},
+    {"7996 WA|WM -> H2CN", &kMt7996, With(CmdWord::Uni(uni::kScanReq), CmdWord::kWa | CmdWord::kWm),
+     kWait, 0x07, S2d::kH2CN},
 };
 
 TEST(OptionTest, PerProfileRules) {
@@ -612,16 +628,20 @@ const ErrorCase kErrorCases[] = {
     {"word with bit 31 set", &kMt7996, CmdWord{0x80000010}, 1, 4, 256, Errno::kInval},
     {"UNI buffer one byte short", &kMt7925, CmdWord::Uni(2), 1, 8, 48 + 8 - 1, Errno::kNoBufs},
     {"UNI buffer holds the header only", &kMt7925, CmdWord::Uni(2), 1, 8, 48, Errno::kNoBufs},
-    {"legacy buffer one byte short", &kMt7921, CmdWord::Ext(0x5a), 1, 8, 64 + 8 - 1, Errno::kNoBufs},
+    {"legacy buffer one byte short", &kMt7921, CmdWord::Ext(0x5a), 1, 8, 64 + 8 - 1,
+     Errno::kNoBufs},
     {"legacy buffer has UNI room only", &kMt7996, CmdWord::Legacy(0x10), 1, 0, 48, Errno::kNoBufs},
     {"empty buffer", &kMt7996, CmdWord::Uni(1), 1, 0, 0, Errno::kNoBufs},
-    {"FW_SCATTER buffer one byte short", &kMt7925, CmdWord::Legacy(0xee), 1, 100, 99, Errno::kNoBufs},
-    {"UNI frame of 0x10000 bytes", &kMt7925, CmdWord::Uni(2), 1, 0xffff - 48 + 1, 0x20000, Errno::kMsgSize},
+    {"FW_SCATTER buffer one byte short", &kMt7925, CmdWord::Legacy(0xee), 1, 100, 99,
+     Errno::kNoBufs},
+    {"UNI frame of 0x10000 bytes", &kMt7925, CmdWord::Uni(2), 1, 0xffff - 48 + 1, 0x20000,
+     Errno::kMsgSize},
     {"legacy frame of 0x10000 bytes", &kMt7921, CmdWord::Legacy(0x10), 1, 0xffff - 64 + 1, 0x20000,
      Errno::kMsgSize},
-    {"legacy frame with UNI-sized payload limit", &kMt7996, CmdWord::Ext(0x5a), 1, 0xffff - 48, 0x20000,
+    {"legacy frame with UNI-sized payload limit", &kMt7996, CmdWord::Ext(0x5a), 1, 0xffff - 48,
+     0x20000, Errno::kMsgSize},
+    {"FW_SCATTER over 0xffff", &kMt7925, CmdWord::Legacy(0xee), 1, 0x10000, 0x20000,
      Errno::kMsgSize},
-    {"FW_SCATTER over 0xffff", &kMt7925, CmdWord::Legacy(0xee), 1, 0x10000, 0x20000, Errno::kMsgSize},
     {"huge payload length does not overflow", &kMt7925, CmdWord::Uni(2), 1, SIZE_MAX, 0x20000,
      Errno::kMsgSize},
     {"seq checked before size", &kMt7925, CmdWord::Uni(2), 0, 0xffff, 0, Errno::kInval},
@@ -668,54 +688,56 @@ TEST(FrameErrorTest, LargestFrameFits) {
 // A STA_REC_UPDATE with one STA_REC_KEY_V3 TLV, built in place by FrameBuilder.
 // Layouts: sta_req_hdr (mt76_connac_mcu.h), sta_rec_sec_uni (mt7925/mcu.h).
 TEST(FrameBuilderTest, StaRecKeyGolden) {
-  const std::vector<uint8_t> sta_req_hdr = Hex(
-      "00"      // bss_idx 0
-      "01"      // wlan_idx_lo: wcid 1
-      "ff ff"   // tlv_num: garbage on purpose, the writer resets and counts it
-      "01"      // is_tlv_append 1
-      "00"      // muar_idx
-      "00"      // wlan_idx_hi
-      "00");    // rsv
-  const std::vector<uint8_t> key_body = Hex(
-      "01 01 01 00"         // add 1, tx_key 1, key_type 1 (pairwise), is_authenticator 0
-      "00 11 22 33 44 55"   // peer_addr
-      "00"                  // bss_idx
-      "04"                  // cipher_id CONNAC3_CIPHER_AES_CCMP
-      "00 10"               // key_id 0, key_len 16
-      "01 01"               // wlan_idx 1, mgmt_prot 1
-      "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"  // key[0..15]
-      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"  // key[16..31]
-      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"); // key_rsc
+  const std::vector<uint8_t> sta_req_hdr =
+      Hex("00"     // bss_idx 0
+          "01"     // wlan_idx_lo: wcid 1
+          "ff ff"  // tlv_num: garbage on purpose, the writer resets and counts it
+          "01"     // is_tlv_append 1
+          "00"     // muar_idx
+          "00"     // wlan_idx_hi
+          "00");   // rsv
+  const std::vector<uint8_t> key_body =
+      Hex("01 01 01 00"        // add 1, tx_key 1, key_type 1 (pairwise), is_authenticator 0
+          "00 11 22 33 44 55"  // peer_addr
+          "00"                 // bss_idx
+          "04"                 // cipher_id CONNAC3_CIPHER_AES_CCMP
+          "00 10"              // key_id 0, key_len 16
+          "01 01"              // wlan_idx 1, mgmt_prot 1
+          "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"    // key[0..15]
+          "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"    // key[16..31]
+          "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");  // key_rsc
   ASSERT_EQ(key_body.size(), 64u);
 
-  const std::vector<uint8_t> want = Hex(
-      "7c 00 00 41"  // DW0: TX_BYTES = 48 + 8 + 68 = 124
-      "00 40 00 00"  // DW1 connac3
-      "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
-      "5c 00"        // len 92
-      "03 00"        // cid STA_REC_UPDATE
-      "00 a0 00 09"  // seq 9
-      "00 00 00"
-      "07"
-      "00 00 00 00"
-      // sta_req_hdr with tlv_num = 1 (le16), incremented per TLV like mt76_connac_mcu_add_tlv
-      "00 01 01 00 01 00 00 00"
-      // TLV header: tag STA_REC_KEY_V3 0x0027, len 0x0044 = 68 including the 4-byte header
-      "27 00 44 00"
-      "01 01 01 00  00 11 22 33 44 55  00 04 00 10 01 01"
-      "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"
-      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
-      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
+  const std::vector<uint8_t> want =
+      Hex("7c 00 00 41"  // DW0: TX_BYTES = 48 + 8 + 68 = 124
+          "00 40 00 00"  // DW1 connac3
+          "00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00"
+          "5c 00"        // len 92
+          "03 00"        // cid STA_REC_UPDATE
+          "00 a0 00 09"  // seq 9
+          "00 00 00"
+          "07"
+          "00 00 00 00"
+          // sta_req_hdr with tlv_num = 1 (le16), incremented per TLV like mt76_connac_mcu_add_tlv
+          "00 01 01 00 01 00 00 00"
+          // TLV header: tag STA_REC_KEY_V3 0x0027, len 0x0044 = 68 including the 4-byte header
+          "27 00 44 00"
+          "01 01 01 00  00 11 22 33 44 55  00 04 00 10 01 01"
+          "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"
+          "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+          "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
 
   std::vector<uint8_t> out(256, 0xcc);
-  Result<FrameBuilder> b = FrameBuilder::Start(kMt7925, CmdWord::Uni(uni::kStaRecUpdate), MutView(out));
+  Result<FrameBuilder> b =
+      FrameBuilder::Start(kMt7925, CmdWord::Uni(uni::kStaRecUpdate), MutView(out));
   ASSERT_TRUE(b.ok());
   FrameBuilder fb = *b;
   ASSERT_TRUE(fb.SetFixedHeader(View(sta_req_hdr), /*count_offset=*/2).ok());
   Result<MutableBytes> body = fb.AddTlv(0x27, key_body.size());
   ASSERT_TRUE(body.ok());
   EXPECT_EQ(body->size(), 64u);
-  EXPECT_EQ(body->data(), out.data() + 48 + 8 + 4) << "TLV body is built in place behind the header";
+  EXPECT_EQ(body->data(), out.data() + 48 + 8 + 4)
+      << "TLV body is built in place behind the header";
   for (size_t i = 0; i < body->size(); ++i) ASSERT_EQ(body->data()[i], 0) << "TLV body is zeroed";
   std::memcpy(body->data(), key_body.data(), key_body.size());
   EXPECT_EQ(fb.payload().tlv_count(), 1);
@@ -788,7 +810,8 @@ WriterState Snapshot(const PayloadWriter& w, const std::vector<uint8_t>& buf) {
   return WriterState{buf, w.size(), w.tlv_count()};
 }
 
-void ExpectUnchanged(const WriterState& before, const PayloadWriter& w, const std::vector<uint8_t>& buf) {
+void ExpectUnchanged(const WriterState& before, const PayloadWriter& w,
+                     const std::vector<uint8_t>& buf) {
   EXPECT_EQ(w.size(), before.size);
   EXPECT_EQ(w.tlv_count(), before.count);
   EXPECT_TRUE(buf == before.bytes) << "buffer changed by a failed call";
@@ -927,7 +950,8 @@ TEST(FrameBuilderTest, Start) {
   for (const StartCase& c : kStartCases) {
     SCOPED_TRACE(c.desc);
     std::vector<uint8_t> out(c.out_size + 1, 0xa5);
-    Result<FrameBuilder> b = FrameBuilder::Start(kMt7925, c.cmd, MutableBytes(out.data(), c.out_size));
+    Result<FrameBuilder> b =
+        FrameBuilder::Start(kMt7925, c.cmd, MutableBytes(out.data(), c.out_size));
     EXPECT_EQ(b.status().err(), c.want);
     for (uint8_t x : out) ASSERT_EQ(x, 0xa5) << "Start writes nothing";
     if (b.ok()) {
@@ -940,7 +964,8 @@ TEST(FrameBuilderTest, Start) {
 
 TEST(FrameBuilderTest, FinishErrorsAndRefinish) {
   std::vector<uint8_t> out(0x10100, 0);
-  Result<FrameBuilder> b = FrameBuilder::Start(kMt7996, CmdWord::Uni(uni::kBssInfoUpdate), MutView(out));
+  Result<FrameBuilder> b =
+      FrameBuilder::Start(kMt7996, CmdWord::Uni(uni::kBssInfoUpdate), MutView(out));
   ASSERT_TRUE(b.ok());
   FrameBuilder fb = *b;
   ASSERT_TRUE(fb.AppendRaw(View(Hex("01 02 03 04"))).ok());
@@ -1032,15 +1057,18 @@ TEST(RoundTripTest, EncodeThenDecodeEveryProfileWordSeqAndLength) {
         const size_t hdr = HeaderSizeFor(cmd);
         const CmdWord want = ExpectedDecodedWord(*p, cmd);
         for (uint8_t seq = 1; seq <= 15; ++seq) {
-          for (const size_t len : {size_t{0}, size_t{1}, size_t{3}, size_t{4}, size_t{255}, size_t{1024},
-                                   size_t{0xffff} - hdr}) {
-            Result<size_t> n = EncodeFrame(*p, cmd, seq, ConstBytes(payload.data(), len), MutView(out), params);
-            ASSERT_TRUE(n.ok()) << p->name << " " << std::hex << cmd.raw << " len " << std::dec << len;
+          for (const size_t len : {size_t{0}, size_t{1}, size_t{3}, size_t{4}, size_t{255},
+                                   size_t{1024}, size_t{0xffff} - hdr}) {
+            Result<size_t> n =
+                EncodeFrame(*p, cmd, seq, ConstBytes(payload.data(), len), MutView(out), params);
+            ASSERT_TRUE(n.ok()) << p->name << " " << std::hex << cmd.raw << " len " << std::dec
+                                << len;
             ASSERT_EQ(*n, hdr + len);
             const char* reason = nullptr;
             Result<DecodedFrame> d = DecodeFrame(ConstBytes(out.data(), *n), &reason);
-            ASSERT_TRUE(d.ok()) << p->name << " cmd 0x" << std::hex << cmd.raw << std::dec << " seq "
-                                << int{seq} << " len " << len << ": " << (reason ? reason : "");
+            ASSERT_TRUE(d.ok()) << p->name << " cmd 0x" << std::hex << cmd.raw << std::dec
+                                << " seq " << int{seq} << " len " << len << ": "
+                                << (reason ? reason : "");
             ASSERT_EQ(d->cmd.raw, want.raw)
                 << p->name << " cmd 0x" << std::hex << cmd.raw << " decoded 0x" << d->cmd.raw;
             ASSERT_EQ(d->seq, seq);
@@ -1168,8 +1196,8 @@ const RejectCase kRejectCases[] = {
     {"option without UNI bit and no pq_id", Base::kUni, 43, 0x01, "neither"},
     {"option 0 and no pq_id", Base::kUni, 43, 0x00, "neither"},
     {"UNI cid 0x0102", Base::kUni, 35, 0x01, "UNI cid above 0xff"},
-    {"pq_id frame with ext_cid_ack 2 is not legacy; cid 0x8000 is no UNI cid", Base::kLegacyPlain, 43, 2,
-     "UNI cid above 0xff"},
+    {"pq_id frame with ext_cid_ack 2 is not legacy; cid 0x8000 is no UNI cid", Base::kLegacyPlain,
+     43, 2, "UNI cid above 0xff"},
     {"ext_cid_ack 0 with ext_cid set", Base::kLegacyExt, 43, 0, "ext_cid_ack"},
     {"ext_cid_ack 1 without ext_cid", Base::kLegacyPlain, 43, 1, "ext_cid_ack"},
     {"ext_cid set but ext_cid_ack left 0", Base::kLegacyPlain, 41, 0x5a, "ext_cid_ack"},
@@ -1216,7 +1244,8 @@ TEST(DecodeRejectTest, UnknownDw1IsReportedNotRejected) {
 // the input, and whatever is accepted is self-consistent.
 TEST(DecodeFuzzTest, MutatedFrames) {
   Prng rng(0xc0ffee);
-  const std::vector<std::vector<uint8_t>> seeds = {ValidUni(), ValidLegacyExt(), ValidLegacyPlain()};
+  const std::vector<std::vector<uint8_t>> seeds = {ValidUni(), ValidLegacyExt(),
+                                                   ValidLegacyPlain()};
   size_t accepted = 0;
   for (int iter = 0; iter < 20000; ++iter) {
     std::vector<uint8_t> f;
@@ -1227,7 +1256,8 @@ TEST(DecodeFuzzTest, MutatedFrames) {
       f = seeds[rng.Below(3)];
       const uint32_t flips = 1 + rng.Below(3);
       for (uint32_t k = 0; k < flips; ++k) {
-        const size_t at = rng.OneIn(2) ? 32 + rng.Below(16) : rng.Below(static_cast<uint32_t>(f.size()));
+        const size_t at =
+            rng.OneIn(2) ? 32 + rng.Below(16) : rng.Below(static_cast<uint32_t>(f.size()));
         f[at] = rng.OneIn(2) ? rng.Byte() : static_cast<uint8_t>(f[at] ^ (1u << rng.Below(8)));
       }
       if (rng.OneIn(8)) f.resize(rng.Below(static_cast<uint32_t>(f.size()) + 8), 0);

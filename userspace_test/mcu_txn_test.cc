@@ -45,7 +45,8 @@ bool ChecksCid(const Profile& p, CmdWord cmd) {
 }
 
 bool ByteRule(const Profile& p, CmdWord cmd) {
-  return cmd == kSem || (p.rules != ResponseRules::kMt7996 && cmd == CmdWord::Legacy(legacy::kPatchFinishReq));
+  return cmd == kSem ||
+         (p.rules != ResponseRules::kMt7996 && cmd == CmdWord::Legacy(legacy::kPatchFinishReq));
 }
 
 struct Answer {
@@ -55,13 +56,21 @@ struct Answer {
 
 // The firmware's answer to `cmd` with `seq` and result `status`; `cid_delta` != 0 answers a
 // different cid (an event the driver skips as invalid).
-Answer AnswerFor(const Profile& p, CmdWord cmd, uint8_t seq, uint32_t status, uint8_t cid_delta = 0) {
+Answer AnswerFor(const Profile& p, CmdWord cmd, uint8_t seq, uint32_t status,
+                 uint8_t cid_delta = 0) {
   if (ByteRule(p, cmd)) {
-    return {MakeEvent(p, seq, 0x04, 0, static_cast<uint8_t>(status), {}), static_cast<int32_t>(status & 0xff)};
+    return {MakeEvent(p, seq, 0x04, 0, static_cast<uint8_t>(status), {}),
+            static_cast<int32_t>(status & 0xff)};
   }
   const uint8_t cid = static_cast<uint8_t>(cmd.id() ^ cid_delta);
-  std::vector<uint8_t> payload = {cid, 0, 0, 0, static_cast<uint8_t>(status), static_cast<uint8_t>(status >> 8),
-                                  static_cast<uint8_t>(status >> 16), static_cast<uint8_t>(status >> 24)};
+  std::vector<uint8_t> payload = {cid,
+                                  0,
+                                  0,
+                                  0,
+                                  static_cast<uint8_t>(status),
+                                  static_cast<uint8_t>(status >> 8),
+                                  static_cast<uint8_t>(status >> 16),
+                                  static_cast<uint8_t>(status >> 24)};
   const std::vector<uint8_t> ev = MakeEvent(p, seq, uni_event::kResult, 0x02, 0, payload);
   return {ev, ChecksCid(p, cmd) ? static_cast<int32_t>(status) : 0};
 }
@@ -80,7 +89,8 @@ TEST(SeqAllocatorTest, DriverOrderSkipsZero) {
     std::vector<uint8_t> want;
   };
   const Case cases[] = {
-      {"fresh counter: 1..15 then wraps to 1 (0 skipped)", SeqAllocator(),
+      {"fresh counter: 1..15 then wraps to 1 (0 skipped)",
+       SeqAllocator(),
        {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 1, 2}},
       {"#1036 log order: 12, 13, 14, 15, 1", SeqAllocator(12), {12, 13, 14, 15, 1}},
       {"14, 15, 1, 2, 3", SeqAllocator(14), {14, 15, 1, 2, 3}},
@@ -190,11 +200,12 @@ TEST(DeadlineTest, FromTimeoutFor) {
 TEST(DeadlineTest, NextDeadlineIsTheEarliest) {
   InflightTable<4> t(kMt7996);
   Result<Ticket> efuse = t.Arm(CmdWord::Uni(uni::kEfuseCtrl), kT0);  // 30 s
-  Result<Ticket> bss = t.Arm(kBss, kT0 + Duration::Seconds(1));     // due at 3 s
+  Result<Ticket> bss = t.Arm(kBss, kT0 + Duration::Seconds(1));      // due at 3 s
   Result<Ticket> scan = t.Arm(kScan, kT0);                           // 5 s
   ASSERT_TRUE(efuse.ok() && bss.ok() && scan.ok());
   EXPECT_EQ(t.NextDeadline(), kT0 + Duration::Seconds(3));
-  ASSERT_EQ(t.OnEvent(View(AnswerFor(kMt7996, kBss, bss->seq, 0).event)).kind, EventOutcome::kCompleted);
+  ASSERT_EQ(t.OnEvent(View(AnswerFor(kMt7996, kBss, bss->seq, 0).event)).kind,
+            EventOutcome::kCompleted);
   EXPECT_EQ(t.NextDeadline(), kT0 + Duration::Seconds(5));
   Ticket out[4];
   ASSERT_EQ(t.Expire(kT0 + Duration::Seconds(5), out, 4), 1u);
@@ -243,7 +254,8 @@ TEST(QuarantineTest, ExpireQuarantinesTheSeqAndArmSkipsIt) {
     Result<Ticket> x = t.Arm(kScan, kT0);
     ASSERT_TRUE(x.ok());
     ASSERT_EQ(x->seq, want);
-    ASSERT_EQ(t.OnEvent(View(AnswerFor(kMt7925, kScan, x->seq, 0).event)).kind, EventOutcome::kCompleted);
+    ASSERT_EQ(t.OnEvent(View(AnswerFor(kMt7925, kScan, x->seq, 0).event)).kind,
+              EventOutcome::kCompleted);
   }
   Result<Ticket> b = t.Arm(kStaRec, kT0);
   ASSERT_TRUE(b.ok());
@@ -264,7 +276,8 @@ TEST(QuarantineTest, LateAnswerNeverCompletesTheNextWaiter) {
     for (int i = 0; i < 14; ++i) {  // walk the allocator round to seq 1 again
       Result<Ticket> x = t.Arm(kScan, kT0);
       ASSERT_TRUE(x.ok());
-      ASSERT_EQ(t.OnEvent(View(AnswerFor(*p, kScan, x->seq, 0).event)).kind, EventOutcome::kCompleted);
+      ASSERT_EQ(t.OnEvent(View(AnswerFor(*p, kScan, x->seq, 0).event)).kind,
+                EventOutcome::kCompleted);
     }
     Result<Ticket> b = t.Arm(kBss, kT0);
     ASSERT_TRUE(b.ok());
@@ -329,7 +342,8 @@ TEST(OutcomeTest, StaleCidKeepsWaiting) {
     InflightTable<2> t(*c.p);
     Result<Ticket> a = t.Arm(c.cmd, kT0);
     ASSERT_TRUE(a.ok());
-    const EventOutcome o = t.OnEvent(View(AnswerFor(*c.p, c.cmd, a->seq, 0, /*cid_delta=*/0x40).event));
+    const EventOutcome o =
+        t.OnEvent(View(AnswerFor(*c.p, c.cmd, a->seq, 0, /*cid_delta=*/0x40).event));
     EXPECT_EQ(o.kind, EventOutcome::kStale);
     EXPECT_TRUE(o.ticket == *a) << "the outcome names the waiter it did not answer";
     ASSERT_NE(o.reason, nullptr);
@@ -346,7 +360,8 @@ TEST(OutcomeTest, MalformedEvents) {
   InflightTable<2> t(kMt7925);
   Result<Ticket> a = t.Arm(kBss, kT0);
   ASSERT_TRUE(a.ok());
-  const std::vector<uint8_t> short_result = MakeEvent(kMt7925, a->seq, 1, 2, 0, Hex("02 00 00 00 00 00 00"));
+  const std::vector<uint8_t> short_result =
+      MakeEvent(kMt7925, a->seq, 1, 2, 0, Hex("02 00 00 00 00 00 00"));
   EventOutcome o = t.OnEvent(View(short_result));
   EXPECT_EQ(o.kind, EventOutcome::kMalformed);
   EXPECT_TRUE(o.ticket == *a);
@@ -383,8 +398,10 @@ TEST(OutcomeTest, SeqZeroEventIsUnsolicitedAndOutOfRangeSeqIsUnmatched) {
     InflightTable<2> t(*p);
     ASSERT_TRUE(t.Arm(kBss, kT0).ok());
     // Seq 0 is never allocated: the driver (mt7921_mcu_rx_event) treats it as unsolicited.
-    EXPECT_EQ(t.OnEvent(View(MakeEvent(*p, 0, 0x27, 0, 0, {}))).kind, EventOutcome::kUnsolicited) << p->name;
-    EXPECT_EQ(t.OnEvent(View(MakeEvent(*p, 0xf3, 0x27, 0, 0, {}))).kind, EventOutcome::kUnmatched) << p->name;
+    EXPECT_EQ(t.OnEvent(View(MakeEvent(*p, 0, 0x27, 0, 0, {}))).kind, EventOutcome::kUnsolicited)
+        << p->name;
+    EXPECT_EQ(t.OnEvent(View(MakeEvent(*p, 0xf3, 0x27, 0, 0, {}))).kind, EventOutcome::kUnmatched)
+        << p->name;
     EXPECT_EQ(t.in_flight(), 1u) << p->name;
   }
 }
@@ -396,7 +413,8 @@ TEST(TicketTest, GenerationMakesOldTicketsStale) {
   InflightTable<1> t(kMt7925);
   Result<Ticket> a = t.Arm(kBss, kT0);
   ASSERT_TRUE(a.ok());
-  ASSERT_EQ(t.OnEvent(View(AnswerFor(kMt7925, kBss, a->seq, 0).event)).kind, EventOutcome::kCompleted);
+  ASSERT_EQ(t.OnEvent(View(AnswerFor(kMt7925, kBss, a->seq, 0).event)).kind,
+            EventOutcome::kCompleted);
   Result<Ticket> b = t.Arm(kBss, kT0);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->slot, a->slot) << "same slot reused";
@@ -491,7 +509,8 @@ TEST(FailAllTest, FailsEverythingAndForgetsDebts) {
   EXPECT_EQ(t.counters().canceled, 3u);
   EXPECT_FALSE(t.IsCurrent(*a));
   EXPECT_FALSE(t.IsCurrent(*b));
-  EXPECT_EQ(t.OnEvent(View(AnswerFor(kMt7925, kDevInfo, c->seq, 0).event)).kind, EventOutcome::kUnmatched);
+  EXPECT_EQ(t.OnEvent(View(AnswerFor(kMt7925, kDevInfo, c->seq, 0).event)).kind,
+            EventOutcome::kUnmatched);
   EXPECT_EQ(t.NextDeadline(), Instant::Never());
   // Numbering continues like the driver's counter.
   Result<Ticket> d = t.Arm(kBss, kT0);
@@ -543,21 +562,29 @@ struct Model {
 };
 
 ::testing::AssertionResult SameCounters(const TxnCounters& a, const TxnCounters& b) {
-  if (a.armed == b.armed && a.completed == b.completed && a.timeouts == b.timeouts && a.stale == b.stale &&
-      a.late == b.late && a.unmatched == b.unmatched && a.malformed == b.malformed && a.canceled == b.canceled) {
+  if (a.armed == b.armed && a.completed == b.completed && a.timeouts == b.timeouts &&
+      a.stale == b.stale && a.late == b.late && a.unmatched == b.unmatched &&
+      a.malformed == b.malformed && a.canceled == b.canceled) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure() << "armed " << a.armed << "/" << b.armed << " completed " << a.completed
-                                       << "/" << b.completed << " timeouts " << a.timeouts << "/" << b.timeouts
-                                       << " stale " << a.stale << "/" << b.stale << " late " << a.late << "/"
-                                       << b.late << " unmatched " << a.unmatched << "/" << b.unmatched
-                                       << " malformed " << a.malformed << "/" << b.malformed << " canceled "
-                                       << a.canceled << "/" << b.canceled;
+  return ::testing::AssertionFailure()
+         << "armed " << a.armed << "/" << b.armed << " completed " << a.completed << "/"
+         << b.completed << " timeouts " << a.timeouts << "/" << b.timeouts << " stale " << a.stale
+         << "/" << b.stale << " late " << a.late << "/" << b.late << " unmatched " << a.unmatched
+         << "/" << b.unmatched << " malformed " << a.malformed << "/" << b.malformed << " canceled "
+         << a.canceled << "/" << b.canceled;
 }
 
 const CmdWord kPropertyCmds[] = {
-    kBss, kStaRec, kDevInfo, kScan, kSem, CmdWord::UniQuery(uni::kGetMibInfo), CmdWord::Uni(uni::kEfuseCtrl),
-    CmdWord::Ext(ext::kGetMibInfo), CmdWord{0x001a0003} /* WMWA STA_REC */,
+    kBss,
+    kStaRec,
+    kDevInfo,
+    kScan,
+    kSem,
+    CmdWord::UniQuery(uni::kGetMibInfo),
+    CmdWord::Uni(uni::kEfuseCtrl),
+    CmdWord::Ext(ext::kGetMibInfo),
+    CmdWord{0x001a0003} /* WMWA STA_REC */,
 };
 
 template <size_t N>
@@ -574,7 +601,8 @@ void RunProperty(const Profile& p, uint64_t seed, int ops) {
     const uint32_t op = rng.Below(100);
     if (op < 30) {
       // Arm.
-      const CmdWord cmd = kPropertyCmds[rng.Below(sizeof(kPropertyCmds) / sizeof(kPropertyCmds[0]))];
+      const CmdWord cmd =
+          kPropertyCmds[rng.Below(sizeof(kPropertyCmds) / sizeof(kPropertyCmds[0]))];
       Result<Ticket> tk = t.Arm(cmd, now);
       if (m.inflight.size() == N) {
         ASSERT_EQ(tk.status().err(), Errno::kNoSpc) << "step " << step;
@@ -610,7 +638,8 @@ void RunProperty(const Profile& p, uint64_t seed, int ops) {
       do {
         seq = static_cast<uint8_t>(1 + rng.Below(15));
       } while ((m.quarantine & (1u << seq)) == 0);
-      const CmdWord cmd = kPropertyCmds[rng.Below(sizeof(kPropertyCmds) / sizeof(kPropertyCmds[0]))];
+      const CmdWord cmd =
+          kPropertyCmds[rng.Below(sizeof(kPropertyCmds) / sizeof(kPropertyCmds[0]))];
       const EventOutcome o = t.OnEvent(View(AnswerFor(p, cmd, seq, 0).event));
       ASSERT_EQ(o.kind, EventOutcome::kLate) << "step " << step;
       m.quarantine = static_cast<uint16_t>(m.quarantine & ~(1u << seq));
@@ -656,7 +685,8 @@ void RunProperty(const Profile& p, uint64_t seed, int ops) {
       }
       ASSERT_EQ(n, want.size()) << "step " << step;
       for (size_t k = 0; k < n; ++k) {
-        ASSERT_TRUE(std::any_of(want.begin(), want.end(), [&](const Ticket& x) { return x == out[k]; }))
+        ASSERT_TRUE(
+            std::any_of(want.begin(), want.end(), [&](const Ticket& x) { return x == out[k]; }))
             << "expired a ticket that was not due, step " << step;
       }
     } else if (op < 90) {

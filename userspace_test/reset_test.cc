@@ -49,8 +49,9 @@ TEST(ResetSequencerTest, FirstTimeoutFailsFastAndRunsTheStepsInOrder) {
   EXPECT_TRUE(a.has(ResetActions::kAcceptNew));
   EXPECT_TRUE(a.has(ResetActions::kResumeTx));
   EXPECT_TRUE(a.has(ResetActions::kReport));
-  const std::vector<ResetStep> want = {ResetStep::kWfsys, ResetStep::kSemaphore, ResetStep::kPatch,
-                                       ResetStep::kRam,   ResetStep::kReady,     ResetStep::kRestore};
+  const std::vector<ResetStep> want = {ResetStep::kWfsys, ResetStep::kSemaphore,
+                                       ResetStep::kPatch, ResetStep::kRam,
+                                       ResetStep::kReady, ResetStep::kRestore};
   EXPECT_EQ(d.ran, want);
   EXPECT_EQ(d.seq.state(), ResetState::kRunning);
   EXPECT_TRUE(d.seq.report().recovered);
@@ -126,8 +127,8 @@ TEST(ResetSequencerTest, LadderBacksOffHoldsOffAndWedges) {
   EXPECT_FALSE(d.seq.report().recovered);
   EXPECT_EQ(d.seq.counters().failed_attempts, c.wedge_after);
   EXPECT_EQ(d.seq.counters().hold_offs, 1u);
-  const std::vector<ResetState> want = {ResetState::kBackoff, ResetState::kHoldOff, ResetState::kBackoff,
-                                        ResetState::kBackoff};
+  const std::vector<ResetState> want = {ResetState::kBackoff, ResetState::kHoldOff,
+                                        ResetState::kBackoff, ResetState::kBackoff};
   EXPECT_EQ(seen, want);
   EXPECT_EQ(d.seq.Admit(), Errno::kShutdown);
   EXPECT_TRUE(d.seq.OnTimeout(d.now).empty()) << "WEDGED is terminal";
@@ -206,8 +207,8 @@ TEST(RestoreRecordTest, PlanFollowsTheMac80211Order) {
   r.LinkRemoved(0);                                  // torn down: not restored
   const RestoreRecord::Plan p = r.MakePlan();
   using K = RestoreRecord::ItemKind;
-  const std::vector<std::pair<K, uint8_t>> want = {
-      {K::kDevice, 0}, {K::kBss, 5}, {K::kBss, 2}, {K::kSta, 2}, {K::kSta, 5}, {K::kKeys, 0}};
+  const std::vector<std::pair<K, uint8_t>> want = {{K::kDevice, 0}, {K::kBss, 5}, {K::kBss, 2},
+                                                   {K::kSta, 2},    {K::kSta, 5}, {K::kKeys, 0}};
   ASSERT_EQ(p.size, want.size());
   for (size_t i = 0; i < p.size; ++i) {
     EXPECT_EQ(p.items[i].kind, want[i].first) << i;

@@ -101,7 +101,8 @@ inline std::vector<uint8_t> ToVector(connac::ConstBytes b) {
 }
 
 // Compares two byte strings and, on mismatch, names the first differing offset.
-inline ::testing::AssertionResult BytesEqual(connac::ConstBytes expected, connac::ConstBytes actual) {
+inline ::testing::AssertionResult BytesEqual(connac::ConstBytes expected,
+                                             connac::ConstBytes actual) {
   if (expected.size() == actual.size()) {
     size_t i = 0;
     while (i < expected.size() && expected[i] == actual[i]) ++i;
@@ -110,12 +111,13 @@ inline ::testing::AssertionResult BytesEqual(connac::ConstBytes expected, connac
     char where[64];
     std::snprintf(where, sizeof(where), "first difference at offset %zu (0x%zx)", i, i);
     return ::testing::AssertionFailure()
-           << where << ": expected " << ToHex(expected.data() + i, 1) << ", got " << ToHex(actual.data() + i, 1)
-           << "\nexpected:" << HexDump(expected) << "\nactual:" << HexDump(actual);
+           << where << ": expected " << ToHex(expected.data() + i, 1) << ", got "
+           << ToHex(actual.data() + i, 1) << "\nexpected:" << HexDump(expected)
+           << "\nactual:" << HexDump(actual);
   }
-  return ::testing::AssertionFailure() << "size " << actual.size() << ", expected " << expected.size()
-                                       << "\nexpected:" << HexDump(expected)
-                                       << "\nactual:" << HexDump(actual);
+  return ::testing::AssertionFailure()
+         << "size " << actual.size() << ", expected " << expected.size()
+         << "\nexpected:" << HexDump(expected) << "\nactual:" << HexDump(actual);
 }
 
 // True when [inner, inner + size) lies inside [outer, outer + size).
@@ -130,14 +132,15 @@ inline bool Inside(connac::ConstBytes inner, connac::ConstBytes outer) {
 // length), then the 12-byte MCU part, then `payload`. Offsets are spelled out here rather than
 // taken from connac::LayoutOf, so tests check the core's layout: the MCU part starts at 32 on
 // connac3 (mt7925_mcu_rxd, mt7996_mcu_rxd) and at 24 on mt7921 (mt76_connac2_mcu_rxd).
-inline std::vector<uint8_t> MakeEvent(const connac::Profile& p, uint8_t seq, uint8_t eid, uint8_t option,
-                                      uint8_t ext_eid, const std::vector<uint8_t>& payload) {
+inline std::vector<uint8_t> MakeEvent(const connac::Profile& p, uint8_t seq, uint8_t eid,
+                                      uint8_t option, uint8_t ext_eid,
+                                      const std::vector<uint8_t>& payload) {
   const size_t hw = p.family == connac::Family::kMt7921 ? 24 : 32;
   std::vector<uint8_t> e(hw + 12, 0);
   const size_t total = e.size() + payload.size();
   e[0] = static_cast<uint8_t>(total);
   e[1] = static_cast<uint8_t>(total >> 8);
-  e[3] = 0x38;  // PKT_TYPE_RX_EVENT (7) << 27
+  e[3] = 0x38;                               // PKT_TYPE_RX_EVENT (7) << 27
   e[hw] = static_cast<uint8_t>(total - hw);  // len
   e[hw + 1] = static_cast<uint8_t>((total - hw) >> 8);
   e[hw + 4] = eid;

@@ -24,11 +24,13 @@ constexpr char kEnd[] = "<!-- bench-recovery:end -->";
 std::string Cell(double v) { return v < 0 ? "–" : absl::StrFormat("%.0f", v); }
 
 std::string Row(const connac::sim::Metrics& m, const std::string& policy) {
-  auto rel = [&m](double t) { return t < 0 || m.first_unanswered_ms < 0 ? -1.0 : t - m.first_unanswered_ms; };
-  return absl::StrFormat("| %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %s |\n", m.scenario, policy,
-                         Cell(rel(m.detected_ms)), Cell(rel(m.fw_reloaded_ms)), Cell(rel(m.restored_ms)),
-                         Cell(m.outage_ms), m.timeouts_paid, m.resets, m.false_resets, m.keys_restored, m.keys_lost,
-                         m.stale_keys, m.final_state);
+  auto rel = [&m](double t) {
+    return t < 0 || m.first_unanswered_ms < 0 ? -1.0 : t - m.first_unanswered_ms;
+  };
+  return absl::StrFormat("| %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %s |\n",
+                         m.scenario, policy, Cell(rel(m.detected_ms)), Cell(rel(m.fw_reloaded_ms)),
+                         Cell(rel(m.restored_ms)), Cell(m.outage_ms), m.timeouts_paid, m.resets,
+                         m.false_resets, m.keys_restored, m.keys_lost, m.stale_keys, m.final_state);
 }
 
 }  // namespace
@@ -38,7 +40,8 @@ int main(int argc, char** argv) {
   using connac::sim::Options;
   using connac::sim::Policy;
   std::string table =
-      "| scenario | policy | detected | fw reloaded | restored | outage | timeouts paid | resets | false resets "
+      "| scenario | policy | detected | fw reloaded | restored | outage | timeouts paid | resets | "
+      "false resets "
       "| keys restored | keys lost | stale keys | final state |\n"
       "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   Metrics roam_connac, roam_probe, roam_mt76;
@@ -63,8 +66,8 @@ int main(int argc, char** argv) {
       roam_connac.restored_ms - roam_connac.first_unanswered_ms,
       roam_probe.restored_ms - roam_probe.first_unanswered_ms, roam_mt76.outage_ms,
       roam_mt76.outage_ms / roam_connac.outage_ms);
-  std::printf("Times in ms after the first unanswered command (virtual clock).\n\n%s\n%s", table.c_str(),
-              summary.c_str());
+  std::printf("Times in ms after the first unanswered command (virtual clock).\n\n%s\n%s",
+              table.c_str(), summary.c_str());
   if (argc < 2) return 0;
   std::ifstream in(argv[1]);
   std::stringstream ss;
@@ -75,10 +78,11 @@ int main(int argc, char** argv) {
   if (b != std::string::npos && e != std::string::npos && b < e) {
     doc.replace(b, e + sizeof(kEnd) - 1 - b, block);
   } else {
-    doc += absl::StrCat("\n## Recovery: scenarios x policies (`make bench-recovery`)\n\n",
-                        "Times in ms after the first unanswered command, on the simulator's virtual clock, so the "
-                        "figures are exact and repeatable. Scenarios and calibration: docs/reset.md.\n\n",
-                        block, "\n");
+    doc += absl::StrCat(
+        "\n## Recovery: scenarios x policies (`make bench-recovery`)\n\n",
+        "Times in ms after the first unanswered command, on the simulator's virtual clock, so the "
+        "figures are exact and repeatable. Scenarios and calibration: docs/reset.md.\n\n",
+        block, "\n");
   }
   std::ofstream out(argv[1]);
   out << doc;

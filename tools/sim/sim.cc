@@ -48,13 +48,16 @@ struct Cmd {
 
 Cmd DevInfo() { return {CmdWord::Uni(uni::kDevInfoUpdate), {0, 0, 0, 0}, "DEV_INFO_UPDATE"}; }
 Cmd BssInfo(uint8_t bss_idx) {
-  return {CmdWord::Uni(uni::kBssInfoUpdate), {bss_idx, 0, 0, 0}, absl::StrCat("BSS_INFO_UPDATE bss ", bss_idx)};
+  return {CmdWord::Uni(uni::kBssInfoUpdate),
+          {bss_idx, 0, 0, 0},
+          absl::StrCat("BSS_INFO_UPDATE bss ", bss_idx)};
 }
 Cmd StaRec(uint8_t bss_idx, uint8_t wcid, bool remove) {
   // sta_req_hdr {bss, wcid, tlv_num, append, muar, hi, rsv}; a removal carries STA_REC_REMOVE.
   std::vector<uint8_t> p = {bss_idx, wcid, static_cast<uint8_t>(remove ? 1 : 0), 0, 1, 0, 0, 0};
   if (remove) p.insert(p.end(), {0x25, 0x00, 0x08, 0x00, 0, 0, 0, 0});
-  return {CmdWord::Uni(uni::kStaRecUpdate), p, absl::StrCat("STA_REC_UPDATE wcid ", wcid, remove ? " remove" : "")};
+  return {CmdWord::Uni(uni::kStaRecUpdate), p,
+          absl::StrCat("STA_REC_UPDATE wcid ", wcid, remove ? " remove" : "")};
 }
 Cmd ScanReq() { return {CmdWord::Uni(uni::kScanReq), std::vector<uint8_t>(16, 0), "SCAN_REQ"}; }
 Cmd MibQuery() { return {CmdWord::UniQuery(uni::kGetMibInfo), {0, 0, 0, 0}, "GET_MIB_INFO"}; }
@@ -67,7 +70,8 @@ std::vector<Cmd> KeyCmds(KeyActionList* acts) {
     if (!f.ok()) continue;
     Cmd c{CmdWord::Uni(uni::kStaRecUpdate),
           std::vector<uint8_t>(f->data() + kUniHeaderSize, f->data() + f->size()),
-          absl::StrFormat("STA_REC_UPDATE key %s wcid %d", acts->items[i].add ? "set" : "del", acts->items[i].wcid)};
+          absl::StrFormat("STA_REC_UPDATE key %s wcid %d", acts->items[i].add ? "set" : "del",
+                          acts->items[i].wcid)};
     out.push_back(std::move(c));
     ZeroizeBytes(buf, sizeof(buf));
   }
@@ -89,7 +93,9 @@ struct Section {
 };
 
 Item C(Cmd c) { return Item{Item::kCmd, std::move(c), {}, 0}; }
-Item W(double ms) { return Item{Item::kWork, {}, Duration::Nanos(static_cast<int64_t>(ms * 1e6)), 0}; }
+Item W(double ms) {
+  return Item{Item::kWork, {}, Duration::Nanos(static_cast<int64_t>(ms * 1e6)), 0};
+}
 Item TearDown(uint8_t link) { return Item{Item::kTearDownLink, {}, {}, link}; }
 Item Join(uint8_t link) { return Item{Item::kJoinLink, {}, {}, link}; }
 
@@ -109,12 +115,16 @@ struct Rng {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
   }
-  double Uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(Next() >> 11) / 9007199254740992.0; }
+  double Uniform(double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(Next() >> 11) / 9007199254740992.0;
+  }
 };
 
 // Commands the setup sends: DEV_INFO, per link BSS_INFO + STA_REC, the pairwise key per link,
 // per link GTK + IGTK.
-uint32_t SetupCommands(int links) { return 1 + 4 * static_cast<uint32_t>(links) + static_cast<uint32_t>(links); }
+uint32_t SetupCommands(int links) {
+  return 1 + 4 * static_cast<uint32_t>(links) + static_cast<uint32_t>(links);
+}
 
 Scenario MakeScenario(const std::string& name, const Options& o) {
   Scenario s;
@@ -127,8 +137,10 @@ Scenario MakeScenario(const std::string& name, const Options& o) {
     // BSS_INFO, BSS_INFO and DEV_INFO (timeouts at +0, +6.0, +9.2, +12.2, +15.2 in the log).
     s.fw.hang_on_bss_after_sta_remove = true;
     Section roam{At(10000), {}};
-    roam.items = {TearDown(1), C(StaRec(1, 1, true)), C(BssInfo(1)), W(3000 - 2), C(StaRec(1, 1, false)), W(200),
-                  Join(1), C(BssInfo(1)), C(BssInfo(1)), C(DevInfo())};
+    roam.items = {TearDown(1), C(StaRec(1, 1, true)),  C(BssInfo(1)),
+                  W(3000 - 2), C(StaRec(1, 1, false)), W(200),
+                  Join(1),     C(BssInfo(1)),          C(BssInfo(1)),
+                  C(DevInfo())};
     s.sections.push_back(roam);
   } else if (name == "scan-timeout") {
     s.fw.hang_on_cmd_word = CmdWord::Uni(uni::kScanReq).raw;
@@ -167,7 +179,8 @@ Scenario MakeScenario(const std::string& name, const Options& o) {
     s.sections.push_back({At(10000), {C(BssInfo(0))}});
   }
   if (o.failed_wfsys_steps > 0) {
-    s.fw.step_failures[static_cast<size_t>(ResetStep::kWfsys)] = static_cast<uint8_t>(o.failed_wfsys_steps);
+    s.fw.step_failures[static_cast<size_t>(ResetStep::kWfsys)] =
+        static_cast<uint8_t>(o.failed_wfsys_steps);
   }
   if (o.hang_at_roam_cmd > 0) {
     s.fw.hang_on_bss_after_sta_remove = false;
@@ -211,8 +224,10 @@ class Host {
     for (Cmd& c : KeyCmds(&acts)) cmds.push_back(std::move(c));
     for (uint8_t l = 0; l < sc_.links; ++l) {
       acts.size = 0;
-      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kCcmp, 1, static_cast<int8_t>(l), 16), &acts).IgnoreError();
-      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kAesCmac, 4, static_cast<int8_t>(l), 16), &acts).IgnoreError();
+      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kCcmp, 1, static_cast<int8_t>(l), 16), &acts)
+          .IgnoreError();
+      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kAesCmac, 4, static_cast<int8_t>(l), 16), &acts)
+          .IgnoreError();
       for (Cmd& c : KeyCmds(&acts)) cmds.push_back(std::move(c));
     }
     return cmds;
@@ -224,7 +239,8 @@ class Host {
     k.keyidx = idx;
     k.link_id = link;
     k.key_len = len;
-    for (uint8_t i = 0; i < len; ++i) k.key[i] = static_cast<uint8_t>(0x40 + 16 * idx + i + (link < 0 ? 0 : 3 * link));
+    for (uint8_t i = 0; i < len; ++i)
+      k.key[i] = static_cast<uint8_t>(0x40 + 16 * idx + i + (link < 0 ? 0 : 3 * link));
     return k;
   }
 
@@ -250,7 +266,8 @@ class Host {
         const FwSim::FwKey& fk = fw_.key(w, s);
         if (host && (!fk.present || !fw_counts)) ++m_->keys_lost;
         if (fw_counts && !host && fk.present) ++m_->stale_keys;
-        if (fw_counts && host && fk.present && s == 0 && fk.key_id != hw.slot[s].keyidx) ++m_->stale_keys;
+        if (fw_counts && host && fk.present && s == 0 && fk.key_id != hw.slot[s].keyidx)
+          ++m_->stale_keys;
       }
     }
   }
@@ -281,7 +298,8 @@ class Host {
 
 class ConnacHost : public Host {
  public:
-  ConnacHost(const Scenario& s, Metrics* m, const Options& o) : Host(s, m, o), seq_(MakeConfig(o)) {}
+  ConnacHost(const Scenario& s, Metrics* m, const Options& o)
+      : Host(s, m, o), seq_(MakeConfig(o)) {}
 
   void Run() override {
     sections_.push_back(Section{Instant{0}, {}});
@@ -442,8 +460,9 @@ class ConnacHost : public Host {
     Result<Ticket> tk = table_.Arm(c.word, now_);
     if (!tk.ok()) return false;
     std::vector<uint8_t> frame(HeaderSizeFor(c.word) + c.payload.size());
-    Result<size_t> n = EncodeFrame(kMt7925, c.word, tk->seq, ConstBytes(c.payload.data(), c.payload.size()),
-                                   MutableBytes(frame.data(), frame.size()));
+    Result<size_t> n =
+        EncodeFrame(kMt7925, c.word, tk->seq, ConstBytes(c.payload.data(), c.payload.size()),
+                    MutableBytes(frame.data(), frame.size()));
     if (!n.ok()) return false;
     sent_at_[tk->generation] = now_;
     fw_.Receive(ConstBytes(frame.data(), *n), now_);
@@ -458,7 +477,8 @@ class ConnacHost : public Host {
       if (fw_.running()) ++m_->false_resets;
       Ticket failed[4];
       const size_t n = table_.FailAll(failed, 4);
-      Log(absl::StrCat("firmware declared dead: ", n, " pending command(s) failed with -ESHUTDOWN"));
+      Log(absl::StrCat("firmware declared dead: ", n,
+                       " pending command(s) failed with -ESHUTDOWN"));
       for (size_t i = 0; i < n; ++i) {
         MarkFirstUnanswered(sent_at_[failed[i].generation]);
         Completed(failed[i], false);
@@ -508,9 +528,12 @@ class ConnacHost : public Host {
       const RestoreRecord::Item& it = p.items[i];
       switch (it.kind) {
         case RestoreRecord::ItemKind::kDevice: restore_.push_back(DevInfo()); break;
-        case RestoreRecord::ItemKind::kBss: restore_.push_back(BssInfo(rec_.link(it.link).bss_idx)); break;
+        case RestoreRecord::ItemKind::kBss:
+          restore_.push_back(BssInfo(rec_.link(it.link).bss_idx));
+          break;
         case RestoreRecord::ItemKind::kSta:
-          restore_.push_back(StaRec(rec_.link(it.link).bss_idx, keys_.link(it.link).sta_wcid, false));
+          restore_.push_back(
+              StaRec(rec_.link(it.link).bss_idx, keys_.link(it.link).sta_wcid, false));
           break;
         case RestoreRecord::ItemKind::kKeys: {
           KeyActionList& acts = *acts_;
@@ -609,8 +632,9 @@ class Mt76Host : public Host {
   bool SendAndWait(const Cmd& c) {
     const uint8_t seq = seqs_.Next();
     std::vector<uint8_t> frame(HeaderSizeFor(c.word) + c.payload.size());
-    Result<size_t> n = EncodeFrame(kMt7925, c.word, seq, ConstBytes(c.payload.data(), c.payload.size()),
-                                   MutableBytes(frame.data(), frame.size()));
+    Result<size_t> n =
+        EncodeFrame(kMt7925, c.word, seq, ConstBytes(c.payload.data(), c.payload.size()),
+                    MutableBytes(frame.data(), frame.size()));
     if (!n.ok()) return false;
     const Instant sent = now_;
     fw_.Receive(ConstBytes(frame.data(), *n), now_);
@@ -651,8 +675,8 @@ class Mt76Host : public Host {
     bool ok = false;
     for (int i = 0; i < kMt76ChipResetTries && !ok; ++i) {
       ok = true;
-      for (ResetStep st : {ResetStep::kWfsys, ResetStep::kSemaphore, ResetStep::kPatch, ResetStep::kRam,
-                           ResetStep::kReady}) {
+      for (ResetStep st : {ResetStep::kWfsys, ResetStep::kSemaphore, ResetStep::kPatch,
+                           ResetStep::kRam, ResetStep::kReady}) {
         const FwSim::StepOutcome o = fw_.RunStep(st, now_);
         now_ = o.done;
         if (!o.ok) {
@@ -676,7 +700,8 @@ class Mt76Host : public Host {
     // vif_connect_iter: DEV_INFO + BSS per valid link, without the supplicant's keys.
     std::vector<Cmd> readd = {DevInfo()};
     for (uint8_t l = 0; l < kMaxMloLinks; ++l) {
-      if (rec_.link(l).phase == RestoreRecord::LinkPhase::kAssociated) readd.push_back(BssInfo(rec_.link(l).bss_idx));
+      if (rec_.link(l).phase == RestoreRecord::LinkPhase::kAssociated)
+        readd.push_back(BssInfo(rec_.link(l).bss_idx));
     }
     for (const Cmd& c : readd) SendAndWait(c);  // a hang here queues the next reset
     now_ = now_ + kMt76DisconnectDelay;
@@ -701,8 +726,10 @@ class Mt76Host : public Host {
     keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kCcmp, 0, -1, 16), &acts).IgnoreError();
     for (uint8_t l = 0; l < kMaxMloLinks; ++l) {
       if (rec_.link(l).phase != RestoreRecord::LinkPhase::kAssociated) continue;
-      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kCcmp, 1, static_cast<int8_t>(l), 16), &acts).IgnoreError();
-      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kAesCmac, 4, static_cast<int8_t>(l), 16), &acts).IgnoreError();
+      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kCcmp, 1, static_cast<int8_t>(l), 16), &acts)
+          .IgnoreError();
+      keys_.SetKey(KeyCmd::kSet, MakeKey(suite::kAesCmac, 4, static_cast<int8_t>(l), 16), &acts)
+          .IgnoreError();
     }
     std::vector<Cmd> key_cmds = KeyCmds(&acts);
     for (const Cmd& c : again) {
@@ -726,9 +753,9 @@ class Mt76Host : public Host {
 }  // namespace
 
 const std::vector<std::string>& ScenarioNames() {
-  static const std::vector<std::string> kNames = {"mlo-roam-hang",    "scan-timeout",         "healthy-slow",
-                                                  "reset-step-fails", "crash-during-restore", "fw-assert",
-                                                  "always-dead"};
+  static const std::vector<std::string> kNames = {
+      "mlo-roam-hang",        "scan-timeout", "healthy-slow", "reset-step-fails",
+      "crash-during-restore", "fw-assert",    "always-dead"};
   return kNames;
 }
 
@@ -756,15 +783,17 @@ std::string ToJson(const Metrics& m) {
   auto num = [](double v) { return v < 0 ? std::string("null") : absl::StrFormat("%.1f", v); };
   std::string j = absl::StrFormat(
       "{\"scenario\":\"%s\",\"policy\":\"%s\",\"first_unanswered_ms\":%s,\"detected_ms\":%s,"
-      "\"fw_reloaded_ms\":%s,\"restored_ms\":%s,\"outage_ms\":%s,\"timeouts_paid\":%d,\"resets\":%d,"
-      "\"false_resets\":%d,\"keys_restored\":%d,\"keys_lost\":%d,\"stale_keys\":%d,\"final_state\":\"%s\","
+      "\"fw_reloaded_ms\":%s,\"restored_ms\":%s,\"outage_ms\":%s,\"timeouts_paid\":%d,\"resets\":%"
+      "d,"
+      "\"false_resets\":%d,\"keys_restored\":%d,\"keys_lost\":%d,\"stale_keys\":%d,\"final_state\":"
+      "\"%s\","
       "\"commands\":%d,\"timeline\":[",
       m.scenario, m.policy, num(m.first_unanswered_ms), num(m.detected_ms), num(m.fw_reloaded_ms),
-      num(m.restored_ms), num(m.outage_ms), m.timeouts_paid, m.resets, m.false_resets, m.keys_restored,
-      m.keys_lost, m.stale_keys, m.final_state, m.commands);
+      num(m.restored_ms), num(m.outage_ms), m.timeouts_paid, m.resets, m.false_resets,
+      m.keys_restored, m.keys_lost, m.stale_keys, m.final_state, m.commands);
   for (size_t i = 0; i < m.timeline.size(); ++i) {
-    absl::StrAppendFormat(&j, "%s{\"t_ms\":%.1f,\"event\":\"%s\"}", i ? "," : "", m.timeline[i].t_ms,
-                          m.timeline[i].what);
+    absl::StrAppendFormat(&j, "%s{\"t_ms\":%.1f,\"event\":\"%s\"}", i ? "," : "",
+                          m.timeline[i].t_ms, m.timeline[i].what);
   }
   j += "]}";
   return j;
@@ -772,15 +801,21 @@ std::string ToJson(const Metrics& m) {
 
 std::string ToText(const Metrics& m) {
   auto num = [](double v) { return v < 0 ? std::string("-") : absl::StrFormat("%.1f ms", v); };
-  std::string t = absl::StrFormat("scenario %s, policy %s: final state %s\n", m.scenario, m.policy, m.final_state);
-  absl::StrAppendFormat(&t, "  first unanswered %s, detected %s, firmware reloaded %s, restored %s\n",
-                        num(m.first_unanswered_ms), num(m.detected_ms), num(m.fw_reloaded_ms), num(m.restored_ms));
-  absl::StrAppendFormat(&t, "  outage %s, timeouts paid %d, resets %d (false %d), keys restored %d, lost %d, stale %d\n",
-                        num(m.outage_ms), m.timeouts_paid, m.resets, m.false_resets, m.keys_restored, m.keys_lost,
-                        m.stale_keys);
+  std::string t = absl::StrFormat("scenario %s, policy %s: final state %s\n", m.scenario, m.policy,
+                                  m.final_state);
+  absl::StrAppendFormat(
+      &t, "  first unanswered %s, detected %s, firmware reloaded %s, restored %s\n",
+      num(m.first_unanswered_ms), num(m.detected_ms), num(m.fw_reloaded_ms), num(m.restored_ms));
+  absl::StrAppendFormat(
+      &t,
+      "  outage %s, timeouts paid %d, resets %d (false %d), keys restored %d, lost %d, stale %d\n",
+      num(m.outage_ms), m.timeouts_paid, m.resets, m.false_resets, m.keys_restored, m.keys_lost,
+      m.stale_keys);
   const size_t shown = std::min<size_t>(m.timeline.size(), 40);
-  for (size_t i = 0; i < shown; ++i) absl::StrAppendFormat(&t, "  %10.1f ms  %s\n", m.timeline[i].t_ms, m.timeline[i].what);
-  if (shown < m.timeline.size()) absl::StrAppendFormat(&t, "  ... %d more events\n", m.timeline.size() - shown);
+  for (size_t i = 0; i < shown; ++i)
+    absl::StrAppendFormat(&t, "  %10.1f ms  %s\n", m.timeline[i].t_ms, m.timeline[i].what);
+  if (shown < m.timeline.size())
+    absl::StrAppendFormat(&t, "  ... %d more events\n", m.timeline.size() - shown);
   return t;
 }
 

@@ -38,11 +38,11 @@ struct Metrics {
   double restored_ms = -1;
   double outage_ms = -1;  // restored (or the end) minus first unanswered
   int timeouts_paid = 0;
-  int resets = 0;         // firmware reloads
-  int false_resets = 0;   // resets while the firmware was alive
+  int resets = 0;        // firmware reloads
+  int false_resets = 0;  // resets while the firmware was alive
   int keys_restored = 0;
-  int keys_lost = 0;      // the host believes a key is installed; the firmware lacks it
-  int stale_keys = 0;     // the firmware holds a key the host does not (or other bytes)
+  int keys_lost = 0;   // the host believes a key is installed; the firmware lacks it
+  int stale_keys = 0;  // the firmware holds a key the host does not (or other bytes)
   std::string final_state;
   int commands = 0;
   // kConnac: the sequencer's counters. At rest, attempts + relapses = failed_attempts +

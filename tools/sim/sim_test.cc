@@ -123,7 +123,8 @@ TEST(FaultMatrixTest, EveryHangPointAndResetFailureCount) {
 TEST(SimulationTest, DeterministicForASeed) {
   Options o;
   o.seed = 7;
-  EXPECT_EQ(ToJson(sim::Run("healthy-slow", Policy::kConnac, o)), ToJson(sim::Run("healthy-slow", Policy::kConnac, o)));
+  EXPECT_EQ(ToJson(sim::Run("healthy-slow", Policy::kConnac, o)),
+            ToJson(sim::Run("healthy-slow", Policy::kConnac, o)));
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ int RunSimulate(const std::string& scenario, const std::string& policy, const st
   constexpr absl::string_view kSub = "simulate";
   if (scenario.empty()) Fail(kSub, "--scenario is required");
   if (!sim::IsScenario(scenario)) {
-    Fail(kSub, absl::StrCat("unknown --scenario '", scenario, "' (", absl::StrJoin(sim::ScenarioNames(), ", "), ")"));
+    Fail(kSub, absl::StrCat("unknown --scenario '", scenario, "' (",
+                            absl::StrJoin(sim::ScenarioNames(), ", "), ")"));
   }
   sim::Policy p = sim::Policy::kConnac;
   if (policy == "mt76") {
@@ -28,9 +29,11 @@ int RunSimulate(const std::string& scenario, const std::string& policy, const st
     Fail(kSub, absl::StrCat("--policy must be connac or mt76, got '", policy, "'"));
   }
   sim::Options o;
-  if (!seed.empty() && !absl::SimpleAtoi(seed, &o.seed)) Fail(kSub, absl::StrCat("--seed must be a number, got '", seed, "'"));
+  if (!seed.empty() && !absl::SimpleAtoi(seed, &o.seed))
+    Fail(kSub, absl::StrCat("--seed must be a number, got '", seed, "'"));
   if (probe != "true" && probe != "false") Fail(kSub, "--probe must be true or false");
-  if (json != "true" && json != "false") Fail(kSub, "--json must be true or false (or given alone)");
+  if (json != "true" && json != "false")
+    Fail(kSub, "--json must be true or false (or given alone)");
   o.probe = probe == "true";
   if (o.probe && p == sim::Policy::kMt76) Fail(kSub, "--probe is a connac policy option");
   const sim::Metrics m = sim::Run(scenario, p, o);

@@ -107,7 +107,9 @@ class MutableBytes {
     data_[off + 3] = static_cast<uint8_t>(v >> 24);
   }
 
-  constexpr MutableBytes first(size_t n) const { return MutableBytes(data_, n < size_ ? n : size_); }
+  constexpr MutableBytes first(size_t n) const {
+    return MutableBytes(data_, n < size_ ? n : size_);
+  }
 
  private:
   uint8_t* data_ = nullptr;

@@ -75,17 +75,20 @@ constexpr RxdLayout LayoutOf(const Profile& p) {
 }
 
 inline constexpr Profile kMt7921 = {
-    Family::kMt7921, "mt7921", Filler::kConnac2, ResponseRules::kMt7921,
-    /*rxd_size=*/36, Duration::Seconds(3),
+    Family::kMt7921,  "mt7921",
+    Filler::kConnac2, ResponseRules::kMt7921,
+    /*rxd_size=*/36,  Duration::Seconds(3),
 };
 
 inline constexpr Profile kMt7925 = {
-    Family::kMt7925, "mt7925", Filler::kMt7925, ResponseRules::kMt7925,
+    Family::kMt7925, "mt7925",
+    Filler::kMt7925, ResponseRules::kMt7925,
     /*rxd_size=*/44, Duration::Seconds(3),
 };
 
 inline constexpr Profile kMt7996 = {
-    Family::kMt7996, "mt7996", Filler::kMt7996, ResponseRules::kMt7996,
+    Family::kMt7996, "mt7996",
+    Filler::kMt7996, ResponseRules::kMt7996,
     /*rxd_size=*/44, Duration::Seconds(5),
 };
 
@@ -115,13 +118,10 @@ constexpr Duration TimeoutFor(const Profile& p, CmdWord cmd) {
     case uni::kTwt:
     case uni::kGetMibInfo:
     case uni::kStaRecUpdate:
-    case uni::kBssInfoUpdate:
-      return Duration::Seconds(2);
+    case uni::kBssInfoUpdate: return Duration::Seconds(2);
     case uni::kEfuseCtrl:
-    case uni::kExtEepromCtrl:
-      return Duration::Seconds(30);
-    default:
-      return p.default_timeout;
+    case uni::kExtEepromCtrl: return Duration::Seconds(30);
+    default: return p.default_timeout;
   }
 }
 

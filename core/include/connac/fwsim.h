@@ -40,16 +40,16 @@ namespace connac {
 struct FwSimConfig {
   Duration latency = Duration::Millis(2);       // ordinary commands
   Duration slow_latency = Duration::Millis(2);  // the slow class (SCAN_REQ, EFUSE_CTRL, ROC, MIB)
-  uint32_t arm_after_cmds = 0;       // triggers below ignore the first this-many commands (setup)
-  uint32_t hang_at_cmd = 0;          // hang on receiving the Nth command (1-based; 0: never)
+  uint32_t arm_after_cmds = 0;  // triggers below ignore the first this-many commands (setup)
+  uint32_t hang_at_cmd = 0;     // hang on receiving the Nth command (1-based; 0: never)
   bool hang_on_bss_after_sta_remove = false;  // #1036 trigger: BSS_INFO after a STA_REC delete
-  uint32_t hang_on_cmd_word = 0;     // hang on the first command with this word (0: never)
-  uint32_t assert_at_cmd = 0;        // assert (COREDUMP event, then silence) at the Nth command
-  uint8_t step_failures[kResetSteps] = {};  // fail the first k runs of each reset step
-  uint32_t hang_in_restore_times = 0;       // after each of the first this-many reloads, hang at
-  uint32_t restore_hang_cmd = 1;            // ... this command (1-based) after the reload
-  Duration wfsys_time = Duration::Millis(55);    // 50 ms low + INIT_DONE
-  Duration fw_load_time = Duration::Millis(150); // semaphore + patch + RAM + ready, together
+  uint32_t hang_on_cmd_word = 0;              // hang on the first command with this word (0: never)
+  uint32_t assert_at_cmd = 0;  // assert (COREDUMP event, then silence) at the Nth command
+  uint8_t step_failures[kResetSteps] = {};     // fail the first k runs of each reset step
+  uint32_t hang_in_restore_times = 0;          // after each of the first this-many reloads, hang at
+  uint32_t restore_hang_cmd = 1;               // ... this command (1-based) after the reload
+  Duration wfsys_time = Duration::Millis(55);  // 50 ms low + INIT_DONE
+  Duration fw_load_time = Duration::Millis(150);    // semaphore + patch + RAM + ready, together
   Duration restore_step_time = Duration::Nanos(0);  // the restore step itself is the host's
 };
 
@@ -66,12 +66,12 @@ class FwSim {
     uint8_t key[kMaxKeyLen] = {};
   };
   struct Counters {
-    uint32_t commands = 0;      // frames received while alive
-    uint32_t swallowed = 0;     // frames received while hung or not loaded
+    uint32_t commands = 0;   // frames received while alive
+    uint32_t swallowed = 0;  // frames received while hung or not loaded
     uint32_t responses = 0;
-    uint32_t resets = 0;        // successful WFSYS resets
-    uint32_t reloads = 0;       // firmware became ready
-    uint32_t malformed = 0;     // frames DecodeFrame rejected
+    uint32_t resets = 0;     // successful WFSYS resets
+    uint32_t reloads = 0;    // firmware became ready
+    uint32_t malformed = 0;  // frames DecodeFrame rejected
   };
 
   constexpr FwSim() = default;
@@ -124,7 +124,8 @@ class FwSim {
   Result<size_t> PollEvent(Instant now, MutableBytes out) {
     size_t best = kMaxPending;
     for (size_t i = 0; i < kMaxPending; ++i) {
-      if (pending_[i].used && pending_[i].due <= now && (best == kMaxPending || pending_[i].due < pending_[best].due)) {
+      if (pending_[i].used && pending_[i].due <= now &&
+          (best == kMaxPending || pending_[i].due < pending_[best].due)) {
         best = i;
       }
     }
@@ -137,7 +138,8 @@ class FwSim {
     out.put_le16(32, static_cast<uint16_t>(kEventSize - 32));
     out.put_u8(36, p.eid);
     out.put_u8(37, p.seq);
-    out.put_u8(38, static_cast<uint8_t>(event_option::kUniEvent | (p.unsolicited ? event_option::kUnsolicited : 0)));
+    out.put_u8(38, static_cast<uint8_t>(event_option::kUniEvent |
+                                        (p.unsolicited ? event_option::kUnsolicited : 0)));
     out.put_u8(44, p.cid);  // {u8 cid, 3 pad, le32 status = 0}
     ++counters_.responses;
     return kEventSize;
@@ -194,17 +196,21 @@ class FwSim {
   };
 
   static bool IsSlow(CmdWord c) {
-    return c.uni() && (c.id() == uni::kScanReq || c.id() == uni::kEfuseCtrl || c.id() == uni::kGetMibInfo ||
-                       c.id() == 0x27 /* ROC */);
+    return c.uni() && (c.id() == uni::kScanReq || c.id() == uni::kEfuseCtrl ||
+                       c.id() == uni::kGetMibInfo || c.id() == 0x27 /* ROC */);
   }
 
   bool ShouldHang(CmdWord cmd) const {
     if (counters_.commands <= cfg_.arm_after_cmds) return false;
-    if (cfg_.hang_at_cmd != 0 && counters_.commands == cfg_.arm_after_cmds + cfg_.hang_at_cmd) return true;
-    if (cfg_.hang_on_cmd_word != 0 && cmd.raw == cfg_.hang_on_cmd_word && !hang_word_used_) return true;
-    if (cfg_.hang_on_bss_after_sta_remove && sta_removed_ && cmd == CmdWord::Uni(uni::kBssInfoUpdate)) return true;
-    if (cfg_.hang_in_restore_times != 0 && reloads_ != 0 && reloads_ <= cfg_.hang_in_restore_times &&
-        since_reload_ == cfg_.restore_hang_cmd) {
+    if (cfg_.hang_at_cmd != 0 && counters_.commands == cfg_.arm_after_cmds + cfg_.hang_at_cmd)
+      return true;
+    if (cfg_.hang_on_cmd_word != 0 && cmd.raw == cfg_.hang_on_cmd_word && !hang_word_used_)
+      return true;
+    if (cfg_.hang_on_bss_after_sta_remove && sta_removed_ &&
+        cmd == CmdWord::Uni(uni::kBssInfoUpdate))
+      return true;
+    if (cfg_.hang_in_restore_times != 0 && reloads_ != 0 &&
+        reloads_ <= cfg_.hang_in_restore_times && since_reload_ == cfg_.restore_hang_cmd) {
       return true;
     }
     return false;

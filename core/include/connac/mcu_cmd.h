@@ -57,7 +57,9 @@ struct CmdWord {
   static constexpr CmdWord WaExt(uint8_t ext_id) { return {Ext(ext_id).raw | kWa}; }
 
   constexpr uint8_t id() const { return static_cast<uint8_t>(raw & kIdMask); }
-  constexpr uint8_t ext_id() const { return static_cast<uint8_t>((raw & kExtIdMask) >> kExtIdShift); }
+  constexpr uint8_t ext_id() const {
+    return static_cast<uint8_t>((raw & kExtIdMask) >> kExtIdShift);
+  }
   constexpr bool query() const { return (raw & kQuery) != 0; }
   constexpr bool uni() const { return (raw & kUni) != 0; }
   constexpr bool ce() const { return (raw & kCe) != 0; }
@@ -116,7 +118,8 @@ constexpr CmdName DescribeCmd(CmdWord c) {
     case CmdKind::kExt: name = kExtCmds.Find(c.ext_id()); break;
     case CmdKind::kCe:
       // mt76 gives 0xC0 two names; the query bit tells which one the driver meant.
-      name = c.id() == ce::kRegAccess ? (c.query() ? "REG_READ" : "REG_WRITE") : kCeCmds.Find(c.id());
+      name =
+          c.id() == ce::kRegAccess ? (c.query() ? "REG_READ" : "REG_WRITE") : kCeCmds.Find(c.id());
       break;
     case CmdKind::kLegacy: name = kLegacyCmds.Find(c.id()); break;
   }

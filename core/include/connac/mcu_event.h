@@ -58,15 +58,21 @@ struct McuEvent {
   ConstBytes payload;  // Everything after the RXD header.
 
   constexpr uint8_t pkt_type() const { return static_cast<uint8_t>(rxd0 >> rxd0::kPktTypeShift); }
-  constexpr uint8_t pkt_flag() const { return static_cast<uint8_t>((rxd0 >> rxd0::kPktFlagShift) & 0xf); }
+  constexpr uint8_t pkt_flag() const {
+    return static_cast<uint8_t>((rxd0 >> rxd0::kPktFlagShift) & 0xf);
+  }
   // The driver routes PKT_TYPE 7 as an MCU event, except with PKT_FLAG 1 (an MCU data frame).
-  constexpr bool is_mcu_event() const { return pkt_type() == rxd0::kPktTypeRxEvent && pkt_flag() != 1; }
+  constexpr bool is_mcu_event() const {
+    return pkt_type() == rxd0::kPktTypeRxEvent && pkt_flag() != 1;
+  }
   constexpr bool unsolicited() const { return (option & event_option::kUnsolicited) != 0; }
   constexpr bool uni() const { return (option & event_option::kUniEvent) != 0; }
 
   // TLVs of an unsolicited UNI event (after its 4-byte fixed header); kBadMsg when the
   // payload is shorter than that header.
-  constexpr Result<ConstBytes> UnsolicitedTlvs() const { return payload.From(kUnsolicitedFixedHeader); }
+  constexpr Result<ConstBytes> UnsolicitedTlvs() const {
+    return payload.From(kUnsolicitedFixedHeader);
+  }
 };
 
 // Decodes the RXD header of `raw` for profile `p`. Only length is checked here: the header
@@ -90,8 +96,8 @@ inline Result<McuEvent> ParseEvent(const Profile& p, ConstBytes raw) {
 
 struct Tlv {
   uint16_t tag = 0;
-  uint16_t len = 0;   // As on the wire: includes the 4-byte TLV header.
-  ConstBytes value;   // len - 4 bytes.
+  uint16_t len = 0;  // As on the wire: includes the 4-byte TLV header.
+  ConstBytes value;  // len - 4 bytes.
 };
 
 // Walks `{le16 tag, le16 len}` TLVs whose len includes the 4-byte header.

@@ -62,7 +62,7 @@ enum class SetQuery : uint8_t { kQuery = 0, kSet = 1, kReserved = 2, kNa = 3 };
 
 // TXD DW0/DW1 as the MCU fillers write them.
 namespace txd {
-inline constexpr uint32_t kDw0PktFmtCmd = 2u << 23;  // PKT_FMT (24:23) = MT_TX_TYPE_CMD
+inline constexpr uint32_t kDw0PktFmtCmd = 2u << 23;   // PKT_FMT (24:23) = MT_TX_TYPE_CMD
 inline constexpr uint32_t kDw0QIdxMcu = 0x20u << 25;  // Q_IDX (31:25) = MT_TX_MCU_PORT_RX_Q0
 inline constexpr uint32_t kDw0TxBytesMask = 0xffff;
 // connac2 (mt76_connac2_mac.h): LONG_FORMAT bit 31, HDR_FORMAT (17:16) = CMD.
@@ -90,8 +90,7 @@ constexpr bool IsValidSeq(uint8_t seq) { return seq >= 1 && seq <= kMaxSeq; }
 constexpr uint8_t UniOptionFor(const Profile& p, CmdWord cmd, FrameParams params = {}) {
   using namespace uni_option;  // NOLINT(build/namespaces): local, three constants.
   switch (p.filler) {
-    case Filler::kConnac2:
-      return kAck | kUni | kSet;  // Always "SET + ACK", even for queries.
+    case Filler::kConnac2: return kAck | kUni | kSet;  // Always "SET + ACK", even for queries.
     case Filler::kMt7925: {
       uint8_t opt = cmd.query() ? (kAck | kUni) : (kAck | kUni | kSet);
       // The driver compares the whole word, so only the plain SET forms drop the ACK.
@@ -274,7 +273,9 @@ class FrameBuilder {
   Status SetFixedHeader(ConstBytes fixed, size_t count_offset = PayloadWriter::kNoCount) {
     return payload_.SetFixedHeader(fixed, count_offset);
   }
-  Result<MutableBytes> AddTlv(uint16_t tag, size_t body_len) { return payload_.AddTlv(tag, body_len); }
+  Result<MutableBytes> AddTlv(uint16_t tag, size_t body_len) {
+    return payload_.AddTlv(tag, body_len);
+  }
   Status AppendTlv(uint16_t tag, ConstBytes body) { return payload_.AppendTlv(tag, body); }
   Status AppendRaw(ConstBytes bytes) { return payload_.AppendRaw(bytes); }
   const PayloadWriter& payload() const { return payload_; }
@@ -301,21 +302,21 @@ struct DecodedFrame {
   bool uni = false;
   uint32_t dw0 = 0;
   uint32_t dw1 = 0;
-  uint16_t tx_bytes = 0;   // DW0 15:0
-  uint8_t pkt_fmt = 0;     // DW0 24:23
-  uint8_t q_idx = 0;       // DW0 31:25
+  uint16_t tx_bytes = 0;                   // DW0 15:0
+  uint8_t pkt_fmt = 0;                     // DW0 24:23
+  uint8_t q_idx = 0;                       // DW0 31:25
   const char* txd_generation = "unknown";  // "connac2" or "connac3", from DW1
   uint16_t len = 0;
-  uint16_t cid = 0;        // UNI: le16 cid; legacy: the cid byte
-  uint16_t pq_id = 0;      // legacy only
+  uint16_t cid = 0;    // UNI: le16 cid; legacy: the cid byte
+  uint16_t pq_id = 0;  // legacy only
   uint8_t pkt_type = 0;
   uint8_t seq = 0;
-  uint8_t option = 0;      // UNI only
-  uint8_t set_query = 0;   // legacy only
-  uint8_t ext_cid = 0;     // legacy only
-  uint8_t ext_cid_ack = 0; // legacy only
+  uint8_t option = 0;       // UNI only
+  uint8_t set_query = 0;    // legacy only
+  uint8_t ext_cid = 0;      // legacy only
+  uint8_t ext_cid_ack = 0;  // legacy only
   uint8_t s2d_index = 0;
-  CmdWord cmd;             // the driver's command word, reconstructed
+  CmdWord cmd;  // the driver's command word, reconstructed
   ConstBytes payload;
 };
 

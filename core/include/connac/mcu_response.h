@@ -105,12 +105,14 @@ inline Response ParseResponse(const Profile& p, CmdWord cmd, uint8_t seq, ConstB
         // The driver pulls rxd_size - 4 bytes and returns the next byte: the ext_eid slot.
         return Done(ev.raw[l.ext_eid], ev.payload);
       }
-      if (Is(cmd, CmdWord::Uni(uni::kDevInfoUpdate)) || Is(cmd, CmdWord::Uni(uni::kBssInfoUpdate)) ||
-          Is(cmd, CmdWord::Uni(uni::kStaRecUpdate)) || Is(cmd, CmdWord::Uni(uni::kOffload)) ||
-          Is(cmd, CmdWord::Uni(uni::kSuspend)) || (m21 && Is(cmd, CmdWord::Uni(uni::kHifCtrl)))) {
+      if (Is(cmd, CmdWord::Uni(uni::kDevInfoUpdate)) ||
+          Is(cmd, CmdWord::Uni(uni::kBssInfoUpdate)) || Is(cmd, CmdWord::Uni(uni::kStaRecUpdate)) ||
+          Is(cmd, CmdWord::Uni(uni::kOffload)) || Is(cmd, CmdWord::Uni(uni::kSuspend)) ||
+          (m21 && Is(cmd, CmdWord::Uni(uni::kHifCtrl)))) {
         return internal::U8CidResult(cmd, ev.payload);
       }
-      if (m21 && (Is(cmd, CmdWord::Ext(ext::kThermalCtrl)) || Is(cmd, CmdWord::CeQuery(ce::kRegAccess)))) {
+      if (m21 &&
+          (Is(cmd, CmdWord::Ext(ext::kThermalCtrl)) || Is(cmd, CmdWord::CeQuery(ce::kRegAccess)))) {
         Result<uint32_t> v = ev.payload.le32(4);
         if (!v.ok()) return Malformed("result event shorter than 8 bytes");
         return Done(static_cast<int32_t>(*v), ev.payload);

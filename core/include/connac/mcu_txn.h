@@ -81,11 +81,11 @@ struct Ticket {
 // What one received event did to the table.
 struct EventOutcome {
   enum Kind : uint8_t {
-    kCompleted,  // Answered `ticket`: `status` and `payload` are valid; the slot is free.
-    kStale,      // Right seq, but the driver's rules say "not this one" (cid): still waiting.
-    kLate,       // Answer to a command that already timed out: absorbed, seq freed.
-    kUnmatched,  // No command in flight with this seq (duplicate or bogus): dropped.
-    kMalformed,  // Too short to read: dropped.
+    kCompleted,    // Answered `ticket`: `status` and `payload` are valid; the slot is free.
+    kStale,        // Right seq, but the driver's rules say "not this one" (cid): still waiting.
+    kLate,         // Answer to a command that already timed out: absorbed, seq freed.
+    kUnmatched,    // No command in flight with this seq (duplicate or bogus): dropped.
+    kMalformed,    // Too short to read: dropped.
     kUnsolicited,  // Not a response at all (option bit 2): the host dispatches it.
   };
   Kind kind = kUnmatched;

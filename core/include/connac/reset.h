@@ -113,16 +113,16 @@ struct ResetConfig {
   // §5): WFSYS 50 ms low + 500 ms INIT_DONE; semaphore/patch/RAM are MCU commands (3 s);
   // N9 ready polls 1500 ms; restore replays a few dozen commands.
   Duration step_watchdog[kResetSteps] = {
-      Duration::Millis(700), Duration::Seconds(3), Duration::Seconds(3),
+      Duration::Millis(700), Duration::Seconds(3),   Duration::Seconds(3),
       Duration::Seconds(3),  Duration::Millis(1500), Duration::Seconds(5),
   };
   // Wait before attempt n+1 after n consecutive failures (the last entry repeats).
   // backoff[0] is unused (no failure yet); one failure retries at once, like the driver.
   Duration backoff[4] = {Duration::Nanos(0), Duration::Nanos(0), Duration::Millis(100),
                          Duration::Millis(500)};
-  uint8_t hold_off_after = 3;                    // consecutive failures before a hold-off
+  uint8_t hold_off_after = 3;  // consecutive failures before a hold-off
   Duration hold_off = Duration::Seconds(30);
-  uint8_t wedge_after = 6;                       // consecutive failures before WEDGED
+  uint8_t wedge_after = 6;                         // consecutive failures before WEDGED
   Duration healthy_decay = Duration::Seconds(60);  // kRunning this long forgets failures
 };
 
@@ -161,14 +161,14 @@ struct ResetCounters {
   uint32_t wedged = 0;
   uint32_t probes = 0;
   uint32_t probes_alive = 0;
-  uint32_t stale_results = 0;   // step or probe results that did not match the state
-  uint32_t rejected = 0;        // Admit() refusals
+  uint32_t stale_results = 0;  // step or probe results that did not match the state
+  uint32_t rejected = 0;       // Admit() refusals
 };
 
 struct ResetReport {
   ResetCause cause = ResetCause::kTimeout;
-  Instant detected;   // trigger time
-  Instant ended;      // recovered or wedged
+  Instant detected;  // trigger time
+  Instant ended;     // recovered or wedged
   uint32_t attempts = 0;
   bool recovered = false;
 };
@@ -239,8 +239,8 @@ class ResetSequencer {
     switch (state_) {
       case ResetState::kRunning:
         if (failures_ != 0 && now - healthy_since_ >= cfg_.healthy_decay) failures_ = 0;
-        if (cfg_.suspect.ns > 0 && !oldest_outstanding.is_never() && oldest_outstanding != probed_for_ &&
-            now - oldest_outstanding >= cfg_.suspect) {
+        if (cfg_.suspect.ns > 0 && !oldest_outstanding.is_never() &&
+            oldest_outstanding != probed_for_ && now - oldest_outstanding >= cfg_.suspect) {
           ++counters_.probes;
           probe_target_ = oldest_outstanding;
           Enter(ResetState::kProbing, now);
@@ -255,8 +255,7 @@ class ResetSequencer {
       case ResetState::kHoldOff:
         if (now >= deadline_) return StartAttempt(now);
         return {};
-      case ResetState::kWedged:
-        return {};
+      case ResetState::kWedged: return {};
       default:  // A step is running: its watchdog.
         if (now >= deadline_) {
           ++counters_.step_timeouts[static_cast<size_t>(CurrentStep())];
@@ -274,24 +273,22 @@ class ResetSequencer {
       case ResetState::kRunning: {
         Instant next = Instant::Never();
         if (failures_ != 0) next = healthy_since_ + cfg_.healthy_decay;
-        if (cfg_.suspect.ns > 0 && !oldest_outstanding.is_never() && oldest_outstanding != probed_for_) {
+        if (cfg_.suspect.ns > 0 && !oldest_outstanding.is_never() &&
+            oldest_outstanding != probed_for_) {
           next = Earlier(next, oldest_outstanding + cfg_.suspect);
         }
         return next;
       }
-      case ResetState::kWedged:
-        return Instant::Never();
-      default:
-        return deadline_;
+      case ResetState::kWedged: return Instant::Never();
+      default: return deadline_;
     }
   }
 
  private:
-  bool InStep() const {
-    return state_ >= ResetState::kWfsys && state_ <= ResetState::kRestore;
-  }
+  bool InStep() const { return state_ >= ResetState::kWfsys && state_ <= ResetState::kRestore; }
   ResetStep CurrentStep() const {
-    return static_cast<ResetStep>(static_cast<uint8_t>(state_) - static_cast<uint8_t>(ResetState::kWfsys));
+    return static_cast<ResetStep>(static_cast<uint8_t>(state_) -
+                                  static_cast<uint8_t>(ResetState::kWfsys));
   }
 
   void Enter(ResetState s, Instant now) {
@@ -303,17 +300,13 @@ class ResetSequencer {
     ++counters_.triggers[static_cast<size_t>(cause)];
     switch (state_) {
       case ResetState::kRunning:
-      case ResetState::kProbing:
-        break;
+      case ResetState::kProbing: break;
       case ResetState::kRestore:
         // The firmware died again while being restored: this attempt failed.
         ++counters_.crashes_in_restore;
         return AttemptFailed(now);
-      case ResetState::kWedged:
-        return {};
-      default:
-        ++counters_.coalesced;
-        return {};
+      case ResetState::kWedged: return {};
+      default: ++counters_.coalesced; return {};
     }
     ++counters_.episodes;
     report_ = ResetReport{};
@@ -343,7 +336,9 @@ class ResetSequencer {
   }
 
   ResetActions EnterStep(ResetStep step, Instant now) {
-    Enter(static_cast<ResetState>(static_cast<uint8_t>(ResetState::kWfsys) + static_cast<uint8_t>(step)), now);
+    Enter(static_cast<ResetState>(static_cast<uint8_t>(ResetState::kWfsys) +
+                                  static_cast<uint8_t>(step)),
+          now);
     deadline_ = now + cfg_.step_watchdog[static_cast<size_t>(step)];
     return {ResetActions::kRunStep, step};
   }
@@ -458,10 +453,12 @@ class RestoreRecord {
       p.items[p.size++] = Item{ItemKind::kBss, active_};
     }
     for (uint8_t l = 0; l < kMaxMloLinks; ++l) {
-      if (l != active_ && links_[l].phase == LinkPhase::kAssociated) p.items[p.size++] = Item{ItemKind::kBss, l};
+      if (l != active_ && links_[l].phase == LinkPhase::kAssociated)
+        p.items[p.size++] = Item{ItemKind::kBss, l};
     }
     for (uint8_t l = 0; l < kMaxMloLinks; ++l) {
-      if (links_[l].phase == LinkPhase::kAssociated && links_[l].sta) p.items[p.size++] = Item{ItemKind::kSta, l};
+      if (links_[l].phase == LinkPhase::kAssociated && links_[l].sta)
+        p.items[p.size++] = Item{ItemKind::kSta, l};
     }
     p.items[p.size++] = Item{ItemKind::kKeys, 0};
     return p;

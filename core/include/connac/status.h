@@ -30,24 +30,24 @@ namespace connac {
 // Linux errno numbers (include/uapi/asm-generic/errno-base.h and errno.h).
 enum class Errno : int {
   kOk = 0,
-  kNoEnt = 2,         // ENOENT: no such slot, link or entry.
-  kIo = 5,            // EIO: transport or firmware I/O failure.
-  kAgain = 11,        // EAGAIN: not for us yet; keep waiting (driver's -EAGAIN).
-  kNoMem = 12,        // ENOMEM: the driver drops MCU messages with this during reset.
-  kBusy = 16,         // EBUSY: every sequence number is in flight.
-  kInval = 22,        // EINVAL: argument outside the documented domain.
-  kNoSpc = 28,        // ENOSPC: fixed-capacity table full.
-  kRange = 34,        // ERANGE: value does not fit its wire field.
-  kNoLink = 67,       // ENOLINK: MLO link not present.
-  kProto = 71,        // EPROTO: protocol rule violated by the peer.
-  kBadMsg = 74,       // EBADMSG: malformed frame or event from the device.
-  kMsgSize = 90,      // EMSGSIZE: frame longer than its 16-bit length fields allow.
-  kOpNotSupp = 95,    // EOPNOTSUPP: feature or cipher not offloaded.
-  kNoBufs = 105,      // ENOBUFS: caller buffer too small; nothing was written.
-  kShutdown = 108,    // ESHUTDOWN: firmware declared dead; command not sent.
-  kTimedOut = 110,    // ETIMEDOUT: no response before the deadline.
-  kStale = 116,       // ESTALE: response belongs to an earlier request.
-  kCanceled = 125,    // ECANCELED: request failed by a reset.
+  kNoEnt = 2,       // ENOENT: no such slot, link or entry.
+  kIo = 5,          // EIO: transport or firmware I/O failure.
+  kAgain = 11,      // EAGAIN: not for us yet; keep waiting (driver's -EAGAIN).
+  kNoMem = 12,      // ENOMEM: the driver drops MCU messages with this during reset.
+  kBusy = 16,       // EBUSY: every sequence number is in flight.
+  kInval = 22,      // EINVAL: argument outside the documented domain.
+  kNoSpc = 28,      // ENOSPC: fixed-capacity table full.
+  kRange = 34,      // ERANGE: value does not fit its wire field.
+  kNoLink = 67,     // ENOLINK: MLO link not present.
+  kProto = 71,      // EPROTO: protocol rule violated by the peer.
+  kBadMsg = 74,     // EBADMSG: malformed frame or event from the device.
+  kMsgSize = 90,    // EMSGSIZE: frame longer than its 16-bit length fields allow.
+  kOpNotSupp = 95,  // EOPNOTSUPP: feature or cipher not offloaded.
+  kNoBufs = 105,    // ENOBUFS: caller buffer too small; nothing was written.
+  kShutdown = 108,  // ESHUTDOWN: firmware declared dead; command not sent.
+  kTimedOut = 110,  // ETIMEDOUT: no response before the deadline.
+  kStale = 116,     // ESTALE: response belongs to an earlier request.
+  kCanceled = 125,  // ECANCELED: request failed by a reset.
 };
 
 // Name of an errno value as the kernel spells it ("EINVAL"), or "E?" for an unknown one.
@@ -143,9 +143,9 @@ class [[nodiscard]] Result {
 }  // namespace connac
 
 // Propagates an error Status from an expression, Abseil-style.
-#define CONNAC_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    const ::connac::Status connac_status_ = (expr); \
+#define CONNAC_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    const ::connac::Status connac_status_ = (expr);  \
     if (!connac_status_.ok()) return connac_status_; \
   } while (0)
 
