@@ -11,7 +11,7 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
-.PHONY: bench-recovery
+.PHONY: bench-recovery lint
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
 	kmod kmod-test clean
 
@@ -28,6 +28,14 @@ demo: setup
 	@tools/demo.sh bazel-bin/tools/connac
 	@$(MAKE) --no-print-directory demo-kmod || \
 	  echo "(the kernel-module demo failed; the CLI demo above does not depend on it)"
+
+# buildifier, clang-format and clang-tidy (tools/lint/run.sh); checkpatch runs in kmod-test.
+lint: setup
+	@echo "== lint"
+	@tools/lint/run.sh | tee build/lint.log; rc=$${PIPESTATUS[0]}; \
+	  line=$$(grep -o '[0-9]* passed, [0-9]* failed' build/lint.log | tail -1); \
+	  echo "lint $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
+	  exit $$rc
 
 # Recovery scenarios x policies on the firmware simulator (virtual clock): prints the table
 # and writes it into docs/PERFORMANCE.md between its markers.

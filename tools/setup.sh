@@ -23,6 +23,9 @@ packages=(
   libbenchmark-dev
   libabsl-dev
   linux-headers-amd64
+  clang-format
+  clang-tidy
+  npm
   qemu-system-x86
   busybox-static
   cpio

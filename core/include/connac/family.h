@@ -45,13 +45,13 @@ enum class Filler : uint8_t {
 enum class ResponseRules : uint8_t { kMt7921, kMt7925, kMt7996 };
 
 struct Profile {
-  Family family;
-  const char* name;  // "mt7925"
-  Filler filler;
-  ResponseRules rules;
+  Family family = Family::kMt7925;
+  const char* name = "";  // "mt7925"
+  Filler filler = Filler::kMt7925;
+  ResponseRules rules = ResponseRules::kMt7925;
   // Size of the MCU event header: 32-byte (8 DW) HW RXD + 12 bytes on connac3 parts,
   // 24-byte (6 DW) HW RXD + 12 bytes on connac2 (mt7921).
-  uint8_t rxd_size;
+  uint8_t rxd_size = 0;
   Duration default_timeout;
 };
 
