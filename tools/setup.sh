@@ -25,7 +25,6 @@ packages=(
   linux-headers-amd64
   clang-format
   clang-tidy
-  npm
   qemu-system-x86
   busybox-static
   cpio
@@ -60,6 +59,10 @@ install_missing() {
 }
 
 install_missing "${packages[@]}"
+
+# npm fetches buildifier for `make lint`; use the machine's npm if it has one (it may come
+# from outside Debian), else Debian's.
+command -v npm >/dev/null 2>&1 || install_missing npm
 
 # The kernel the module test boots is the one whose headers the modules are built against:
 # the newest installed linux-headers-<release>-amd64 (what KDIR defaults to).
