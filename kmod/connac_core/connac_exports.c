@@ -203,3 +203,140 @@ void connac_key_actions_wipe(struct connac_key_actions *acts)
 	connac_impl_key_actions_wipe(acts);
 }
 EXPORT_SYMBOL_GPL(connac_key_actions_wipe);
+
+int connac_seq_admit(struct connac_dev *dev)
+{
+	return connac_impl_seq_admit(dev);
+}
+EXPORT_SYMBOL_GPL(connac_seq_admit);
+
+int connac_seq_on_timeout(struct connac_dev *dev, long long now_ns,
+			  struct connac_seq_actions *a)
+{
+	return connac_impl_seq_on_timeout(dev, now_ns, a);
+}
+EXPORT_SYMBOL_GPL(connac_seq_on_timeout);
+
+int connac_seq_on_assert(struct connac_dev *dev, long long now_ns,
+			 struct connac_seq_actions *a)
+{
+	return connac_impl_seq_on_assert(dev, now_ns, a);
+}
+EXPORT_SYMBOL_GPL(connac_seq_on_assert);
+
+int connac_seq_on_request(struct connac_dev *dev, long long now_ns,
+			  struct connac_seq_actions *a)
+{
+	return connac_impl_seq_on_request(dev, now_ns, a);
+}
+EXPORT_SYMBOL_GPL(connac_seq_on_request);
+
+int connac_seq_on_step_result(struct connac_dev *dev, unsigned int step, int ok,
+			      long long now_ns, struct connac_seq_actions *a)
+{
+	return connac_impl_seq_on_step_result(dev, step, ok, now_ns, a);
+}
+EXPORT_SYMBOL_GPL(connac_seq_on_step_result);
+
+int connac_seq_on_probe_result(struct connac_dev *dev, int alive,
+			       long long now_ns, struct connac_seq_actions *a)
+{
+	return connac_impl_seq_on_probe_result(dev, alive, now_ns, a);
+}
+EXPORT_SYMBOL_GPL(connac_seq_on_probe_result);
+
+int connac_seq_on_tick(struct connac_dev *dev, long long now_ns,
+		       long long oldest_ns, struct connac_seq_actions *a)
+{
+	return connac_impl_seq_on_tick(dev, now_ns, oldest_ns, a);
+}
+EXPORT_SYMBOL_GPL(connac_seq_on_tick);
+
+long long connac_seq_next_deadline(const struct connac_dev *dev,
+				   long long oldest_ns)
+{
+	return connac_impl_seq_next_deadline(dev, oldest_ns);
+}
+EXPORT_SYMBOL_GPL(connac_seq_next_deadline);
+
+int connac_seq_state(const struct connac_dev *dev)
+{
+	return connac_impl_seq_state(dev);
+}
+EXPORT_SYMBOL_GPL(connac_seq_state);
+
+const char *connac_seq_state_name(int state)
+{
+	return connac_impl_seq_state_name(state);
+}
+EXPORT_SYMBOL_GPL(connac_seq_state_name);
+
+const char *connac_seq_step_name(unsigned int step)
+{
+	return connac_impl_seq_step_name(step);
+}
+EXPORT_SYMBOL_GPL(connac_seq_step_name);
+
+int connac_seq_get_counters(const struct connac_dev *dev,
+			    struct connac_seq_counters *c, unsigned long size)
+{
+	return connac_impl_seq_get_counters(dev, c, size);
+}
+EXPORT_SYMBOL_GPL(connac_seq_get_counters);
+
+int connac_seq_get_report(const struct connac_dev *dev,
+			  struct connac_seq_report *r, unsigned long size)
+{
+	return connac_impl_seq_get_report(dev, r, size);
+}
+EXPORT_SYMBOL_GPL(connac_seq_get_report);
+
+int connac_seq_get_config(const struct connac_dev *dev,
+			  struct connac_seq_config *cfg, unsigned long size)
+{
+	return connac_impl_seq_get_config(dev, cfg, size);
+}
+EXPORT_SYMBOL_GPL(connac_seq_get_config);
+
+int connac_seq_set_config(struct connac_dev *dev,
+			  const struct connac_seq_config *cfg)
+{
+	return connac_impl_seq_set_config(dev, cfg);
+}
+EXPORT_SYMBOL_GPL(connac_seq_set_config);
+
+int connac_restore_set_device(struct connac_dev *dev,
+			      const unsigned char addr[6])
+{
+	return connac_impl_restore_set_device(dev, addr);
+}
+EXPORT_SYMBOL_GPL(connac_restore_set_device);
+
+int connac_restore_link_joining(struct connac_dev *dev, unsigned int link,
+				const unsigned char bssid[6],
+				unsigned int bss_idx)
+{
+	return connac_impl_restore_link_joining(dev, link, bssid, bss_idx);
+}
+EXPORT_SYMBOL_GPL(connac_restore_link_joining);
+
+int connac_restore_link_associated(struct connac_dev *dev, unsigned int link,
+				   const unsigned char sta_addr[6], int active)
+{
+	return connac_impl_restore_link_associated(dev, link, sta_addr, active);
+}
+EXPORT_SYMBOL_GPL(connac_restore_link_associated);
+
+int connac_restore_link_removed(struct connac_dev *dev, unsigned int link)
+{
+	return connac_impl_restore_link_removed(dev, link);
+}
+EXPORT_SYMBOL_GPL(connac_restore_link_removed);
+
+long connac_restore_make_plan(const struct connac_dev *dev,
+			      struct connac_restore_item *out,
+			      unsigned long max)
+{
+	return connac_impl_restore_make_plan(dev, out, max);
+}
+EXPORT_SYMBOL_GPL(connac_restore_make_plan);

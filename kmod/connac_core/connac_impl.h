@@ -67,6 +67,51 @@ long connac_impl_key_action_encode(const struct connac_dev *dev,
 				   unsigned long out_len);
 void connac_impl_key_actions_wipe(struct connac_key_actions *acts);
 
+/* Reset sequencer and restore record. */
+int connac_impl_seq_admit(struct connac_dev *dev);
+int connac_impl_seq_on_timeout(struct connac_dev *dev, long long now_ns,
+			       struct connac_seq_actions *a);
+int connac_impl_seq_on_assert(struct connac_dev *dev, long long now_ns,
+			      struct connac_seq_actions *a);
+int connac_impl_seq_on_request(struct connac_dev *dev, long long now_ns,
+			       struct connac_seq_actions *a);
+int connac_impl_seq_on_step_result(struct connac_dev *dev, unsigned int step,
+				   int ok, long long now_ns,
+				   struct connac_seq_actions *a);
+int connac_impl_seq_on_probe_result(struct connac_dev *dev, int alive,
+				    long long now_ns,
+				    struct connac_seq_actions *a);
+int connac_impl_seq_on_tick(struct connac_dev *dev, long long now_ns,
+			    long long oldest_ns, struct connac_seq_actions *a);
+long long connac_impl_seq_next_deadline(const struct connac_dev *dev,
+					long long oldest_ns);
+int connac_impl_seq_state(const struct connac_dev *dev);
+const char *connac_impl_seq_state_name(int state);
+const char *connac_impl_seq_step_name(unsigned int step);
+int connac_impl_seq_get_counters(const struct connac_dev *dev,
+				 struct connac_seq_counters *c,
+				 unsigned long size);
+int connac_impl_seq_get_report(const struct connac_dev *dev,
+			       struct connac_seq_report *r, unsigned long size);
+int connac_impl_seq_get_config(const struct connac_dev *dev,
+			       struct connac_seq_config *cfg,
+			       unsigned long size);
+int connac_impl_seq_set_config(struct connac_dev *dev,
+			       const struct connac_seq_config *cfg);
+int connac_impl_restore_set_device(struct connac_dev *dev,
+				   const unsigned char addr[6]);
+int connac_impl_restore_link_joining(struct connac_dev *dev, unsigned int link,
+				     const unsigned char bssid[6],
+				     unsigned int bss_idx);
+int connac_impl_restore_link_associated(struct connac_dev *dev,
+					unsigned int link,
+					const unsigned char sta_addr[6],
+					int active);
+int connac_impl_restore_link_removed(struct connac_dev *dev, unsigned int link);
+long connac_impl_restore_make_plan(const struct connac_dev *dev,
+				   struct connac_restore_item *out,
+				   unsigned long max);
+
 #ifdef __cplusplus
 }
 #endif

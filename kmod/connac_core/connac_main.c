@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connac_core.ko: the connac core (header-only C++, compiled into
- * connac_glue.o) exported to other modules through the C API of
+ * connac_cxx.o) exported to other modules through the C API of
  * connac_core.h (connac_exports.c).
  *
  * Why a C shim: module parameters, WARN_ONCE and EXPORT_SYMBOL_GPL are

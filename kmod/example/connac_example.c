@@ -11,17 +11,25 @@
  *   2. set and remove keys around an MLO roam (openwrt/mt76 #1036): the
  *      removals on the torn-down link succeed with no MCU traffic;
  *   3. the firmware hangs with the five #1036 commands queued: the first
- *      timeout goes to the sequencer hook, which fails the rest at once;
- *      the recovery time is measured with ktime. Time is scaled by
- *      time_scale (default 10: mt7925's 3 s timeout lasts 300 ms).
+ *      timeout goes to the reset sequencer (connac_seq_on_timeout()), whose
+ *      actions fail the command still in flight at once and refuse the
+ *      queued ones unsent; its reset steps run, the restore plan rebuilt
+ *      from the core's record (the roam's new link, not the torn-down one)
+ *      and the keys are replayed, and commands are admitted again. The
+ *      recovery is measured with ktime. Time is scaled by time_scale
+ *      (default 10: mt7925's 3 s timeout lasts 300 ms).
  *
- * The firmware here never answers step 3; step 1's answer is built by hand
- * in the mt7925 event layout, as the device would send it.
+ * There is no firmware here: step 1's answer is built by hand in the mt7925
+ * event layout, as the device would send it; nothing answers step 3, and
+ * each reset step "completes" after the time the simulator gives it (WFSYS
+ * 55 ms, each firmware-load step 37.5 ms, scaled), as a driver's register
+ * polls would.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
+#include <linux/minmax.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -43,16 +51,31 @@ MODULE_PARM_DESC(time_scale, "virtual ns per real ns for command timeouts (1..10
 #define EX_STA_REC_UPDATE 0x00020003
 #define EX_DEV_INFO_UPDATE 0x00020001
 
+/* How long each reset step takes on the device, in firmware time (us). */
+static const unsigned int ex_step_us[CONNAC_SEQ_STEPS] = {
+	55000, 37500, 37500, 37500, 37500, 0,
+};
+
 /* What a driver's device struct holds for the core. */
 struct ex_dev {
 	struct connac_dev core;		/* embedded opaque state */
 	struct mutex mcu_mutex;		/* serialises every core call */
 	ktime_t t0;
 	struct connac_key_actions acts;
+	struct connac_restore_item plan[CONNAC_RESTORE_MAX_ITEMS];
 	u8 frame[CONNAC_KEY_FRAME_SIZE];
 	u8 event[64];
 	unsigned int frames_sent;
-	bool dead;			/* firmware declared dead (sequencer hook) */
+	/* What the sequencer's actions made this driver do. */
+	unsigned int failed;		/* in flight, failed by FAIL_PENDING */
+	unsigned int steps;
+	long plan_items;
+	unsigned int keys_replayed;
+	ktime_t dead_at;
+	ktime_t running_at;
+	unsigned int step;		/* the step the sequencer asked for */
+	bool step_due;
+	bool reported;
 };
 
 /* The core's log: a message that ends in "0x" takes @arg in hex. */
@@ -175,9 +198,15 @@ static int ex_roam(struct ex_dev *d)
 	unsigned int before_teardown, removal_frames;
 	int ret, gtk_ret, igtk_ret;
 
+	static const u8 addr[6] = { 0x02, 0xde, 0x00, 0x00, 0x00, 0x00 };
+
 	mutex_lock(&d->mcu_mutex);
 	connac_key_actions_wipe(&d->acts);
-	ret = connac_key_link_add(&d->core, 0, bssid, &d->acts) ?:
+	/* The restore record follows the association, as the keys do. */
+	ret = connac_restore_set_device(&d->core, addr) ?:
+	      connac_restore_link_joining(&d->core, 0, bssid, 0) ?:
+	      connac_restore_link_associated(&d->core, 0, ap, 1) ?:
+	      connac_key_link_add(&d->core, 0, bssid, &d->acts) ?:
 	      connac_key_sta_add(&d->core, 0, ap, &d->acts) ?:
 	      ex_key(d, CONNAC_KEY_SET, CONNAC_SUITE_CCMP, 0, -1, 0x50) ?:
 	      ex_key(d, CONNAC_KEY_SET, CONNAC_SUITE_CCMP, 1, 0, 0xc0) ?:
@@ -187,15 +216,18 @@ static int ex_roam(struct ex_dev *d)
 	/* Roam: link 1 comes up; the pairwise key follows the new station. */
 	bssid[5] = 1;
 	ap[5] = 1;
-	ret = connac_key_link_add(&d->core, 1, bssid, &d->acts) ?:
+	ret = connac_restore_link_joining(&d->core, 1, bssid, 1) ?:
+	      connac_key_link_add(&d->core, 1, bssid, &d->acts) ?:
 	      connac_key_sta_add(&d->core, 1, ap, &d->acts) ?:
 	      ex_send_keys(d) ?:
-	      ex_key(d, CONNAC_KEY_SET, CONNAC_SUITE_CCMP, 1, 1, 0xd0);
+	      ex_key(d, CONNAC_KEY_SET, CONNAC_SUITE_CCMP, 1, 1, 0xd0) ?:
+	      connac_restore_link_associated(&d->core, 1, ap, 1);
 	if (ret)
 		goto out;
 	/* Link 0 is torn down before mac80211 removes its group keys. */
 	connac_key_sta_remove(&d->core, 0);
 	connac_key_link_remove(&d->core, 0);
+	connac_restore_link_removed(&d->core, 0);
 	before_teardown = d->frames_sent;
 	gtk_ret = ex_key(d, CONNAC_KEY_DISABLE, CONNAC_SUITE_CCMP, 1, 0, 0xc0);
 	igtk_ret = ex_key(d, CONNAC_KEY_DISABLE, CONNAC_SUITE_AES_CMAC, 4, 0,
@@ -209,26 +241,135 @@ out:
 	return ret;
 }
 
-/*
- * TODO(sequencer): hand @n expired tickets to the reset sequencer
- * (connac_seq_*, not merged yet), which will probe, reset, reload and
- * replay. Until then this stand-in does what its fast path will: the first
- * timeout declares the firmware dead, everything else in flight fails at
- * once, and the keys are marked for replay. Called with mcu_mutex held;
- * returns how many in-flight commands it failed.
- */
-static unsigned int ex_sequencer_hook(struct ex_dev *d, unsigned int n)
+/* Fails every command in flight: the firmware will not answer them. */
+static unsigned int ex_fail_all(struct ex_dev *d)
 {
 	struct connac_ticket t[CONNAC_TXN_MAX_INFLIGHT];
 
-	if (!n || d->dead)
-		return 0;
-	d->dead = true;
-	connac_key_reset_begin(&d->core);
+	/* A driver wakes the waiter of each ticket with -ESHUTDOWN here. */
 	return connac_txn_fail_all(&d->core, t, ARRAY_SIZE(t));
 }
 
-/* Arms, frames and "sends" @cmd, unless the firmware was declared dead. */
+/*
+ * The reset sequencer's actions, in the order connac_core.h lists them.
+ * Called with mcu_mutex held; the steps run in ex_reset(), as in a
+ * driver's reset work.
+ */
+static void ex_handle(struct ex_dev *d, const struct connac_seq_actions *a)
+{
+	if (a->flags & CONNAC_SEQ_ACT_FAIL_PENDING) {
+		d->failed += ex_fail_all(d);
+		d->dead_at = ktime_get();
+	}
+	/* REJECT_NEW: connac_seq_admit() refuses; STOP_TX: no data path here. */
+	if (a->flags & CONNAC_SEQ_ACT_RUN_STEP) {
+		d->steps++;
+		if (a->step == CONNAC_SEQ_STEP_WFSYS) {
+			/* The firmware loses its keys; drop what is left in flight. */
+			ex_fail_all(d);
+			connac_key_reset_begin(&d->core);
+		}
+		d->step = a->step;
+		d->step_due = true;
+	}
+	if (a->flags & CONNAC_SEQ_ACT_REPORT) {
+		d->reported = true;
+		d->running_at = ktime_get();
+	}
+}
+
+/* Frames (and "sends") @cmd with a payload of @len bytes of @p. */
+static int ex_frame(struct ex_dev *d, unsigned int cmd, const u8 *p,
+		    unsigned long len)
+{
+	long n = connac_frame_encode(CONNAC_MT7925, cmd,
+				     (d->frames_sent % CONNAC_MAX_SEQ) + 1, 0,
+				     p, len, d->frame, sizeof(d->frame));
+
+	if (n < 0)
+		return n;
+	d->frames_sent++;
+	return 0;
+}
+
+/*
+ * RUN_STEP RESTORE: the plan comes from the core's own record, so it names
+ * link 1 (the roam's) and not link 0, whose bss_conf mac80211 has freed.
+ */
+static int ex_restore(struct ex_dev *d)
+{
+	long i, n;
+	int ret = 0;
+
+	mutex_lock(&d->mcu_mutex);
+	n = connac_restore_make_plan(&d->core, d->plan, ARRAY_SIZE(d->plan));
+	for (i = 0; i < n && !ret; i++) {
+		const struct connac_restore_item *it = &d->plan[i];
+		/* sta_req_hdr {bss, wcid, tlv_num, append, muar, ...}. */
+		const u8 p[8] = { it->bss_idx, it->wcid, 0, 0, 1, 0, 0, 0 };
+
+		switch (it->kind) {
+		case CONNAC_RESTORE_DEVICE:
+			ret = ex_frame(d, EX_DEV_INFO_UPDATE, p, 4);
+			break;
+		case CONNAC_RESTORE_BSS:
+			ret = ex_frame(d, EX_BSS_INFO_UPDATE, p, 4);
+			break;
+		case CONNAC_RESTORE_STA:
+			ret = ex_frame(d, EX_STA_REC_UPDATE, p, sizeof(p));
+			break;
+		case CONNAC_RESTORE_KEYS:
+			connac_key_actions_wipe(&d->acts);
+			ret = connac_key_reset_replay(&d->core, &d->acts);
+			d->keys_replayed = d->acts.count;
+			ret = ret ?: ex_send_keys(d);
+			break;
+		}
+	}
+	d->plan_items = n;
+	mutex_unlock(&d->mcu_mutex);
+	return n < 0 ? n : ret;
+}
+
+/*
+ * The reset work: runs each step the sequencer asks for and reports it,
+ * until it asks for none. A step here is the time the device takes (a
+ * driver polls its registers meanwhile); the restore sends the plan.
+ */
+static int ex_reset(struct ex_dev *d)
+{
+	struct connac_seq_actions a;
+	unsigned int step;
+	int ok, ret = 0;
+
+	while (!ret) {
+		mutex_lock(&d->mcu_mutex);
+		step = d->step;
+		if (!d->step_due) {
+			mutex_unlock(&d->mcu_mutex);
+			break;
+		}
+		d->step_due = false;
+		mutex_unlock(&d->mcu_mutex);
+		if (step == CONNAC_SEQ_STEP_RESTORE) {
+			ok = ex_restore(d) == 0;
+		} else {
+			fsleep(ex_step_us[step] / time_scale);
+			ok = 1;
+		}
+		mutex_lock(&d->mcu_mutex);
+		ret = connac_seq_on_step_result(&d->core, step, ok, ex_now(d), &a);
+		if (!ret)
+			ex_handle(d, &a);
+		mutex_unlock(&d->mcu_mutex);
+	}
+	return ret;
+}
+
+/*
+ * Arms, frames and "sends" @cmd, unless the sequencer refuses it: the
+ * firmware is dead or being reset, so nothing would answer it.
+ */
 static int ex_send(struct ex_dev *d, unsigned int cmd)
 {
 	static const u8 payload[4];
@@ -237,9 +378,10 @@ static int ex_send(struct ex_dev *d, unsigned int cmd)
 	int ret;
 
 	mutex_lock(&d->mcu_mutex);
-	if (d->dead) {
+	ret = connac_seq_admit(&d->core);
+	if (ret) {
 		mutex_unlock(&d->mcu_mutex);
-		return -ESHUTDOWN;	/* not sent: nothing will answer it */
+		return ret;	/* -ESHUTDOWN: not sent */
 	}
 	ret = connac_txn_arm(&d->core, cmd, ex_now(d), &t);
 	len = ret ? ret : connac_frame_encode(CONNAC_MT7925, cmd, t.seq, 0,
@@ -261,10 +403,12 @@ static int ex_hang(struct ex_dev *d)
 		EX_BSS_INFO_UPDATE, EX_DEV_INFO_UPDATE,
 	};
 	struct connac_ticket expired[CONNAC_TXN_MAX_INFLIGHT];
-	unsigned int i, timed_out = 0, canceled = 0, refused = 0, replayed;
+	unsigned int i, timed_out = 0, refused = 0;
 	s64 timeout_ms, real_timeout_ms, deadline, wait;
-	ktime_t hang, first = 0, all;
-	int ret;
+	struct connac_seq_actions a;
+	struct connac_seq_counters c;
+	ktime_t hang, all;
+	int ret, state, admit;
 
 	timeout_ms = div_s64(connac_cmd_timeout_ns(CONNAC_MT7925, cmds[0]),
 			     NSEC_PER_MSEC);
@@ -276,45 +420,58 @@ static int ex_hang(struct ex_dev *d)
 	if (ret)
 		return ret;
 
-	/* Nothing answers: sleep to the deadline, as the driver's timer would. */
-	while (!d->dead) {
+	/*
+	 * Nothing answers: sleep to the next deadline, as the driver's timer
+	 * would, and hand the timeouts to the sequencer.
+	 */
+	while (!d->dead_at) {
 		mutex_lock(&d->mcu_mutex);
-		deadline = connac_txn_next_deadline(&d->core);
+		deadline = min(connac_txn_next_deadline(&d->core),
+			       connac_seq_next_deadline(&d->core, CONNAC_NEVER));
 		mutex_unlock(&d->mcu_mutex);
+		if (deadline == CONNAC_NEVER)
+			return -EPROTO;
 		wait = deadline - ex_now(d);
 		if (wait > 0)
 			msleep(div_s64(wait, (s64)time_scale * NSEC_PER_MSEC) + 1);
 		mutex_lock(&d->mcu_mutex);
 		i = connac_txn_expire(&d->core, ex_now(d), expired,
 				      ARRAY_SIZE(expired));
-		if (i) {
-			timed_out += i;
-			first = ktime_get();
-			canceled += ex_sequencer_hook(d, i);
-		}
+		timed_out += i;
+		ret = i ? connac_seq_on_timeout(&d->core, ex_now(d), &a) : 0;
+		if (i && !ret)
+			ex_handle(d, &a);
 		mutex_unlock(&d->mcu_mutex);
+		if (ret)
+			return ret;
 	}
 	/* The queued commands are refused at once instead of each timing out. */
 	for (i = 2; i < ARRAY_SIZE(cmds); i++)
 		refused += ex_send(d, cmds[i]) == -ESHUTDOWN;
 	all = ktime_get();
 
-	/* Reload: the firmware is back and needs its keys again. */
+	/* The reset work: steps, restore, back to RUNNING. */
+	ret = ex_reset(d);
 	mutex_lock(&d->mcu_mutex);
-	d->dead = false;
-	ret = connac_key_reset_replay(&d->core, &d->acts);
-	replayed = d->acts.count;
-	ret = ret ?: ex_send_keys(d);
+	state = connac_seq_state(&d->core);
+	admit = connac_seq_admit(&d->core);
+	connac_seq_get_counters(&d->core, &c, sizeof(c));
 	mutex_unlock(&d->mcu_mutex);
 
-	pr_info("recovery: the %zu #1036 commands on a hung firmware: %u timed out after %lld ms (%lld ms firmware time / %u), %u more in flight failed at once by fail_all, %u queued refused unsent\n",
-		ARRAY_SIZE(cmds), timed_out, ktime_ms_delta(first, hang),
-		timeout_ms, time_scale, canceled, refused);
-	pr_info("recovery: all %zu done %lld ms after the hang, where one timeout after another (the driver today) takes %zu x %lld = %lld ms; %u keys replayed after reload, pairwise first: %s\n",
+	pr_info("recovery: the %zu #1036 commands on a hung firmware: %u timed out after %lld ms (%lld ms firmware time / %u), %u more in flight failed at once by the sequencer, %u queued refused unsent (-ESHUTDOWN)\n",
+		ARRAY_SIZE(cmds), timed_out, ktime_ms_delta(d->dead_at, hang),
+		timeout_ms, time_scale, d->failed, refused);
+	pr_info("recovery: all %zu done %lld ms after the hang, where one timeout after another (the driver today) takes %zu x %lld = %lld ms\n",
 		ARRAY_SIZE(cmds), ktime_ms_delta(all, hang), ARRAY_SIZE(cmds),
-		real_timeout_ms, ARRAY_SIZE(cmds) * real_timeout_ms, replayed,
-		connac_errno_name(ret));
-	if (!ret && timed_out + canceled + refused != ARRAY_SIZE(cmds))
+		real_timeout_ms, ARRAY_SIZE(cmds) * real_timeout_ms);
+	pr_info("recovery: sequencer %s after %u reset steps in %lld ms; restore plan of %ld items (device, link 1's BSS and station, keys; not the torn-down link 0), %u keys replayed pairwise first; new commands admitted: %s\n",
+		connac_seq_state_name(state), d->steps,
+		d->reported ? ktime_ms_delta(d->running_at, d->dead_at) : -1LL,
+		d->plan_items, d->keys_replayed, connac_errno_name(admit));
+	if (!ret && (timed_out + d->failed + refused != ARRAY_SIZE(cmds) ||
+		     !d->reported || state != CONNAC_SEQ_RUNNING || admit ||
+		     c.recoveries != 1 || d->plan_items != 4 ||
+		     d->keys_replayed != 2))
 		ret = -EPROTO;
 	return ret;
 }

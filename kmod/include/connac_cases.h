@@ -23,6 +23,14 @@
 extern "C" {
 #endif
 
+/*
+ * Attributes of the runner functions: the kernel self-test defines it as
+ * __init before including this header (its code is freed after the load).
+ */
+#ifndef CONNAC_CASES_FN
+#define CONNAC_CASES_FN
+#endif
+
 /* ---------------------------------------------------------------------------
  * Helpers.
  */
@@ -30,8 +38,8 @@ extern "C" {
 /* Parses hex digit pairs, skipping spaces. Returns the byte count, or -1 on
  * a bad character, an odd digit count or more than @cap bytes.
  */
-static inline long connac_case_hex(const char *s, unsigned char *out,
-				   unsigned long cap)
+static inline CONNAC_CASES_FN long
+connac_case_hex(const char *s, unsigned char *out, unsigned long cap)
 {
 	unsigned long n = 0;
 	int hi = -1;
@@ -66,12 +74,11 @@ static inline long connac_case_hex(const char *s, unsigned char *out,
  * of the hardware RXD), pkt_type_id, eid, seq, option, rsv, ext_eid, rsv[2],
  * s2d_index, then @payload. Returns the length, or -1 if @cap is too small.
  */
-static inline long connac_case_event(unsigned int family, unsigned char seq,
-				     unsigned char eid, unsigned char option,
-				     unsigned char ext_eid,
-				     const unsigned char *payload,
-				     unsigned long payload_len,
-				     unsigned char *out, unsigned long cap)
+static inline CONNAC_CASES_FN long
+connac_case_event(unsigned int family, unsigned char seq, unsigned char eid,
+		  unsigned char option, unsigned char ext_eid,
+		  const unsigned char *payload, unsigned long payload_len,
+		  unsigned char *out, unsigned long cap)
 {
 	unsigned long hw = family == CONNAC_MT7921 ? 24 : 32;
 	unsigned long total = hw + 12 + payload_len;
@@ -304,8 +311,7 @@ static const struct connac_txn_case connac_txn_cases[] = {
 		{ CONNAC_TXN_EVENT_SEQ, 0, 0, 0, 0x02, 0, CONNAC_EV_UNSOLICITED },
 		{ CONNAC_TXN_EVENT_SHORT, 0, 0, 0, 0, 0, CONNAC_EV_MALFORMED },
 	} },
-	{ "txn: the ninth command finds the table full", {
-		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
+	{ "txn: the eighth command finds the table full", {
 		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
 		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
 		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
@@ -314,7 +320,8 @@ static const struct connac_txn_case connac_txn_cases[] = {
 		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
 		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
 		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, -28 },
-		{ CONNAC_TXN_FAIL_ALL, 0, 0, 0, 0, 0, 8 },
+		{ CONNAC_TXN_IN_FLIGHT, 0, 0, 0, 0, 0, CONNAC_TXN_MAX_INFLIGHT },
+		{ CONNAC_TXN_FAIL_ALL, 0, 0, 0, 0, 0, CONNAC_TXN_MAX_INFLIGHT },
 	} },
 };
 
@@ -443,6 +450,375 @@ static const struct connac_key_case connac_key_cases[] = {
 	} },
 };
 
+/* ---------------------------------------------------------------------------
+ * Reset sequencer scripts on a fresh mt7925 device with the default
+ * configuration (docs/reset.md: WFSYS watchdog 700 ms, semaphore/patch/RAM
+ * 3 s, ready 1.5 s, restore 5 s; backoff 0, 0, 100, 500 ms; hold-off after 3
+ * failures for 30 s; WEDGED after 6; failures forgotten after 60 s).
+ *
+ * An input (TIMEOUT ... TICK) must return 0, give exactly the actions
+ * @flags (and @step with RUN_STEP) and leave the state @expect; an @expect
+ * below 0 is the error it must return instead, with no action.
+ */
+enum connac_seq_op {
+	CONNAC_SOP_END = 0,
+	CONNAC_SOP_TIMEOUT,	/* at t_ms */
+	CONNAC_SOP_ASSERT,
+	CONNAC_SOP_REQUEST,
+	CONNAC_SOP_STEP,	/* step @arg finished at t_ms, @ok */
+	CONNAC_SOP_PROBE,	/* the probe's answer: alive @ok */
+	CONNAC_SOP_TICK,	/* oldest command sent at @oldest_ms (-1 none) */
+	CONNAC_SOP_ADMIT,	/* expect: what connac_seq_admit() returns */
+	CONNAC_SOP_DEADLINE,	/* expect: next deadline, ms (-1 never) */
+	CONNAC_SOP_COUNTER,	/* expect: counter @arg (enum connac_seq_ctr) */
+	CONNAC_SOP_PROBE_ON,	/* suspect t_ms, window oldest_ms; expect ret */
+};
+
+/* What CONNAC_SOP_COUNTER reads. */
+enum connac_seq_ctr {
+	CONNAC_SC_TRIG_TIMEOUT,
+	CONNAC_SC_TRIG_ASSERT,
+	CONNAC_SC_TRIG_PROBE,
+	CONNAC_SC_TRIG_REQUEST,
+	CONNAC_SC_COALESCED,
+	CONNAC_SC_EPISODES,
+	CONNAC_SC_ATTEMPTS,
+	CONNAC_SC_FAILED,
+	CONNAC_SC_WFSYS_TIMEOUTS,
+	CONNAC_SC_WFSYS_FAILURES,
+	CONNAC_SC_CRASHES_IN_RESTORE,
+	CONNAC_SC_RELAPSES,
+	CONNAC_SC_RECOVERIES,
+	CONNAC_SC_HOLD_OFFS,
+	CONNAC_SC_WEDGED,
+	CONNAC_SC_PROBES,
+	CONNAC_SC_PROBES_ALIVE,
+	CONNAC_SC_STALE,
+	CONNAC_SC_REJECTED,
+	CONNAC_SC_FAILURES,
+	CONNAC_SC_REPORT_CAUSE,
+	CONNAC_SC_REPORT_ATTEMPTS,
+	CONNAC_SC_REPORT_RECOVERED,
+};
+
+struct connac_seq_script_step {
+	unsigned char op;
+	unsigned char arg;
+	unsigned char ok;
+	unsigned char step;	/* the RUN_STEP wanted */
+	int t_ms;
+	int oldest_ms;
+	unsigned int flags;	/* the actions wanted */
+	int expect;
+};
+
+struct connac_seq_case {
+	const char *name;
+	struct connac_seq_script_step steps[24];
+};
+
+/* The first trigger's actions, and a recovery's. */
+#define CONNAC_SA_DEAD (CONNAC_SEQ_ACT_FAIL_PENDING | \
+			CONNAC_SEQ_ACT_REJECT_NEW | CONNAC_SEQ_ACT_STOP_TX)
+#define CONNAC_SA_RUN CONNAC_SEQ_ACT_RUN_STEP
+#define CONNAC_SA_BACK (CONNAC_SEQ_ACT_ACCEPT_NEW | \
+			CONNAC_SEQ_ACT_RESUME_TX | CONNAC_SEQ_ACT_REPORT)
+
+/* Shorter names for the tables. */
+#define CONNAC_S_WFSYS CONNAC_SEQ_STEP_WFSYS
+#define CONNAC_S_SEM CONNAC_SEQ_STEP_SEMAPHORE
+#define CONNAC_S_PATCH CONNAC_SEQ_STEP_PATCH
+#define CONNAC_S_RAM CONNAC_SEQ_STEP_RAM
+#define CONNAC_S_READY CONNAC_SEQ_STEP_READY
+#define CONNAC_S_RESTORE CONNAC_SEQ_STEP_RESTORE
+
+static const struct connac_seq_case connac_seq_cases[] = {
+	{ "seq: first timeout fails fast, six steps, back to RUNNING", {
+		{ CONNAC_SOP_ADMIT, 0, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_TIMEOUT, 0, 0, CONNAC_S_WFSYS, 0, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_ADMIT, 0, 0, 0, 0, -1, 0, -108 },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, 700 },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 1, CONNAC_S_SEM, 55, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_SEMAPHORE },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, 3055 },
+		{ CONNAC_SOP_STEP, CONNAC_S_SEM, 1, CONNAC_S_PATCH, 92, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_PATCH },
+		{ CONNAC_SOP_STEP, CONNAC_S_PATCH, 1, CONNAC_S_RAM, 129, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_RAM },
+		{ CONNAC_SOP_STEP, CONNAC_S_RAM, 1, CONNAC_S_READY, 166, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_READY },
+		{ CONNAC_SOP_STEP, CONNAC_S_READY, 1, CONNAC_S_RESTORE, 205, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_RESTORE },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, 5205 },
+		{ CONNAC_SOP_STEP, CONNAC_S_RESTORE, 1, 0, 300, -1,
+		  CONNAC_SA_BACK, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_ADMIT, 0, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, -1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REJECTED, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_ATTEMPTS, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_RECOVERIES, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REPORT_RECOVERED, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REPORT_CAUSE, 0, 0, 0, -1, 0,
+		  CONNAC_SEQ_CAUSE_TIMEOUT },
+	} },
+	{ "seq: triggers during a reset coalesce, late results are stale", {
+		{ CONNAC_SOP_TIMEOUT, 0, 0, CONNAC_S_WFSYS, 0, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_TIMEOUT, 0, 0, 0, 10, -1, 0, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_ASSERT, 0, 0, 0, 20, -1, 0, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_PATCH, 1, 0, 30, -1, 0,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_PROBE, 0, 1, 0, 40, -1, 0, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_COALESCED, 0, 0, 0, -1, 0, 2 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_STALE, 0, 0, 0, -1, 0, 2 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_TRIG_TIMEOUT, 0, 0, 0, -1, 0, 2 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_TRIG_ASSERT, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_EPISODES, 0, 0, 0, -1, 0, 1 },
+	} },
+	{ "seq: a step watchdog fails the attempt: retry at once, then in 100 ms", {
+		{ CONNAC_SOP_TIMEOUT, 0, 0, CONNAC_S_WFSYS, 0, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 699, -1, 0, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_TICK, 0, 0, CONNAC_S_WFSYS, 700, -1, CONNAC_SA_RUN,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_WFSYS_TIMEOUTS, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 0, 0, 800, -1, 0,
+		  CONNAC_SEQ_BACKOFF },
+		{ CONNAC_SOP_ADMIT, 0, 0, 0, 0, -1, 0, -108 },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, 900 },
+		{ CONNAC_SOP_TICK, 0, 0, CONNAC_S_WFSYS, 900, -1, CONNAC_SA_RUN,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_ATTEMPTS, 0, 0, 0, -1, 0, 3 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_FAILED, 0, 0, 0, -1, 0, 2 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_WFSYS_FAILURES, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_FAILURES, 0, 0, 0, -1, 0, 2 },
+	} },
+	{ "seq: three failures hold off for 30 s, six wedge for good", {
+		{ CONNAC_SOP_TIMEOUT, 0, 0, CONNAC_S_WFSYS, 0, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 0, CONNAC_S_WFSYS, 10, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 0, 0, 20, -1, 0,
+		  CONNAC_SEQ_BACKOFF },
+		{ CONNAC_SOP_TICK, 0, 0, CONNAC_S_WFSYS, 120, -1, CONNAC_SA_RUN,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 0, 0, 130, -1, 0,
+		  CONNAC_SEQ_HOLD_OFF },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, 30130 },
+		{ CONNAC_SOP_TICK, 0, 0, CONNAC_S_WFSYS, 30130, -1, CONNAC_SA_RUN,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 0, 0, 30140, -1, 0,
+		  CONNAC_SEQ_BACKOFF },
+		{ CONNAC_SOP_TICK, 0, 0, CONNAC_S_WFSYS, 30640, -1, CONNAC_SA_RUN,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 0, 0, 30650, -1, 0,
+		  CONNAC_SEQ_BACKOFF },
+		{ CONNAC_SOP_TICK, 0, 0, CONNAC_S_WFSYS, 31150, -1, CONNAC_SA_RUN,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 0, 0, 31160, -1,
+		  CONNAC_SEQ_ACT_REPORT | CONNAC_SEQ_ACT_WEDGED, CONNAC_SEQ_WEDGED },
+		{ CONNAC_SOP_ADMIT, 0, 0, 0, 0, -1, 0, -108 },
+		{ CONNAC_SOP_TIMEOUT, 0, 0, 0, 40000, -1, 0, CONNAC_SEQ_WEDGED },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, -1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_HOLD_OFFS, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_WEDGED, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REPORT_RECOVERED, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REPORT_ATTEMPTS, 0, 0, 0, -1, 0, 6 },
+	} },
+	{ "seq: a crash while restoring fails the attempt", {
+		{ CONNAC_SOP_TIMEOUT, 0, 0, CONNAC_S_WFSYS, 0, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 1, CONNAC_S_SEM, 55, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_SEMAPHORE },
+		{ CONNAC_SOP_STEP, CONNAC_S_SEM, 1, CONNAC_S_PATCH, 92, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_PATCH },
+		{ CONNAC_SOP_STEP, CONNAC_S_PATCH, 1, CONNAC_S_RAM, 129, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_RAM },
+		{ CONNAC_SOP_STEP, CONNAC_S_RAM, 1, CONNAC_S_READY, 166, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_READY },
+		{ CONNAC_SOP_STEP, CONNAC_S_READY, 1, CONNAC_S_RESTORE, 205, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_RESTORE },
+		{ CONNAC_SOP_ASSERT, 0, 0, CONNAC_S_WFSYS, 250, -1, CONNAC_SA_RUN,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_RESTORE, 1, 0, 260, -1, 0,
+		  CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_CRASHES_IN_RESTORE, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_ATTEMPTS, 0, 0, 0, -1, 0, 2 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_STALE, 0, 0, 0, -1, 0, 1 },
+	} },
+	{ "seq: a relapse within 60 s climbs the ladder; 60 s of health forget", {
+		{ CONNAC_SOP_TIMEOUT, 0, 0, CONNAC_S_WFSYS, 0, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 1, CONNAC_S_SEM, 55, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_SEMAPHORE },
+		{ CONNAC_SOP_STEP, CONNAC_S_SEM, 1, CONNAC_S_PATCH, 92, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_PATCH },
+		{ CONNAC_SOP_STEP, CONNAC_S_PATCH, 1, CONNAC_S_RAM, 129, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_RAM },
+		{ CONNAC_SOP_STEP, CONNAC_S_RAM, 1, CONNAC_S_READY, 166, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_READY },
+		{ CONNAC_SOP_STEP, CONNAC_S_READY, 1, CONNAC_S_RESTORE, 205, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_RESTORE },
+		{ CONNAC_SOP_STEP, CONNAC_S_RESTORE, 1, 0, 300, -1,
+		  CONNAC_SA_BACK, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_TIMEOUT, 0, 0, CONNAC_S_WFSYS, 1000, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_RELAPSES, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_FAILURES, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 1, CONNAC_S_SEM, 1055, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_SEMAPHORE },
+		{ CONNAC_SOP_STEP, CONNAC_S_SEM, 1, CONNAC_S_PATCH, 1092, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_PATCH },
+		{ CONNAC_SOP_STEP, CONNAC_S_PATCH, 1, CONNAC_S_RAM, 1129, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_RAM },
+		{ CONNAC_SOP_STEP, CONNAC_S_RAM, 1, CONNAC_S_READY, 1166, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_READY },
+		{ CONNAC_SOP_STEP, CONNAC_S_READY, 1, CONNAC_S_RESTORE, 1205, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_RESTORE },
+		{ CONNAC_SOP_STEP, CONNAC_S_RESTORE, 1, 0, 1300, -1,
+		  CONNAC_SA_BACK, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, -1, 0, 61300 },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 61299, -1, 0, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_FAILURES, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 61300, -1, 0, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_FAILURES, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_EPISODES, 0, 0, 0, -1, 0, 2 },
+	} },
+	{ "seq: probe on: slow but alive is never reset, silence is", {
+		{ CONNAC_SOP_PROBE_ON, 0, 0, 0, 300, 200, 0, 0 },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 100, 0, 0, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, 0, 0, 300 },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 300, 0, CONNAC_SEQ_ACT_PROBE,
+		  CONNAC_SEQ_PROBING },
+		{ CONNAC_SOP_ADMIT, 0, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_PROBE, 0, 1, 0, 310, -1, 0, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 700, 0, 0, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_DEADLINE, 0, 0, 0, 0, 0, 0, -1 },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 1000, 700, CONNAC_SEQ_ACT_PROBE,
+		  CONNAC_SEQ_PROBING },
+		{ CONNAC_SOP_TICK, 0, 0, 0, 1199, 700, 0, CONNAC_SEQ_PROBING },
+		{ CONNAC_SOP_TICK, 0, 0, CONNAC_S_WFSYS, 1200, 700,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_PROBES, 0, 0, 0, -1, 0, 2 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_PROBES_ALIVE, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_TRIG_PROBE, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REPORT_CAUSE, 0, 0, 0, -1, 0,
+		  CONNAC_SEQ_CAUSE_PROBE },
+		{ CONNAC_SOP_PROBE_ON, 0, 0, 0, 300, 200, 0, -16 },
+	} },
+	{ "seq: an assert or a host request declares the firmware dead too", {
+		{ CONNAC_SOP_ASSERT, 0, 0, CONNAC_S_WFSYS, 0, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_STEP, CONNAC_S_WFSYS, 1, CONNAC_S_SEM, 55, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_SEMAPHORE },
+		{ CONNAC_SOP_STEP, CONNAC_S_SEM, 1, CONNAC_S_PATCH, 92, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_PATCH },
+		{ CONNAC_SOP_STEP, CONNAC_S_PATCH, 1, CONNAC_S_RAM, 129, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_RAM },
+		{ CONNAC_SOP_STEP, CONNAC_S_RAM, 1, CONNAC_S_READY, 166, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_FW_READY },
+		{ CONNAC_SOP_STEP, CONNAC_S_READY, 1, CONNAC_S_RESTORE, 205, -1,
+		  CONNAC_SA_RUN, CONNAC_SEQ_RESTORE },
+		{ CONNAC_SOP_STEP, CONNAC_S_RESTORE, 1, 0, 300, -1,
+		  CONNAC_SA_BACK, CONNAC_SEQ_RUNNING },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REPORT_CAUSE, 0, 0, 0, -1, 0,
+		  CONNAC_SEQ_CAUSE_ASSERT },
+		{ CONNAC_SOP_REQUEST, 0, 0, CONNAC_S_WFSYS, 100000, -1,
+		  CONNAC_SA_DEAD | CONNAC_SA_RUN, CONNAC_SEQ_WFSYS_RESET },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_TRIG_REQUEST, 0, 0, 0, -1, 0, 1 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_RELAPSES, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_REPORT_CAUSE, 0, 0, 0, -1, 0,
+		  CONNAC_SEQ_CAUSE_REQUEST },
+	} },
+	{ "seq: bad arguments are EINVAL and change nothing", {
+		{ CONNAC_SOP_STEP, CONNAC_SEQ_STEPS, 1, 0, 0, -1, 0, -22 },
+		{ CONNAC_SOP_PROBE_ON, 0, 0, 0, -1, 200, 0, -22 },
+		{ CONNAC_SOP_PROBE_ON, 0, 0, 0, 300, 0, 0, -22 },
+		{ CONNAC_SOP_COUNTER, CONNAC_SC_STALE, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_ADMIT, 0, 0, 0, 0, -1, 0, 0 },
+		{ CONNAC_SOP_PROBE_ON, 0, 0, 0, 300, 200, 0, 0 },
+	} },
+};
+
+/* ---------------------------------------------------------------------------
+ * Restore record scripts on a fresh mt7925 device. Addresses: device
+ * 02:de:00:00:00:00, link L's BSSID 02:b0:55:1d:00:L (as the key scripts),
+ * its peer 02:a9:00:00:00:L. A plan is spelled as tokens: "D" device, "B<L>"
+ * BSS of link L ("B<L>*" the active one), "S<L>" its station ("S<L>w<n>":
+ * with WTBL index n from the key table; without, 0xff), "K" keys.
+ */
+enum connac_restore_op {
+	CONNAC_ROP_END = 0,
+	CONNAC_ROP_DEVICE,
+	CONNAC_ROP_JOINING,	/* @link with @bss_idx */
+	CONNAC_ROP_ASSOCIATED,	/* @link, @active */
+	CONNAC_ROP_REMOVED,
+	CONNAC_ROP_KEY_LINK,	/* key table: link @link up, its station added */
+	CONNAC_ROP_PLAN,	/* into @max items: expect count or -errno */
+};
+
+struct connac_restore_step {
+	unsigned char op;
+	unsigned char link;
+	unsigned char bss_idx;
+	unsigned char active;
+	unsigned int max;
+	int expect;
+	const char *plan;
+};
+
+struct connac_restore_case {
+	const char *name;
+	struct connac_restore_step steps[12];
+};
+
+#define CONNAC_RMAX CONNAC_RESTORE_MAX_ITEMS
+
+static const struct connac_restore_case connac_restore_cases[] = {
+	{ "restore: device, the active BSS first, the others, stations, keys", {
+		{ CONNAC_ROP_DEVICE, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 1, 1, 0, 0, 0, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 1, 0, 1, 0, 0, 0 },
+		{ CONNAC_ROP_PLAN, 0, 0, 0, CONNAC_RMAX, 6, "D B1* B0 S0 S1 K" },
+	} },
+	{ "restore: a half-finished roam is not restored, a removed link is gone", {
+		{ CONNAC_ROP_DEVICE, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 0, 0, 1, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 1, 1, 0, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 2, 2, 0, 0, 0, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 2, 0, 1, 0, 0, 0 },
+		{ CONNAC_ROP_PLAN, 0, 0, 0, CONNAC_RMAX, 6, "D B2* B0 S0 S2 K" },
+		{ CONNAC_ROP_REMOVED, 2, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_REMOVED, 2, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_PLAN, 0, 0, 0, CONNAC_RMAX, 4, "D B0* S0 K" },
+	} },
+	{ "restore: stations carry the key table's WTBL index", {
+		{ CONNAC_ROP_KEY_LINK, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_KEY_LINK, 1, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 1, 1, 0, 0, 0, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 1, 0, 1, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_JOINING, 2, 2, 0, 0, 0, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 2, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_PLAN, 0, 0, 0, CONNAC_RMAX, 7,
+		  "B1* B0 B2 S0w0 S1w1 S2 K" },
+	} },
+	{ "restore: bad links are EINVAL, a short array ENOBUFS", {
+		{ CONNAC_ROP_JOINING, 15, 0, 0, 0, -22, 0 },
+		{ CONNAC_ROP_ASSOCIATED, 3, 0, 0, 0, -22, 0 },
+		{ CONNAC_ROP_REMOVED, 15, 0, 0, 0, -22, 0 },
+		{ CONNAC_ROP_PLAN, 0, 0, 0, CONNAC_RMAX, 1, "K" },
+		{ CONNAC_ROP_DEVICE, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_ROP_PLAN, 0, 0, 0, 1, -105, 0 },
+		{ CONNAC_ROP_PLAN, 0, 0, 0, 2, 2, "D K" },
+	} },
+};
+
 #define CONNAC_CASES_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---------------------------------------------------------------------------
@@ -457,6 +833,10 @@ struct connac_case_scratch {
 	unsigned char buf[256];
 	unsigned char want[256];
 	unsigned char ev[128];
+	struct connac_restore_item plan[CONNAC_RESTORE_MAX_ITEMS];
+	struct connac_seq_config cfg;
+	struct connac_seq_counters ctr;
+	struct connac_seq_report report;
 };
 
 struct connac_case_fail {
@@ -466,9 +846,9 @@ struct connac_case_fail {
 	long long want;
 };
 
-static inline int connac_case_failed(struct connac_case_fail *f,
-				     const char *what, int step,
-				     long long got, long long want)
+static inline CONNAC_CASES_FN int
+connac_case_failed(struct connac_case_fail *f, const char *what, int step,
+		   long long got, long long want)
 {
 	f->what = what;
 	f->step = step;
@@ -477,7 +857,8 @@ static inline int connac_case_failed(struct connac_case_fail *f,
 	return -1;
 }
 
-static inline int connac_case_str_eq(const char *a, const char *b)
+static inline CONNAC_CASES_FN int
+connac_case_str_eq(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
@@ -489,8 +870,9 @@ static inline int connac_case_str_eq(const char *a, const char *b)
 }
 
 /* Index of the first differing byte, or -1. */
-static inline long connac_case_diff(const unsigned char *a,
-				    const unsigned char *b, unsigned long n)
+static inline CONNAC_CASES_FN long
+connac_case_diff(const unsigned char *a, const unsigned char *b,
+		 unsigned long n)
 {
 	unsigned long i;
 
@@ -500,9 +882,9 @@ static inline long connac_case_diff(const unsigned char *a,
 	return -1;
 }
 
-static inline int connac_case_frame(const struct connac_frame_case *c,
-				    struct connac_case_scratch *s,
-				    struct connac_case_fail *f)
+static inline CONNAC_CASES_FN int
+connac_case_frame(const struct connac_frame_case *c,
+		  struct connac_case_scratch *s, struct connac_case_fail *f)
 {
 	struct connac_frame_info info;
 	long plen, want, n, at;
@@ -541,9 +923,9 @@ static inline int connac_case_frame(const struct connac_frame_case *c,
 	return 0;
 }
 
-static inline int connac_case_frame_err(const struct connac_frame_err_case *c,
-					struct connac_case_scratch *s,
-					struct connac_case_fail *f)
+static inline CONNAC_CASES_FN int
+connac_case_frame_err(const struct connac_frame_err_case *c,
+		      struct connac_case_scratch *s, struct connac_case_fail *f)
 {
 	unsigned long i;
 	long n;
@@ -561,9 +943,9 @@ static inline int connac_case_frame_err(const struct connac_frame_err_case *c,
 	return 0;
 }
 
-static inline int connac_case_response(const struct connac_response_case *c,
-				       struct connac_case_scratch *s,
-				       struct connac_case_fail *f)
+static inline CONNAC_CASES_FN int
+connac_case_response(const struct connac_response_case *c,
+		     struct connac_case_scratch *s, struct connac_case_fail *f)
 {
 	struct connac_response r;
 	long plen, len;
@@ -594,8 +976,8 @@ static inline int connac_case_response(const struct connac_response_case *c,
 	return 0;
 }
 
-static inline int connac_case_name(const struct connac_name_case *c,
-				   struct connac_case_fail *f)
+static inline CONNAC_CASES_FN int
+connac_case_name(const struct connac_name_case *c, struct connac_case_fail *f)
 {
 	const char *kind = (const char *)0;
 	const char *name = connac_cmd_name(c->cmd, &kind);
@@ -607,9 +989,9 @@ static inline int connac_case_name(const struct connac_name_case *c,
 	return 0;
 }
 
-static inline int connac_case_txn(const struct connac_txn_case *c,
-				  struct connac_case_scratch *s,
-				  struct connac_case_fail *f)
+static inline CONNAC_CASES_FN int
+connac_case_txn(const struct connac_txn_case *c, struct connac_case_scratch *s,
+		struct connac_case_fail *f)
 {
 	struct connac_event_outcome o;
 	struct connac_txn_counters k;
@@ -691,8 +1073,9 @@ static inline int connac_case_txn(const struct connac_txn_case *c,
 	return ret;
 }
 
-static inline void connac_case_addr(unsigned char *a, unsigned char first,
-				    unsigned char second, unsigned char link)
+static inline CONNAC_CASES_FN void
+connac_case_addr(unsigned char *a, unsigned char first, unsigned char second,
+		 unsigned char link)
 {
 	a[0] = 0x02;
 	a[1] = first;
@@ -702,9 +1085,9 @@ static inline void connac_case_addr(unsigned char *a, unsigned char first,
 	a[5] = link;
 }
 
-static inline int connac_case_key(const struct connac_key_case *c,
-				  struct connac_case_scratch *s,
-				  struct connac_case_fail *f)
+static inline CONNAC_CASES_FN int
+connac_case_key(const struct connac_key_case *c, struct connac_case_scratch *s,
+		struct connac_case_fail *f)
 {
 	struct connac_key_conf k;
 	unsigned char addr[6];
@@ -812,6 +1195,286 @@ static inline int connac_case_key(const struct connac_key_case *c,
 	}
 	connac_key_actions_wipe(&s->acts);
 	connac_key_actions_wipe(&s->rollback);
+	connac_dev_destroy(&s->dev);
+	return ret;
+}
+
+
+static inline CONNAC_CASES_FN long long
+connac_case_seq_ctr(const struct connac_seq_counters *c,
+		    const struct connac_seq_report *r, int id)
+{
+	switch (id) {
+	case CONNAC_SC_TRIG_TIMEOUT: return c->triggers[CONNAC_SEQ_CAUSE_TIMEOUT];
+	case CONNAC_SC_TRIG_ASSERT: return c->triggers[CONNAC_SEQ_CAUSE_ASSERT];
+	case CONNAC_SC_TRIG_PROBE: return c->triggers[CONNAC_SEQ_CAUSE_PROBE];
+	case CONNAC_SC_TRIG_REQUEST: return c->triggers[CONNAC_SEQ_CAUSE_REQUEST];
+	case CONNAC_SC_COALESCED: return c->coalesced;
+	case CONNAC_SC_EPISODES: return c->episodes;
+	case CONNAC_SC_ATTEMPTS: return c->attempts;
+	case CONNAC_SC_FAILED: return c->failed_attempts;
+	case CONNAC_SC_WFSYS_TIMEOUTS: return c->step_timeouts[CONNAC_SEQ_STEP_WFSYS];
+	case CONNAC_SC_WFSYS_FAILURES: return c->step_failures[CONNAC_SEQ_STEP_WFSYS];
+	case CONNAC_SC_CRASHES_IN_RESTORE: return c->crashes_in_restore;
+	case CONNAC_SC_RELAPSES: return c->quick_relapses;
+	case CONNAC_SC_RECOVERIES: return c->recoveries;
+	case CONNAC_SC_HOLD_OFFS: return c->hold_offs;
+	case CONNAC_SC_WEDGED: return c->wedged;
+	case CONNAC_SC_PROBES: return c->probes;
+	case CONNAC_SC_PROBES_ALIVE: return c->probes_alive;
+	case CONNAC_SC_STALE: return c->stale_results;
+	case CONNAC_SC_REJECTED: return c->rejected;
+	case CONNAC_SC_FAILURES: return c->failures;
+	case CONNAC_SC_REPORT_CAUSE: return r->cause;
+	case CONNAC_SC_REPORT_ATTEMPTS: return r->attempts;
+	case CONNAC_SC_REPORT_RECOVERED: return r->recovered;
+	}
+	return -1;
+}
+
+static inline CONNAC_CASES_FN int
+connac_case_seq(const struct connac_seq_case *c, struct connac_case_scratch *s,
+		struct connac_case_fail *f)
+{
+	struct connac_seq_actions a;
+	int i, ret = 0;
+
+	if (connac_dev_init(&s->dev, CONNAC_MT7925, 0, (const struct connac_host_ops *)0))
+		return connac_case_failed(f, "dev init", -1, 0, 0);
+	for (i = 0; i < 24 && c->steps[i].op != CONNAC_SOP_END; i++) {
+		const struct connac_seq_script_step *st = &c->steps[i];
+		long long now = (long long)st->t_ms * 1000000;
+		long long oldest = st->oldest_ms < 0 ? CONNAC_NEVER :
+				   (long long)st->oldest_ms * 1000000;
+		long long got = 0;
+		int input = 1;
+
+		a.flags = 0xdead;
+		a.step = 0xdead;
+		switch (st->op) {
+		case CONNAC_SOP_TIMEOUT:
+			got = connac_seq_on_timeout(&s->dev, now, &a);
+			break;
+		case CONNAC_SOP_ASSERT:
+			got = connac_seq_on_assert(&s->dev, now, &a);
+			break;
+		case CONNAC_SOP_REQUEST:
+			got = connac_seq_on_request(&s->dev, now, &a);
+			break;
+		case CONNAC_SOP_STEP:
+			got = connac_seq_on_step_result(&s->dev, st->arg, st->ok,
+							now, &a);
+			break;
+		case CONNAC_SOP_PROBE:
+			got = connac_seq_on_probe_result(&s->dev, st->ok, now, &a);
+			break;
+		case CONNAC_SOP_TICK:
+			got = connac_seq_on_tick(&s->dev, now, oldest, &a);
+			break;
+		default:
+			input = 0;
+			break;
+		}
+		if (input && st->expect < 0) {
+			if (got != st->expect || a.flags)
+				ret = connac_case_failed(f, "error and no action", i,
+							 got, st->expect);
+		} else if (input) {
+			if (got)
+				ret = connac_case_failed(f, "input returned", i,
+							 got, 0);
+			else if (a.flags != st->flags)
+				ret = connac_case_failed(f, "actions", i, a.flags,
+							 st->flags);
+			else if ((a.flags & CONNAC_SEQ_ACT_RUN_STEP) &&
+				 a.step != st->step)
+				ret = connac_case_failed(f, "step to run", i,
+							 a.step, st->step);
+			else if (connac_seq_state(&s->dev) != st->expect)
+				ret = connac_case_failed(f, "state after", i,
+							 connac_seq_state(&s->dev),
+							 st->expect);
+		}
+		if (ret)
+			break;
+		if (input)
+			continue;
+		switch (st->op) {
+		case CONNAC_SOP_ADMIT:
+			got = connac_seq_admit(&s->dev);
+			break;
+		case CONNAC_SOP_DEADLINE:
+			got = connac_seq_next_deadline(&s->dev, oldest);
+			got = got == CONNAC_NEVER ? -1 : got / 1000000;
+			break;
+		case CONNAC_SOP_COUNTER:
+			if (connac_seq_get_counters(&s->dev, &s->ctr,
+						    sizeof(s->ctr)) ||
+			    connac_seq_get_report(&s->dev, &s->report,
+						  sizeof(s->report)))
+				got = -1000;
+			else
+				got = connac_case_seq_ctr(&s->ctr, &s->report,
+							  st->arg);
+			break;
+		case CONNAC_SOP_PROBE_ON:
+			got = connac_seq_get_config(&s->dev, &s->cfg,
+						    sizeof(s->cfg));
+			if (got)
+				break;
+			s->cfg.suspect_ns = now;
+			s->cfg.probe_window_ns = (long long)st->oldest_ms * 1000000;
+			got = connac_seq_set_config(&s->dev, &s->cfg);
+			break;
+		}
+		if (got != st->expect) {
+			ret = connac_case_failed(f, "step result", i, got,
+						 st->expect);
+			break;
+		}
+	}
+	connac_dev_destroy(&s->dev);
+	return ret;
+}
+
+/* Digits at *@p, advancing it; @none if there are none. */
+static inline CONNAC_CASES_FN int
+connac_case_num(const char **p, int none)
+{
+	int v = 0, any = 0;
+
+	while (**p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		any = 1;
+	}
+	return any ? v : none;
+}
+
+/*
+ * Index of the first item of @it[0..@n) that differs from the plan spelled
+ * by @spec, or -1 when they match. @bss: the BSS index each link joined with.
+ */
+static inline CONNAC_CASES_FN long
+connac_case_plan_diff(const char *spec, const struct connac_restore_item *it,
+		      long n, const unsigned char *bss)
+{
+	long k = 0;
+
+	while (*spec) {
+		unsigned char want[6], kind, link, active = 0, wcid = 0xff;
+		char c = *spec++;
+		int j;
+
+		if (c == ' ')
+			continue;
+		if (k >= n)
+			return k;
+		link = (unsigned char)connac_case_num(&spec, 0);
+		if (*spec == '*') {
+			active = 1;
+			spec++;
+		}
+		if (*spec == 'w') {
+			spec++;
+			wcid = (unsigned char)connac_case_num(&spec, 0xff);
+		}
+		kind = c == 'D' ? CONNAC_RESTORE_DEVICE :
+		       c == 'B' ? CONNAC_RESTORE_BSS :
+		       c == 'S' ? CONNAC_RESTORE_STA : CONNAC_RESTORE_KEYS;
+		for (j = 0; j < 6; j++)
+			want[j] = 0;
+		if (kind == CONNAC_RESTORE_DEVICE)
+			connac_case_addr(want, 0xde, 0x00, 0);
+		else if (kind == CONNAC_RESTORE_BSS)
+			connac_case_addr(want, 0xb0, 0x55, link);
+		else if (kind == CONNAC_RESTORE_STA)
+			connac_case_addr(want, 0xa9, 0x00, link);
+		if (it[k].kind != kind || it[k].link != link ||
+		    it[k].active != active || it[k].wcid != wcid || it[k].rsv ||
+		    connac_case_diff(it[k].addr, want, 6) >= 0)
+			return k;
+		if ((kind == CONNAC_RESTORE_BSS || kind == CONNAC_RESTORE_STA) &&
+		    it[k].bss_idx != bss[link % CONNAC_MAX_MLO_LINKS])
+			return k;
+		if ((kind == CONNAC_RESTORE_DEVICE || kind == CONNAC_RESTORE_KEYS) &&
+		    it[k].bss_idx)
+			return k;
+		k++;
+	}
+	return k == n ? -1 : k;
+}
+
+static inline CONNAC_CASES_FN int
+connac_case_restore(const struct connac_restore_case *c,
+		    struct connac_case_scratch *s, struct connac_case_fail *f)
+{
+	unsigned char addr[6], bss[CONNAC_MAX_MLO_LINKS] = { 0 };
+	unsigned long j;
+	int i, ret = 0;
+
+	if (connac_dev_init(&s->dev, CONNAC_MT7925, 0, (const struct connac_host_ops *)0))
+		return connac_case_failed(f, "dev init", -1, 0, 0);
+	for (i = 0; i < 12 && c->steps[i].op != CONNAC_ROP_END; i++) {
+		const struct connac_restore_step *st = &c->steps[i];
+		long long got = 0;
+		long at;
+
+		switch (st->op) {
+		case CONNAC_ROP_DEVICE:
+			connac_case_addr(addr, 0xde, 0x00, 0);
+			got = connac_restore_set_device(&s->dev, addr);
+			break;
+		case CONNAC_ROP_JOINING:
+			connac_case_addr(addr, 0xb0, 0x55, st->link);
+			bss[st->link % CONNAC_MAX_MLO_LINKS] = st->bss_idx;
+			got = connac_restore_link_joining(&s->dev, st->link, addr,
+							  st->bss_idx);
+			break;
+		case CONNAC_ROP_ASSOCIATED:
+			connac_case_addr(addr, 0xa9, 0x00, st->link);
+			got = connac_restore_link_associated(&s->dev, st->link,
+							     addr, st->active);
+			break;
+		case CONNAC_ROP_REMOVED:
+			got = connac_restore_link_removed(&s->dev, st->link);
+			break;
+		case CONNAC_ROP_KEY_LINK:
+			connac_key_actions_wipe(&s->acts);
+			connac_case_addr(addr, 0xb0, 0x55, st->link);
+			got = connac_key_link_add(&s->dev, st->link, addr, &s->acts);
+			connac_case_addr(addr, 0xa9, 0x00, st->link);
+			if (!got)
+				got = connac_key_sta_add(&s->dev, st->link, addr,
+							 &s->acts);
+			connac_key_actions_wipe(&s->acts);
+			break;
+		case CONNAC_ROP_PLAN:
+			for (j = 0; j < sizeof(s->plan); j++)
+				((unsigned char *)s->plan)[j] = 0xa5;
+			got = connac_restore_make_plan(&s->dev, s->plan, st->max);
+			if (got < 0) {
+				for (j = 0; j < sizeof(s->plan); j++)
+					if (((unsigned char *)s->plan)[j] != 0xa5)
+						ret = connac_case_failed(f, "failed plan wrote byte",
+									 i, (long long)j, 0);
+				break;
+			}
+			at = st->plan ? connac_case_plan_diff(st->plan, s->plan,
+							       (long)got, bss) : -1;
+			if (at >= 0)
+				ret = connac_case_failed(f, "plan item differs", i,
+							 at, (long long)got);
+			break;
+		}
+		if (ret)
+			break;
+		if (got != st->expect) {
+			ret = connac_case_failed(f, "step result", i, got,
+						 st->expect);
+			break;
+		}
+	}
 	connac_dev_destroy(&s->dev);
 	return ret;
 }

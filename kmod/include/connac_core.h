@@ -27,8 +27,9 @@
  * changes meaning. New functions are added, never changed. The host ops
  * struct grows only at its end; ->size says how much of it the caller knows,
  * so a module built against an older header keeps working. The reset
- * sequencer (planned) adds its functions and its ops at the end, and its
- * state lives in the reserved part of struct connac_dev.
+ * sequencer's functions (connac_seq_*, connac_restore_*) were appended that
+ * way; it needs no callback of its own (it returns actions), and its state
+ * took most of the reserved part of struct connac_dev.
  */
 #ifndef CONNAC_CORE_H
 #define CONNAC_CORE_H
@@ -48,8 +49,9 @@ extern "C" {
  * Per-device state.
  */
 
-/* Bytes and alignment of struct connac_dev. The core's state uses about
- * 3.6 KiB; the rest is reserved for the reset sequencer.
+/* Bytes and alignment of struct connac_dev. The core's state (in-flight
+ * table, key slots, reset sequencer, restore record) uses about 4 KiB; see
+ * connac_dev_state_bytes() for the exact figure.
  */
 #define CONNAC_DEV_SIZE 4096
 #define CONNAC_DEV_ALIGN 8
@@ -87,9 +89,12 @@ enum connac_family {
  * @log:   a static message and one number (a command word, a link, a count);
  *         a message ending in "0x" wants @arg printed in hex. Called with
  *         the host's lock held; must not sleep or call back into the core.
- * @probe: asks the host whether the firmware still answers (read a register,
- *         send a no-op): 0 alive, negative errno otherwise. Used by the reset
- *         sequencer (not merged yet); API version 1 never calls it.
+ * @probe: asks the host whether the firmware still answers (read a register):
+ *         0 alive, negative errno otherwise. Called only by the reset
+ *         sequencer, only when the liveness probe is configured
+ *         (connac_seq_set_config(), suspect_ns > 0; off by default), with the
+ *         host's lock held: must not sleep. When NULL, the host receives
+ *         CONNAC_SEQ_ACT_PROBE and answers with connac_seq_on_probe_result().
  *
  * New members are appended after @probe, never inserted.
  */
@@ -99,7 +104,6 @@ struct connac_host_ops {
 	void *ctx;		/* passed back to every callback */
 	void (*log)(void *ctx, int level, const char *msg, long long arg);
 	int (*probe)(void *ctx);
-	/* TODO(sequencer): reset and reload callbacks go here. */
 };
 
 /* The smallest ops a caller may pass: everything up to and including @log. */
@@ -204,8 +208,12 @@ const char *connac_errno_name(int err);
  * In-flight table: sequence numbers, matching, deadlines.
  */
 
-/* Commands one connac_dev can have in flight at once. */
-#define CONNAC_TXN_MAX_INFLIGHT 8
+/*
+ * Commands one connac_dev can have in flight at once. It was 8 before the
+ * reset sequencer took its share of struct connac_dev; a module built with
+ * 8 keeps working (slots stay below 7, @max above 7 is clamped).
+ */
+#define CONNAC_TXN_MAX_INFLIGHT 7
 /* connac_txn_next_deadline() when nothing is in flight. */
 #define CONNAC_NEVER 0x7fffffffffffffffLL
 
@@ -420,10 +428,253 @@ long connac_key_action_encode(const struct connac_dev *dev,
 void connac_key_actions_wipe(struct connac_key_actions *acts);
 
 /* ---------------------------------------------------------------------------
- * TODO(sequencer): the reset sequencer's API (timeouts in, reset/reload
- * decisions out, connac_seq_*) is appended here when it lands; its state
- * uses the reserved bytes of struct connac_dev.
+ * Reset sequencer (connac::ResetSequencer, docs/reset.md): the first hard
+ * timeout, firmware assert or failed probe declares the firmware dead, every
+ * pending and new command fails at once with -ESHUTDOWN, and the reset runs
+ * as a table of steps, each with a watchdog, with bounded retries, backoff,
+ * hold-off and a terminal WEDGED state. Sans-I/O like the rest: every input
+ * carries the host's now, every output is a struct connac_seq_actions.
+ *
+ * The host's side (kmod/example/connac_example.c does it end to end):
+ *  - before arming a command from the stack, connac_seq_admit(); -ESHUTDOWN
+ *    means "do not send" (the reset's own restore commands skip this check);
+ *  - after connac_txn_expire() returned n > 0: connac_seq_on_timeout() once;
+ *    a COREDUMP event: connac_seq_on_assert();
+ *  - a timer at the earlier of connac_txn_next_deadline() and
+ *    connac_seq_next_deadline(), and connac_seq_on_tick() when it fires;
+ *  - the actions of every call (CONNAC_SEQ_ACT_*), in this order:
+ *      FAIL_PENDING  connac_txn_fail_all(); each waiter gets -ESHUTDOWN
+ *      REJECT_NEW    (connac_seq_admit() now refuses)
+ *      STOP_TX       stop the data queues
+ *      RUN_STEP      run @step; report with connac_seq_on_step_result().
+ *                    WFSYS: the firmware loses its keys: call
+ *                    connac_key_reset_begin() and connac_txn_fail_all() (what
+ *                    an earlier attempt's restore left in flight).
+ *                    RESTORE: connac_restore_make_plan() and send it (the KEYS
+ *                    item is connac_key_reset_replay()), then report.
+ *      PROBE         probe the firmware, connac_seq_on_probe_result()
+ *      RESUME_TX     wake the data queues
+ *      ACCEPT_NEW    (connac_seq_admit() accepts again)
+ *      REPORT        an episode ended: connac_seq_get_report()
+ *      WEDGED        terminal: the device needs a rebind
  */
+
+/* enum connac_seq_state: connac::ResetState, in its order. */
+enum connac_seq_state {
+	CONNAC_SEQ_RUNNING = 0,
+	CONNAC_SEQ_PROBING = 1,
+	CONNAC_SEQ_WFSYS_RESET = 2,
+	CONNAC_SEQ_FW_SEMAPHORE = 3,
+	CONNAC_SEQ_FW_PATCH = 4,
+	CONNAC_SEQ_FW_RAM = 5,
+	CONNAC_SEQ_FW_READY = 6,
+	CONNAC_SEQ_RESTORE = 7,
+	CONNAC_SEQ_BACKOFF = 8,
+	CONNAC_SEQ_HOLD_OFF = 9,
+	CONNAC_SEQ_WEDGED = 10,
+};
+
+/* The reset steps the host performs, in order (connac::ResetStep). */
+enum connac_seq_step {
+	CONNAC_SEQ_STEP_WFSYS = 0,
+	CONNAC_SEQ_STEP_SEMAPHORE = 1,
+	CONNAC_SEQ_STEP_PATCH = 2,
+	CONNAC_SEQ_STEP_RAM = 3,
+	CONNAC_SEQ_STEP_READY = 4,
+	CONNAC_SEQ_STEP_RESTORE = 5,
+};
+#define CONNAC_SEQ_STEPS 6
+
+/* What triggered an episode (connac::ResetCause). */
+enum connac_seq_cause {
+	CONNAC_SEQ_CAUSE_TIMEOUT = 0,
+	CONNAC_SEQ_CAUSE_ASSERT = 1,
+	CONNAC_SEQ_CAUSE_PROBE = 2,
+	CONNAC_SEQ_CAUSE_REQUEST = 3,
+};
+#define CONNAC_SEQ_CAUSES 4
+
+/* struct connac_seq_actions.flags (connac::ResetActions), in handling order. */
+#define CONNAC_SEQ_ACT_FAIL_PENDING 0x001u
+#define CONNAC_SEQ_ACT_REJECT_NEW 0x002u
+#define CONNAC_SEQ_ACT_STOP_TX 0x004u
+#define CONNAC_SEQ_ACT_RUN_STEP 0x008u
+#define CONNAC_SEQ_ACT_PROBE 0x010u
+#define CONNAC_SEQ_ACT_RESUME_TX 0x020u
+#define CONNAC_SEQ_ACT_ACCEPT_NEW 0x040u
+#define CONNAC_SEQ_ACT_REPORT 0x080u
+#define CONNAC_SEQ_ACT_WEDGED 0x100u
+
+/* What the host must do now. @step is meaningful with CONNAC_SEQ_ACT_RUN_STEP. */
+struct connac_seq_actions {
+	unsigned int flags;
+	unsigned int step;	/* enum connac_seq_step */
+};
+
+/*
+ * Timings and limits (connac::ResetConfig; defaults and their reasons in
+ * docs/reset.md). Read with connac_seq_get_config(), change, write back with
+ * connac_seq_set_config(). @size is how much of it the caller knows: the
+ * struct only grows at its end, as struct connac_host_ops.
+ */
+struct connac_seq_config {
+	unsigned int size;
+	unsigned char hold_off_after;	/* failures before a hold-off, 0: never */
+	unsigned char wedge_after;	/* failures before WEDGED, >= 1 */
+	unsigned short rsv;
+	long long suspect_ns;		/* probe after this long; 0: no probe */
+	long long probe_window_ns;
+	long long step_watchdog_ns[CONNAC_SEQ_STEPS];
+	long long backoff_ns[4];	/* by failures so far; the last repeats */
+	long long hold_off_ns;
+	long long healthy_decay_ns;	/* RUNNING this long forgets failures */
+};
+
+/* The first version of struct connac_seq_config: the smallest accepted. */
+#define CONNAC_SEQ_CONFIG_MIN_SIZE \
+	((unsigned int)(__builtin_offsetof(struct connac_seq_config, \
+					   healthy_decay_ns) + 8))
+
+/* connac::ResetCounters, plus the consecutive failures now. */
+struct connac_seq_counters {
+	unsigned int triggers[CONNAC_SEQ_CAUSES];	/* by enum connac_seq_cause */
+	unsigned int coalesced;		/* triggers during a reset */
+	unsigned int episodes;
+	unsigned int attempts;
+	unsigned int failed_attempts;
+	unsigned int step_failures[CONNAC_SEQ_STEPS];
+	unsigned int step_timeouts[CONNAC_SEQ_STEPS];
+	unsigned int crashes_in_restore;
+	unsigned int quick_relapses;	/* episodes soon after a recovery */
+	unsigned int recoveries;
+	unsigned int hold_offs;
+	unsigned int wedged;
+	unsigned int probes;
+	unsigned int probes_alive;
+	unsigned int stale_results;	/* results that did not match the state */
+	unsigned int rejected;		/* connac_seq_admit() refusals */
+	unsigned int failures;		/* consecutive failed attempts now */
+};
+
+/* The last episode (connac::ResetReport). */
+struct connac_seq_report {
+	int cause;			/* enum connac_seq_cause */
+	unsigned int attempts;
+	long long detected_ns;		/* trigger */
+	long long ended_ns;		/* recovered or wedged */
+	int recovered;			/* 1 recovered, 0 wedged or not ended */
+	int rsv;
+};
+
+/* 0 while RUNNING or PROBING; -ESHUTDOWN during a reset or once WEDGED. */
+int connac_seq_admit(struct connac_dev *dev);
+
+/*
+ * Inputs. Each writes the actions to @a and returns 0, or -EINVAL (bad
+ * argument; @a is then empty). A step or probe result that does not match
+ * the current state (late, after a watchdog) is counted and ignored.
+ */
+int connac_seq_on_timeout(struct connac_dev *dev, long long now_ns,
+			  struct connac_seq_actions *a);
+int connac_seq_on_assert(struct connac_dev *dev, long long now_ns,
+			 struct connac_seq_actions *a);
+/* The host wants a reset (debugfs, a bus error). */
+int connac_seq_on_request(struct connac_dev *dev, long long now_ns,
+			  struct connac_seq_actions *a);
+/* @step (enum connac_seq_step) finished; @ok nonzero when it succeeded. */
+int connac_seq_on_step_result(struct connac_dev *dev, unsigned int step,
+			      int ok, long long now_ns,
+			      struct connac_seq_actions *a);
+int connac_seq_on_probe_result(struct connac_dev *dev, int alive,
+			       long long now_ns, struct connac_seq_actions *a);
+/*
+ * Time passes: step watchdogs, backoff and hold-off ends, the probe window.
+ * @oldest_ns is when the oldest command in flight was sent, CONNAC_NEVER if
+ * none or unknown (it only drives the optional probe).
+ */
+int connac_seq_on_tick(struct connac_dev *dev, long long now_ns,
+		       long long oldest_ns, struct connac_seq_actions *a);
+
+/* When to call connac_seq_on_tick() next, or CONNAC_NEVER. */
+long long connac_seq_next_deadline(const struct connac_dev *dev,
+				   long long oldest_ns);
+
+/* enum connac_seq_state of @dev, or -EINVAL. */
+int connac_seq_state(const struct connac_dev *dev);
+/* "RUNNING", "WFSYS_RESET", ...; "wfsys_reset", "fw_patch", ...; NULL if
+ * out of range.
+ */
+const char *connac_seq_state_name(int state);
+const char *connac_seq_step_name(unsigned int step);
+
+/*
+ * Copy the first min(@size, sizeof) bytes of the counters, the last report
+ * or the configuration (its ->size then says how much) to the caller's
+ * struct; pass sizeof(*c). Errors: -EINVAL.
+ */
+int connac_seq_get_counters(const struct connac_dev *dev,
+			    struct connac_seq_counters *c, unsigned long size);
+int connac_seq_get_report(const struct connac_dev *dev,
+			  struct connac_seq_report *r, unsigned long size);
+int connac_seq_get_config(const struct connac_dev *dev,
+			  struct connac_seq_config *cfg, unsigned long size);
+/*
+ * Replaces the configuration (cfg->size bytes of it; what a shorter struct
+ * lacks keeps its value). Only before the first trigger: -EBUSY afterwards.
+ * -EINVAL: cfg->size below CONNAC_SEQ_CONFIG_MIN_SIZE, a watchdog or the
+ * probe window <= 0, a negative time, wedge_after 0.
+ */
+int connac_seq_set_config(struct connac_dev *dev,
+			  const struct connac_seq_config *cfg);
+
+/* ---------------------------------------------------------------------------
+ * Restore record (connac::RestoreRecord): the core's own copy of what a
+ * restore replays, kept up to date as links come and go, so the restore
+ * never reads host state a roam may have freed.
+ */
+
+enum connac_restore_kind {
+	CONNAC_RESTORE_DEVICE = 0,	/* DEV_INFO_UPDATE for @addr */
+	CONNAC_RESTORE_BSS = 1,		/* BSS_INFO_UPDATE @bss_idx, BSSID @addr */
+	CONNAC_RESTORE_STA = 2,		/* STA_REC_UPDATE @wcid, peer @addr */
+	CONNAC_RESTORE_KEYS = 3,	/* connac_key_reset_replay() */
+};
+
+/* Device, 15 BSS, 15 stations, keys. */
+#define CONNAC_RESTORE_MAX_ITEMS 32
+
+/* One restore command, self-contained. */
+struct connac_restore_item {
+	unsigned char kind;		/* enum connac_restore_kind */
+	unsigned char link;		/* BSS, STA: MLO link */
+	unsigned char bss_idx;		/* BSS, STA */
+	unsigned char wcid;		/* STA: the key table's WTBL index, 0xff if none */
+	unsigned char active;		/* BSS: the active link */
+	unsigned char addr[6];		/* device address, BSSID or peer */
+	unsigned char rsv;
+};
+
+int connac_restore_set_device(struct connac_dev *dev,
+			      const unsigned char addr[6]);
+/* @link (0..14) added, association not complete: not restored yet. */
+int connac_restore_link_joining(struct connac_dev *dev, unsigned int link,
+				const unsigned char bssid[6],
+				unsigned int bss_idx);
+/* @link associated with peer @sta_addr; @active: the link in use. -EINVAL if
+ * @link never joined.
+ */
+int connac_restore_link_associated(struct connac_dev *dev, unsigned int link,
+				   const unsigned char sta_addr[6], int active);
+/* @link torn down: gone from the record. Idempotent. */
+int connac_restore_link_removed(struct connac_dev *dev, unsigned int link);
+/*
+ * Writes the restore, in mac80211's reconfig order (device, the active BSS,
+ * the other BSSes, stations, keys), to @out; returns the item count, or
+ * -ENOBUFS (@max too small, nothing written) or -EINVAL.
+ */
+long connac_restore_make_plan(const struct connac_dev *dev,
+			      struct connac_restore_item *out,
+			      unsigned long max);
 
 #ifdef __cplusplus
 }

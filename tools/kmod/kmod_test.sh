@@ -58,7 +58,7 @@ if ! skipped guard; then
   guard_dir=$(mktemp -d "${TMPDIR:-/tmp}/connac-guard.XXXXXX")
   if KMOD_BUILD_DIR=$guard_dir KMOD_EXTRA_GLUE=$inject "$repo/tools/kmod/build.sh" >"$out/guard.log" 2>&1; then
     fail "guard" "a glue with operator new built without error"
-  elif grep -q 'connac: C++ guard: connac_glue.o: undefined symbol(s) _Znwm' "$out/guard.log"; then
+  elif grep -q 'connac: C++ guard: connac_cxx.o: undefined symbol(s) _Znwm' "$out/guard.log"; then
     ok "guard" "operator new rejected: $(grep -m1 'C++ guard' "$out/guard.log" | cut -c 1-100)..., $(secs "$t")"
   else
     fail "guard" "the build failed without the guard's message: $(grep -m1 -E 'error|guard' "$out/guard.log" | cut -c 1-160)"
@@ -127,8 +127,8 @@ if ! skipped qemu; then
   grep -q '^kmod-test: ' "$out/qemu.txt" || fail "qemu" "no result from qemu_test.sh"
   echo "kmod-test: guest console: $out/console.log"
   # The KTAP summary and the example's report, for the log reader.
-  grep -E '^# (hang|reload|connac_core selftest)|^connac_example: (command|roam|recovery|report)' \
-    "$out/console.log" 2>/dev/null | awk '!seen[$1 $2 $3]++' | head -n 12 | sed 's/^/  /'
+  grep -E '^# (hang|reset|after|connac_core selftest)|^connac_example: (command|roam|recovery|report)' \
+    "$out/console.log" 2>/dev/null | awk '!seen[$1 $2 $3]++' | head -n 16 | sed 's/^/  /'
 fi
 
 echo "kmod-test: total $(secs "$t_start")"
