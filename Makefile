@@ -11,7 +11,7 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
-.PHONY: bench-recovery lint
+.PHONY: bench-recovery lint test-tsan
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
 	kmod kmod-test clean
 
@@ -51,7 +51,7 @@ demo-kmod: setup
 # `make test` is the total, in the plain "N passed, N failed" form CI reads.
 test: setup
 	@mkdir -p build && : > build/test-results
-	@$(MAKE) -k --no-print-directory test-bazel test-asan test-ubsan kcheck kcheck-selftest \
+	@$(MAKE) -k --no-print-directory test-bazel test-asan test-ubsan test-tsan kcheck kcheck-selftest \
 	  kmod-test; \
 	  rc=$$?; \
 	  tools/report_results.sh build/test-results; \
@@ -67,6 +67,11 @@ test-asan:
 	@echo "== bazel test --config=asan //..."
 	@$(BAZEL) test $(BAZEL_FLAGS) --config=asan //... ; rc=$$?; \
 	  echo "asan $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+
+test-tsan:
+	@echo "== bazel test --config=tsan //kmod:capi_threads_test"
+	@$(BAZEL) test $(BAZEL_FLAGS) --config=tsan //kmod:capi_threads_test ; rc=$$?; \
+	  echo "tsan $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
 
 test-ubsan:
 	@echo "== bazel test --config=ubsan //..."
