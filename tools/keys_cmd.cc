@@ -49,8 +49,11 @@ struct Op {
   int fail_at = -1;  // key set: the simulated firmware rejects this action index
 };
 
-[[noreturn]] void LineFail(int line, absl::string_view msg) {
-  Fail(kSub, absl::StrFormat("line %d: %s", line, msg));
+// Records a parse error as "line N: <msg>" (what the CLI prints after "connac keys: ") and
+// returns the empty result the parser passes up.
+std::nullopt_t LineError(std::string* error, int line, absl::string_view msg) {
+  *error = absl::StrFormat("line %d: %s", line, msg);
+  return std::nullopt;
 }
 
 std::optional<MacAddr> ParseMac(absl::string_view s) {
@@ -65,10 +68,10 @@ std::optional<MacAddr> ParseMac(absl::string_view s) {
   return m;
 }
 
-uint8_t ParseLink(int line, absl::string_view s) {
+std::optional<uint8_t> ParseLink(int line, absl::string_view s, std::string* error) {
   int v = 0;
   if (!absl::SimpleAtoi(s, &v) || v < 0 || v >= kMaxMloLinks) {
-    LineFail(line, absl::StrCat("link must be 0..14, got '", s, "'"));
+    return LineError(error, line, absl::StrCat("link must be 0..14, got '", s, "'"));
   }
   return static_cast<uint8_t>(v);
 }
@@ -83,19 +86,23 @@ const CipherInfo* ParseCipher(absl::string_view s) {
 
 // Default key bytes when the script gives none: a pattern that differs per index and byte.
 void DefaultKey(KeyConf* k) {
-  for (uint8_t i = 0; i < k->key_len; ++i) k->key[i] = static_cast<uint8_t>(0x10 * (k->keyidx + 1) + i);
+  for (uint8_t i = 0; i < k->key_len; ++i)
+    k->key[i] = static_cast<uint8_t>(0x10 * (k->keyidx + 1) + i);
 }
 
-Op ParseLine(int line, absl::string_view text) {
+// Parses one non-empty, comment-stripped line. On a malformed line: nullopt, *error set.
+std::optional<Op> ParseLine(int line, absl::string_view text, std::string* error) {
   std::vector<absl::string_view> w = absl::StrSplit(text, ' ', absl::SkipWhitespace());
   Op op;
   op.line = line;
   auto need = [&](size_t n) {
-    if (w.size() < n) LineFail(line, absl::StrCat("incomplete operation '", text, "'"));
+    if (w.size() >= n) return true;
+    LineError(error, line, absl::StrCat("incomplete operation '", text, "'"));
+    return false;
   };
-  need(1);
+  if (!need(1)) return std::nullopt;
   if (w[0] != "reset" && w[0] != "link" && w[0] != "sta" && w[0] != "key") {
-    LineFail(line, absl::StrCat("unknown operation '", text, "'"));
+    return LineError(error, line, absl::StrCat("unknown operation '", text, "'"));
   }
   if (w[0] == "reset") {
     if (w.size() == 1) {
@@ -105,15 +112,17 @@ Op ParseLine(int line, absl::string_view text) {
       op.kind = w[1] == "begin" ? OpKind::kResetBegin : OpKind::kResetEnd;
       op.name = absl::StrCat("reset ", w[1]);
     } else {
-      LineFail(line, "expected 'reset', 'reset begin' or 'reset end'");
+      return LineError(error, line, "expected 'reset', 'reset begin' or 'reset end'");
     }
     return op;
   }
-  need(2);
+  if (!need(2)) return std::nullopt;
   op.name = absl::StrCat(w[0], " ", w[1]);
   if (w[0] == "link" && (w[1] == "add" || w[1] == "remove")) {
-    need(3);
-    op.link = ParseLink(line, w[2]);
+    if (!need(3)) return std::nullopt;
+    std::optional<uint8_t> link = ParseLink(line, w[2], error);
+    if (!link) return std::nullopt;
+    op.link = *link;
     op.kind = w[1] == "add" ? OpKind::kLinkAdd : OpKind::kLinkRemove;
     // Default BSSID 02:00:00:00:01:<link> (locally administered); `bssid=` overrides.
     op.mac.b[0] = 0x02;
@@ -121,48 +130,61 @@ Op ParseLine(int line, absl::string_view text) {
     op.mac.b[5] = op.link;
     for (size_t i = 3; i < w.size(); ++i) {
       absl::string_view v = w[i];
-      if (w[1] != "add" || !absl::ConsumePrefix(&v, "bssid=")) LineFail(line, absl::StrCat("unexpected '", w[i], "'"));
+      if (w[1] != "add" || !absl::ConsumePrefix(&v, "bssid=")) {
+        return LineError(error, line, absl::StrCat("unexpected '", w[i], "'"));
+      }
       std::optional<MacAddr> m = ParseMac(v);
-      if (!m) LineFail(line, absl::StrCat("bad MAC address '", v, "'"));
+      if (!m) return LineError(error, line, absl::StrCat("bad MAC address '", v, "'"));
       op.mac = *m;
     }
     return op;
   }
   if (w[0] == "sta" && (w[1] == "add" || w[1] == "remove")) {
     op.kind = w[1] == "add" ? OpKind::kStaAdd : OpKind::kStaRemove;
-    need(w[1] == "add" ? 4 : 3);
-    if (w.size() != (w[1] == "add" ? 4u : 3u)) LineFail(line, absl::StrCat("unexpected words in '", text, "'"));
-    op.link = ParseLink(line, w[2]);
+    if (!need(w[1] == "add" ? 4 : 3)) return std::nullopt;
+    if (w.size() != (w[1] == "add" ? 4u : 3u)) {
+      return LineError(error, line, absl::StrCat("unexpected words in '", text, "'"));
+    }
+    std::optional<uint8_t> link = ParseLink(line, w[2], error);
+    if (!link) return std::nullopt;
+    op.link = *link;
     if (w[1] == "add") {
       std::optional<MacAddr> m = ParseMac(w[3]);
-      if (!m) LineFail(line, absl::StrCat("bad MAC address '", w[3], "'"));
+      if (!m) return LineError(error, line, absl::StrCat("bad MAC address '", w[3], "'"));
       op.mac = *m;
     }
     return op;
   }
   if (w[0] == "key" && (w[1] == "set" || w[1] == "del")) {
-    need(3);
+    if (!need(3)) return std::nullopt;
     const bool set = w[1] == "set";
     op.kind = set ? OpKind::kKeySet : OpKind::kKeyDel;
-    if (w[2] != "group" && w[2] != "pairwise") LineFail(line, "expected 'group' or 'pairwise'");
+    if (w[2] != "group" && w[2] != "pairwise") {
+      return LineError(error, line, "expected 'group' or 'pairwise'");
+    }
     const bool group = w[2] == "group";
     op.name = absl::StrCat("key ", w[1], " ", w[2]);
     bool have_idx = false, have_link = false, have_cipher = false;
     std::string key_hex;
     for (size_t i = 3; i < w.size(); ++i) {
-      std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(w[i], absl::MaxSplits('=', 1));
+      std::pair<absl::string_view, absl::string_view> kv =
+          absl::StrSplit(w[i], absl::MaxSplits('=', 1));
       const absl::string_view k = kv.first, v = kv.second;
       int n = 0;
       if (k == "idx") {
-        if (!absl::SimpleAtoi(v, &n) || n < 0 || n > 7) LineFail(line, absl::StrCat("idx must be 0..7, got '", v, "'"));
+        if (!absl::SimpleAtoi(v, &n) || n < 0 || n > 7) {
+          return LineError(error, line, absl::StrCat("idx must be 0..7, got '", v, "'"));
+        }
         op.key.keyidx = static_cast<uint8_t>(n);
         have_idx = true;
       } else if (k == "link" && group) {
-        op.key.link_id = static_cast<int8_t>(ParseLink(line, v));
+        std::optional<uint8_t> link = ParseLink(line, v, error);
+        if (!link) return std::nullopt;
+        op.key.link_id = static_cast<int8_t>(*link);
         have_link = true;
       } else if (k == "cipher") {
         const CipherInfo* c = ParseCipher(v);
-        if (c == nullptr) LineFail(line, absl::StrCat("unknown cipher '", v, "'"));
+        if (c == nullptr) return LineError(error, line, absl::StrCat("unknown cipher '", v, "'"));
         op.key.cipher = c->suite;
         op.key.key_len = c->key_len;
         have_cipher = true;
@@ -170,16 +192,17 @@ Op ParseLine(int line, absl::string_view text) {
         key_hex = std::string(v);
       } else if (k == "fail" && set) {
         if (!absl::SimpleAtoi(v, &n) || n < 0 || n >= static_cast<int>(KeyActionList::kCapacity)) {
-          LineFail(line, absl::StrCat("fail must be an action index, got '", v, "'"));
+          return LineError(error, line,
+                           absl::StrCat("fail must be an action index, got '", v, "'"));
         }
         op.fail_at = n;
       } else {
-        LineFail(line, absl::StrCat("unexpected '", k, "' in '", op.name, "'"));
+        return LineError(error, line, absl::StrCat("unexpected '", k, "' in '", op.name, "'"));
       }
     }
-    if (!have_idx) LineFail(line, "idx= is required");
-    if (group && !have_link) LineFail(line, "link= is required for a group key");
-    if (set && !have_cipher) LineFail(line, "cipher= is required for key set");
+    if (!have_idx) return LineError(error, line, "idx= is required");
+    if (group && !have_link) return LineError(error, line, "link= is required for a group key");
+    if (set && !have_cipher) return LineError(error, line, "cipher= is required for key set");
     if (!group) op.key.link_id = -1;
     if (set) {
       if (key_hex.empty()) {
@@ -187,8 +210,11 @@ Op ParseLine(int line, absl::string_view text) {
       } else {
         std::string why;
         std::optional<std::vector<uint8_t>> bytes = ParseHex(key_hex, &why);
-        if (!bytes) LineFail(line, absl::StrCat("key: ", why));
-        if (bytes->size() > kMaxKeyLen) LineFail(line, "key longer than 32 bytes");
+        if (!bytes) return LineError(error, line, absl::StrCat("key: ", why));
+        if (bytes->size() > kMaxKeyLen) {
+          ZeroizeBytes(bytes->data(), bytes->size());
+          return LineError(error, line, "key longer than 32 bytes");
+        }
         // A length that does not match the cipher is passed on: the core answers -EINVAL.
         op.key.key_len = static_cast<uint8_t>(bytes->size());
         for (size_t i = 0; i < bytes->size(); ++i) op.key.key[i] = (*bytes)[i];
@@ -197,12 +223,14 @@ Op ParseLine(int line, absl::string_view text) {
     }
     return op;
   }
-  LineFail(line, absl::StrCat("unknown operation '", text, "'"));
+  return LineError(error, line, absl::StrCat("unknown operation '", text, "'"));
 }
 
 class Runner {
  public:
-  void Run(Op& op) {
+  // Runs `op` and appends its JSON line to *out. False (with *error set) only on an internal
+  // error: a key frame the core refused to encode.
+  bool Run(Op& op, std::string* out, std::string* error) {
     acts_.size = 0;
     Status st;
     switch (op.kind) {
@@ -222,36 +250,47 @@ class Runner {
     ZeroizeBytes(op.key.key, sizeof(op.key.key));
     std::string mcu;
     size_t sent = acts_.size;
-    const bool fw_failed = st.ok() && op.fail_at >= 0 && static_cast<size_t>(op.fail_at) < acts_.size;
+    const bool fw_failed =
+        st.ok() && op.fail_at >= 0 && static_cast<size_t>(op.fail_at) < acts_.size;
     if (fw_failed) {
       // Simulated firmware failure of action fail_at: the actions before it went out, it was
       // rejected (shown, as it was sent), and the core rolls the operation back.
       sent = static_cast<size_t>(op.fail_at) + 1;
       st = Status(Errno::kIo);
     }
-    for (size_t i = 0; i < sent; ++i) Append(acts_.items[i], &mcu);
-    if (fw_failed) {
+    bool ok = true;
+    for (size_t i = 0; i < sent && ok; ++i) ok = Append(acts_.items[i], &mcu, error);
+    if (fw_failed && ok) {
       KeyActionList& rollback = *rollback_;
       rollback.size = 0;
       Status r = table_->AbortActions(acts_, static_cast<size_t>(op.fail_at), &rollback);
       if (!r.ok()) st = r;
-      for (size_t i = 0; i < rollback.size; ++i) Append(rollback.items[i], &mcu);
+      for (size_t i = 0; i < rollback.size && ok; ++i) ok = Append(rollback.items[i], &mcu, error);
       rollback.Wipe();
     }
     acts_.Wipe();
-    std::printf("{\"op\":\"%s\",\"ret\":%d,\"mcu\":[%s]}\n", op.name.c_str(), st.code(), mcu.c_str());
+    if (!ok) return false;
+    absl::StrAppendFormat(out, "{\"op\":\"%s\",\"ret\":%d,\"mcu\":[%s]}\n", op.name, st.code(),
+                          mcu);
+    return true;
   }
 
  private:
-  void Append(const KeyAction& a, std::string* mcu) {
+  bool Append(const KeyAction& a, std::string* mcu, std::string* error) {
     uint8_t buf[kKeyFrameSize];
     Result<ConstBytes> f = EncodeKeyAction(kMt7925, a, seqs_.Next(), MutableBytes(buf));
-    if (!f.ok()) Fail(kSub, absl::StrCat("internal error encoding a key frame: ", f.status().name()));
+    if (!f.ok()) {
+      *error = absl::StrCat("internal error encoding a key frame: ", f.status().name());
+      return false;
+    }
     if (!mcu->empty()) *mcu += ",";
-    absl::StrAppendFormat(mcu, "{\"cmd\":\"0x%08x\",\"wcid\":%d,\"add\":%d,\"key_id\":%d,\"cipher_id\":%d,\"hex\":\"%s\"}",
-                          CmdWord::Uni(uni::kStaRecUpdate).raw, a.wcid, a.add ? 1 : 0, a.key_id, a.cipher_id,
-                          ToHex(f->data(), f->size()));
+    absl::StrAppendFormat(
+        mcu,
+        "{\"cmd\":\"0x%08x\",\"wcid\":%d,\"add\":%d,\"key_id\":%d,\"cipher_id\":%d,\"hex\":\"%s\"}",
+        CmdWord::Uni(uni::kStaRecUpdate).raw, a.wcid, a.add ? 1 : 0, a.key_id, a.cipher_id,
+        ToHex(f->data(), f->size()));
     ZeroizeBytes(buf, sizeof(buf));
+    return true;
   }
 
   // Heap-held: the table and lists are kernel-sized objects, not stack ones.
@@ -262,7 +301,43 @@ class Runner {
   SeqAllocator seqs_;
 };
 
+// Parses every line of `text` first, then runs the operations, appending one JSON line per
+// operation to *out. False with *error set on a malformed line (nothing run, *out untouched)
+// or on an internal error (*out holds the lines of the operations before it).
+bool RunText(absl::string_view text, std::string* out, std::string* error) {
+  std::vector<Op> ops;
+  int line = 0;
+  for (absl::string_view l : absl::StrSplit(text, '\n')) {
+    ++line;
+    l = absl::StripAsciiWhitespace(l);
+    const size_t hash = l.find('#');
+    if (hash != absl::string_view::npos) l = absl::StripAsciiWhitespace(l.substr(0, hash));
+    if (l.empty()) continue;
+    std::optional<Op> op = ParseLine(line, l, error);
+    if (!op) {
+      for (Op& o : ops) ZeroizeBytes(o.key.key, sizeof(o.key.key));
+      return false;
+    }
+    ops.push_back(*op);
+    ZeroizeBytes(op->key.key, sizeof(op->key.key));
+  }
+  Runner r;
+  for (Op& op : ops) {
+    if (!r.Run(op, out, error)) {
+      for (Op& o : ops) ZeroizeBytes(o.key.key, sizeof(o.key.key));
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+std::optional<std::string> RunKeysScriptText(absl::string_view text, std::string* error) {
+  std::string out;
+  if (!RunText(text, &out, error)) return std::nullopt;
+  return out;
+}
 
 int RunKeysScript(const std::string& script) {
   if (script.empty()) Fail(kSub, "--script is required (a file, or - for stdin)");
@@ -278,18 +353,11 @@ int RunKeysScript(const std::string& script) {
     ss << in.rdbuf();
     text = ss.str();
   }
-  std::vector<Op> ops;
-  int line = 0;
-  for (absl::string_view l : absl::StrSplit(text, '\n')) {
-    ++line;
-    l = absl::StripAsciiWhitespace(l);
-    const size_t hash = l.find('#');
-    if (hash != absl::string_view::npos) l = absl::StripAsciiWhitespace(l.substr(0, hash));
-    if (l.empty()) continue;
-    ops.push_back(ParseLine(line, l));
-  }
-  Runner r;
-  for (Op& op : ops) r.Run(op);
+  std::string out, error;
+  const bool ok = RunText(text, &out, &error);
+  // The lines of the operations that ran come first, as they did when printed one by one.
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (!ok) Fail(kSub, error);
   return 0;
 }
 

@@ -120,18 +120,19 @@ constexpr const CipherInfo* FindCipher(uint32_t s) {
   return nullptr;
 }
 
-inline constexpr uint8_t kMaxMloLinks = 15;   // IEEE80211_MLD_MAX_NUM_LINKS
-inline constexpr uint8_t kWtblSize = 20;      // MT792x_WTBL_SIZE
-inline constexpr uint8_t kMaxBssLinks = 4;    // MT792x_MAX_INTERFACES
-inline constexpr uint8_t kPeerWcids = 14;     // wcid 0..13 (mt76_wcid_alloc below WTBL_STA - 1)
-inline constexpr uint8_t kBssWcidTop = 19;    // MT792x_WTBL_RESERVED: BSS wcid = 19 - bss_idx
+inline constexpr uint8_t kMaxMloLinks = 15;  // IEEE80211_MLD_MAX_NUM_LINKS
+inline constexpr uint8_t kWtblSize = 20;     // MT792x_WTBL_SIZE
+inline constexpr uint8_t kMaxBssLinks = 4;   // MT792x_MAX_INTERFACES
+inline constexpr uint8_t kPeerWcids = 14;    // wcid 0..13 (mt76_wcid_alloc below WTBL_STA - 1)
+inline constexpr uint8_t kBssWcidTop = 19;   // MT792x_WTBL_RESERVED: BSS wcid = 19 - bss_idx
 inline constexpr uint8_t kNoKey = 0xff;
 inline constexpr uint8_t kMaxKeyLen = 32;
 inline constexpr uint8_t kStaRecKeyV3Tag = 0x27;
 inline constexpr size_t kStaReqHdrSize = 8;
 inline constexpr size_t kStaRecKeyV3Size = 68;  // incl. the 4-byte TLV header
 inline constexpr size_t kKeyFrameSize = kUniHeaderSize + kStaReqHdrSize + kStaRecKeyV3Size;  // 124
-inline constexpr uint8_t kMuarNoStation = 0x0e;  // sta_req_hdr.muar_idx for a wcid without a station
+inline constexpr uint8_t kMuarNoStation =
+    0x0e;  // sta_req_hdr.muar_idx for a wcid without a station
 
 struct MacAddr {
   uint8_t b[6] = {};
@@ -147,9 +148,9 @@ enum class KeyCmd : uint8_t { kSet, kDisable };
 
 // The parts of mac80211's ieee80211_key_conf this layer uses.
 struct KeyConf {
-  uint32_t cipher = 0;   // suite selector
-  uint8_t keyidx = 0;    // 0..7
-  int8_t link_id = -1;   // -1: pairwise (all links); 0..14: group key of that link
+  uint32_t cipher = 0;  // suite selector
+  uint8_t keyidx = 0;   // 0..7
+  int8_t link_id = -1;  // -1: pairwise (all links); 0..14: group key of that link
   uint8_t key_len = 0;
   uint8_t key[kMaxKeyLen] = {};
 
@@ -167,7 +168,7 @@ struct KeyAction {
   uint8_t cipher_id = 0;
   uint8_t key_id = 0;
   uint8_t key_len = 0;
-  MacAddr peer;           // pairwise: link-station address; group: link BSSID
+  MacAddr peer;  // pairwise: link-station address; group: link BSSID
   uint8_t key[kMaxKeyLen] = {};
 };
 
@@ -202,7 +203,8 @@ inline Result<ConstBytes> EncodeKeyAction(const Profile& p, const KeyAction& a, 
   // muar_idx, wlan_idx_hi (wcid bits 10:8: always 0 in a 20-entry table), rsv.
   const uint8_t hdr[kStaReqHdrSize] = {a.bss_idx, a.wcid, 0, 0, 1, a.muar_idx, 0, 0};
   CONNAC_RETURN_IF_ERROR(fb.SetFixedHeader(ConstBytes(hdr), /*count_offset=*/2));
-  Result<MutableBytes> t = fb.AddTlv(kStaRecKeyV3Tag, kStaRecKeyV3Size - PayloadWriter::kTlvHeaderSize);
+  Result<MutableBytes> t =
+      fb.AddTlv(kStaRecKeyV3Tag, kStaRecKeyV3Size - PayloadWriter::kTlvHeaderSize);
   if (!t.ok()) return t.status();
   const MutableBytes s = *t;  // Offsets below are relative to the TLV body (TLV offset - 4).
   s.put_u8(0, a.add ? 1 : 0);
@@ -214,8 +216,8 @@ inline Result<ConstBytes> EncodeKeyAction(const Profile& p, const KeyAction& a, 
   s.put_u8(11, a.cipher_id);
   s.put_u8(12, a.key_id);
   s.put_u8(13, a.key_len);
-  s.put_u8(14, a.wcid);             // wlan_idx (low byte)
-  s.put_u8(15, 1);                  // mgmt_prot: always 1 ("only used in MLO mode")
+  s.put_u8(14, a.wcid);  // wlan_idx (low byte)
+  s.put_u8(15, 1);       // mgmt_prot: always 1 ("only used in MLO mode")
   if (a.add) CopyBytes(s.data() + 16, a.key, a.key_len <= kMaxKeyLen ? a.key_len : kMaxKeyLen);
   // key_rsc (16 bytes at body offset 48) stays zero, as in the driver.
   return fb.Finish(seq);
@@ -239,23 +241,24 @@ class KeyTable {
     uint8_t keyidx = kNoKey;
     uint8_t cipher = cipher3::kNone;  // connac3 id
     uint8_t key_len = 0;
-    bool replay = false;              // installed before a reset, not yet replayed
+    bool replay = false;  // installed before a reset, not yet replayed
     uint8_t key[kMaxKeyLen] = {};
   };
   struct Wcid {
     bool used = false;
-    bool bss = false;      // the link's own BSS entry (group keys) vs a peer link-station
+    bool bss = false;  // the link's own BSS entry (group keys) vs a peer link-station
     uint8_t link = 0;
-    MacAddr addr;          // BSSID (bss) or link-station address
-    Slot slot[2];          // [0] hw_key_idx (PTK/GTK), [1] hw_key_idx2 (IGTK)
+    MacAddr addr;  // BSSID (bss) or link-station address
+    Slot slot[2];  // [0] hw_key_idx (PTK/GTK), [1] hw_key_idx2 (IGTK)
   };
   struct Link {
     bool up = false;
     uint8_t bss_idx = 0;
-    uint8_t sta_wcid = kNoKey;   // kNoKey: no link-station yet
-    uint8_t bip_keyidx = kNoKey; // the link's last CCMP group key (mlink->bip), for the IGTK record
+    uint8_t sta_wcid = kNoKey;  // kNoKey: no link-station yet
+    uint8_t bip_keyidx =
+        kNoKey;  // the link's last CCMP group key (mlink->bip), for the IGTK record
     uint8_t bip_key[16] = {};
-    bool pending[2] = {};        // cached group SET per slot while down (or deferred by policy)
+    bool pending[2] = {};  // cached group SET per slot while down (or deferred by policy)
     KeyConf pending_conf[2];
   };
 
@@ -266,6 +269,19 @@ class KeyTable {
   const Link& link(uint8_t i) const { return links_[i]; }
   bool resetting() const { return resetting_; }
   bool has_pairwise() const { return ptk_valid_; }
+
+  // The slot holding key index `keyidx` on link `link`, or nullptr: the link's BSS wcid first
+  // (GTK 1..3 in slot 0, IGTK 4..5 in slot 1), then its link-station's pairwise slot. No
+  // search: at most two slots are looked at.
+  const Slot* Find(uint8_t link, uint8_t keyidx) const {
+    if (link >= kMaxMloLinks || keyidx > 7 || !links_[link].up) return nullptr;
+    const Link& l = links_[link];
+    const Slot& group = wcids_[kBssWcidTop - l.bss_idx].slot[keyidx >= kIgtkFirst ? 1 : 0];
+    if (group.keyidx == keyidx) return &group;
+    if (l.sta_wcid != kNoKey && wcids_[l.sta_wcid].slot[0].keyidx == keyidx)
+      return &wcids_[l.sta_wcid].slot[0];
+    return nullptr;
+  }
 
   // Brings MLO link `link` up with BSSID `bssid` (vif link add + BSS info). Replays the keys
   // cached for it into `out`. Errors: kInval (link > 14 or already up), kNoSpc (4 BSS links).
@@ -436,14 +452,16 @@ class KeyTable {
     const CipherInfo* c = FindCipher(k.cipher);
     if (c == nullptr || !c->offload) return Status(Errno::kOpNotSupp);
     if (k.key_len != c->key_len) return Status(Errno::kInval);
-    if (k.keyidx >= 6 && k.keyidx <= 7) return Status(Errno::kOpNotSupp);  // BIGTK: no beacon protection
+    if (k.keyidx >= 6 && k.keyidx <= 7)
+      return Status(Errno::kOpNotSupp);  // BIGTK: no beacon protection
     const bool igtk = k.cipher == suite::kAesCmac;
     if (k.pairwise()) {
       if (igtk || k.keyidx > 1) return Status(Errno::kInval);
       return OkStatus();
     }
     if (k.link_id >= static_cast<int8_t>(kMaxMloLinks)) return Status(Errno::kInval);
-    if (igtk ? (k.keyidx < kIgtkFirst || k.keyidx > kIgtkLast) : (k.keyidx < kGtkFirst || k.keyidx > kGtkLast)) {
+    if (igtk ? (k.keyidx < kIgtkFirst || k.keyidx > kIgtkLast)
+             : (k.keyidx < kGtkFirst || k.keyidx > kGtkLast)) {
       return Status(Errno::kInval);
     }
     return OkStatus();
@@ -562,8 +580,9 @@ class KeyTable {
     if (s == 1) {
       // The IGTK record carries the link's CCMP group key: check the key it will be paired
       // with (installed, or the cached one when deferred).
-      const bool ccmp = defer ? (l.pending[0] ? l.pending_conf[0].cipher == suite::kCcmp : l.bip_keyidx != kNoKey)
-                              : l.bip_keyidx != kNoKey;
+      const bool ccmp =
+          defer ? (l.pending[0] ? l.pending_conf[0].cipher == suite::kCcmp : l.bip_keyidx != kNoKey)
+                : l.bip_keyidx != kNoKey;
       if (!ccmp) return Status(Errno::kOpNotSupp);
     }
     if (defer) {
@@ -672,7 +691,7 @@ class KeyTable {
 
   Wcid wcids_[kWtblSize];
   Link links_[kMaxMloLinks];
-  KeyConf ptk_;        // the MLD pairwise key, programmed on every link-station
+  KeyConf ptk_;  // the MLD pairwise key, programmed on every link-station
   bool ptk_valid_ = false;
   bool resetting_ = false;
   KeyPolicy policy_;
