@@ -11,7 +11,8 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
-.PHONY: bench-recovery lint test-tsan
+.PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench
+FUZZ_SECONDS ?= 20
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
 	kmod kmod-test clean
 
@@ -37,6 +38,22 @@ lint: setup
 	  echo "lint $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
 	  exit $$rc
 
+# libFuzzer (clang-14, ASan+UBSan) on every target for FUZZ_SECONDS each (tools/fuzz/run.sh).
+fuzz: setup
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz/run.sh
+
+# The bounded run `make test` does: every target, 20 s each, fails on any crash.
+fuzz-smoke:
+	@echo "== fuzz smoke (20 s per target)"
+	@FUZZ_SECONDS=20 tools/fuzz/run.sh | tee build/fuzz.log; rc=$${PIPESTATUS[0]}; \
+	  ok=$$(grep -c '^fuzz: .* ok ' build/fuzz.log); \
+	  if [[ $$rc -eq 0 ]]; then echo "fuzz $$ok 0"; else echo "fuzz $$ok 1"; fi >> build/test-results; \
+	  exit $$rc
+
+# Hot-path benchmarks (opt build), ratios against a baseline in the same run (tools/bench/run.sh).
+bench: setup
+	@tools/bench/run.sh
+
 # Recovery scenarios x policies on the firmware simulator (virtual clock): prints the table
 # and writes it into docs/PERFORMANCE.md between its markers.
 bench-recovery: setup
@@ -52,6 +69,7 @@ demo-kmod: setup
 test: setup
 	@mkdir -p build && : > build/test-results
 	@$(MAKE) -k --no-print-directory test-bazel test-asan test-ubsan test-tsan kcheck kcheck-selftest \
+	  lint fuzz-smoke \
 	  kmod-test; \
 	  rc=$$?; \
 	  tools/report_results.sh build/test-results; \

@@ -27,10 +27,10 @@ struct World {
   alignas(CONNAC_DEV_ALIGN) struct connac_dev dev;
   std::mutex mu;  // the driver's mutex: every connac_* call on `dev` holds it
   std::condition_variable cv;
-  long long now = 0;  // virtual clock (ns), advanced by the timer thread under `mu`
-  std::map<unsigned int, End> ends;             // by ticket generation
+  long long now = 0;                 // virtual clock (ns), advanced by the timer thread under `mu`
+  std::map<unsigned int, End> ends;  // by ticket generation
   std::vector<struct connac_ticket> to_answer;  // armed, not yet answered by the firmware
-  int answers_before_hang = 12;  // then the firmware hangs, once
+  int answers_before_hang = 12;                 // then the firmware hangs, once
   bool hung = false;
   bool hang_done = false;
   bool done = false;

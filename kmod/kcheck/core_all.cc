@@ -102,7 +102,8 @@ constinit connac::KeyTable g_keys;
 constinit connac::KeyActionList g_key_acts;
 constinit connac::KeyActionList g_key_rollback;
 
-connac::KeyConf KeyFrom(const uint8_t* key, unsigned long len, uint32_t cipher, uint8_t idx, int8_t link) {
+connac::KeyConf KeyFrom(const uint8_t* key, unsigned long len, uint32_t cipher, uint8_t idx,
+                        int8_t link) {
   connac::KeyConf k;
   k.cipher = cipher;
   k.keyidx = idx;
@@ -116,7 +117,8 @@ connac::KeyConf KeyFrom(const uint8_t* key, unsigned long len, uint32_t cipher, 
 
 // Encodes every action in `acts` into `out` (one frame at a time, as the host sends them),
 // then wipes the list. Returns the number of frames.
-Result<size_t> SendAll(const Profile& p, connac::KeyActionList& acts, uint8_t seq, MutableBytes out) {
+Result<size_t> SendAll(const Profile& p, connac::KeyActionList& acts, uint8_t seq,
+                       MutableBytes out) {
   size_t n = 0;
   for (size_t i = 0; i < acts.size; ++i) {
     Result<ConstBytes> f = connac::EncodeKeyAction(p, acts.items[i], seq, out);
@@ -138,7 +140,8 @@ Result<size_t> SendAll(const Profile& p, connac::KeyActionList& acts, uint8_t se
 // One MLO link's key life: link and station up, group CCMP + IGTK + pairwise, a failed send
 // rolled back, a firmware reset replayed, then the #1036 teardown order (link first, DISABLEs
 // after).
-Result<size_t> Keys(const Profile& p, const uint8_t* key, unsigned long len, uint8_t seq, MutableBytes out) {
+Result<size_t> Keys(const Profile& p, const uint8_t* key, unsigned long len, uint8_t seq,
+                    MutableBytes out) {
   using connac::KeyCmd;
   const connac::MacAddr bssid{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
   const connac::MacAddr ap{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
@@ -243,7 +246,8 @@ Result<int> Reset(long long start_ns) {
     now = o.done;
     a = g_reset.OnStepResult(a.step, o.ok, now);
   }
-  if (g_reset.state() != connac::ResetState::kRunning || !g_fw.running()) return Status(Errno::kProto);
+  if (g_reset.state() != connac::ResetState::kRunning || !g_fw.running())
+    return Status(Errno::kProto);
   return steps;
 }
 

@@ -137,7 +137,12 @@ inline Result<size_t> WriteHeader(const Profile& p, CmdWord cmd, uint8_t seq, si
   if (frame.size() < total) return Errno::kNoBufs;
   if (hdr == 0) return total;  // FW_SCATTER: raw data, seq consumed by the caller only.
 
-  ZeroBytes(frame.data(), hdr);
+  // Constant sizes, so the compiler emits a few stores instead of a variable-length fill.
+  if (hdr == kUniHeaderSize) {
+    ZeroBytes(frame.data(), kUniHeaderSize);
+  } else {
+    ZeroBytes(frame.data(), kLegacyHeaderSize);
+  }
   frame.put_le32(0, static_cast<uint32_t>(total) | txd::kDw0PktFmtCmd | txd::kDw0QIdxMcu);
   frame.put_le32(4, p.filler == Filler::kConnac2 ? txd::kDw1Connac2 : txd::kDw1Connac3);
   frame.put_le16(32, static_cast<uint16_t>(total - kHwTxdSize));
