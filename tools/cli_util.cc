@@ -96,10 +96,6 @@ constexpr Prefix kPrefixes[] = {
     {"CE ", CmdKind::kCe},           {"CMD_", CmdKind::kLegacy},      {"CMD ", CmdKind::kLegacy},
 };
 
-bool Lookup(CmdKind kind, absl::string_view name, CmdWord* out) {
-  return CmdFromName(kind, name.data(), name.size(), out);
-}
-
 }  // namespace
 
 std::optional<CmdWord> ParseCmd(absl::string_view text, std::string* why) {
@@ -136,7 +132,8 @@ std::optional<CmdWord> ParseCmd(absl::string_view text, std::string* why) {
   bool found = false;
   for (const Prefix& p : kPrefixes) {
     if (absl::StartsWith(t, p.text)) {
-      found = Lookup(p.kind, t.substr(p.text.size()), &w);
+      const absl::string_view name = t.substr(p.text.size());
+      found = CmdFromName(p.kind, name.data(), name.size(), &w);
       if (!found) {
         *why = absl::StrCat("unknown command name '", text, "'");
         return std::nullopt;
@@ -149,7 +146,7 @@ std::optional<CmdWord> ParseCmd(absl::string_view text, std::string* why) {
     int hits = 0;
     for (CmdKind k : {CmdKind::kUni, CmdKind::kExt, CmdKind::kCe, CmdKind::kLegacy}) {
       CmdWord c;
-      if (Lookup(k, t, &c)) {
+      if (CmdFromName(k, t.data(), t.size(), &c)) {
         ++hits;
         w = c;
       }

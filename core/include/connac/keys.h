@@ -676,7 +676,7 @@ class KeyTable {
   }
 
   // Clears the slot only if it holds `keyidx` (GTK rekey: the old index must not clear the
-  // new key), and queues the DISABLE unless the firmware is being reset.
+  // replacement), and queues the DISABLE unless the firmware is being reset.
   void DisableSlot(uint8_t wi, int s, uint8_t keyidx, KeyActionList* out) {
     Slot& sl = wcids_[wi].slot[s];
     if (sl.keyidx == kNoKey || sl.keyidx != keyidx) return;

@@ -7,7 +7,7 @@
 // because a timeout only queues its reset work (openwrt/mt76 #1036: five timeouts over 15 s
 // before the reload). This sequencer does what mt7996, iwlwifi and ath12k do instead: the
 // first hard timeout, firmware assert or failed liveness probe declares the firmware dead,
-// every pending and new command fails at once with -ESHUTDOWN, and the reset runs as a table
+// every pending and later command fails at once with -ESHUTDOWN, and the reset runs as a table
 // of steps, each with its own watchdog (rtw89 ser.c style):
 //
 //   state        entry actions                       done ->      failed / watchdog ->
@@ -184,7 +184,7 @@ class ResetSequencer {
   uint8_t failures() const { return failures_; }
   const ResetConfig& config() const { return cfg_; }
 
-  // Whether a new command may be sent: OK while running (or probing), else kShutdown.
+  // Whether another command may be sent: OK while running (or probing), else kShutdown.
   Status Admit() {
     if (state_ == ResetState::kRunning || state_ == ResetState::kProbing) return OkStatus();
     ++counters_.rejected;
