@@ -1,6 +1,7 @@
 // Includes every public core header, each first in turn would be ideal; together they must
 // compile with CORE_COPTS and no other dependency.
 #include "connac/bytes.h"
+#include "connac/check.h"
 #include "connac/connac.h"
 #include "connac/family.h"
 #include "connac/fwsim.h"

@@ -8,6 +8,7 @@
 #include "connac_cases.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -87,6 +88,10 @@ TEST_F(CaseTableTest, RestoreScripts) {
   for (const connac_restore_case& c : connac_restore_cases) {
     EXPECT_EQ(connac_case_restore(&c, s_.get(), &f_), 0) << c.name << ": " << Describe(f_);
   }
+}
+
+TEST_F(CaseTableTest, MovedDeviceWorksOnItsOwn) {
+  EXPECT_EQ(connac_case_move(s_.get(), &f_), 0) << Describe(f_);
 }
 
 TEST(CaseHelpersTest, HexRejectsBadInput) {
@@ -240,6 +245,90 @@ TEST_F(DevTest, DestroyAndWipeZeroizeKeyMaterial) {
   EXPECT_FALSE(Contains(&acts, sizeof(acts), k.key, 16));
   connac_dev_destroy(&dev_);
   EXPECT_FALSE(Contains(&dev_, sizeof(dev_), k.key, 16));
+}
+
+// ---------------------------------------------------------------------------------------
+// Misuse by a second driver (issue 11). Each of these corrupted memory before.
+
+// A driver that moves its device struct (memcpy into a new allocation, then frees the old
+// one) keeps a working device: the in-flight table used to keep an absolute pointer into the
+// old allocation (heap-use-after-free in Arm under ASan).
+TEST(MisuseTest, DeviceMovedToANewAllocationAndTheOldOneFreed) {
+  auto* first = new connac_dev;
+  ASSERT_EQ(connac_dev_init(first, CONNAC_MT7925, 0, nullptr), 0);
+  connac_ticket armed{};
+  ASSERT_EQ(connac_txn_arm(first, 0x00020002u, 0, &armed), 0);
+  auto* second = new connac_dev;
+  std::memcpy(second, first, sizeof(connac_dev));
+  delete first;
+
+  connac_ticket more[2];
+  ASSERT_EQ(connac_txn_arm(second, 0x00020003u, 0, &more[0]), 0);
+  EXPECT_NE(more[0].seq, armed.seq) << "the copy knows what the original had in flight";
+  connac_txn_counters c{};
+  connac_txn_get_counters(second, &c);
+  EXPECT_EQ(c.in_flight, 2u);
+  EXPECT_EQ(connac_txn_expire(second, 3000000000LL, more, 2), 2u);
+  connac_dev_destroy(second);
+  delete second;
+}
+
+// A list whose count is above its capacity (an uninitialised or corrupted count) is refused
+// by every entry point that appends to it: link_add and sta_add used to write past it
+// (heap-buffer-overflow with count 17).
+TEST(MisuseTest, KeyListsCountingPastTheirCapacityAreRefused) {
+  auto owner = std::make_unique<connac_dev>();
+  connac_dev& dev = *owner;
+  ASSERT_EQ(connac_dev_init(&dev, CONNAC_MT7925, 0, nullptr), 0);
+  connac_key_conf ptk{};
+  ptk.cipher = CONNAC_SUITE_CCMP;
+  ptk.link_id = -1;
+  ptk.key_len = 16;
+  connac_key_conf gtk = ptk;
+  gtk.link_id = 0;
+  gtk.keyidx = 1;
+  auto ok_list = std::make_unique<connac_key_actions>();
+  ASSERT_EQ(connac_key_set(&dev, CONNAC_KEY_SET, &ptk, ok_list.get()), 0);
+  ASSERT_EQ(connac_key_set(&dev, CONNAC_KEY_SET, &gtk, ok_list.get()), 0);  // cached
+
+  auto bad = std::make_unique<connac_key_actions>();
+  bad->count = CONNAC_KEY_ACTIONS_MAX + 1;
+  const unsigned char bssid[6] = {2, 0xb0, 0x55, 0x1d, 0, 0};
+  const unsigned char ap[6] = {2, 0xa9, 0, 0, 0, 0};
+  EXPECT_EQ(connac_key_link_add(&dev, 0, bssid, bad.get()), -EINVAL);
+  ASSERT_EQ(connac_key_link_add(&dev, 0, bssid, ok_list.get()), 0) << "link 0 is still down";
+  EXPECT_EQ(ok_list->count, 1u) << "its cached GTK was kept";
+  EXPECT_EQ(connac_key_sta_add(&dev, 0, ap, bad.get()), -EINVAL);
+  EXPECT_EQ(connac_key_set(&dev, CONNAC_KEY_DISABLE, &gtk, bad.get()), -EINVAL);
+  EXPECT_EQ(connac_key_reset_replay(&dev, bad.get()), -EINVAL);
+  EXPECT_EQ(connac_key_abort(&dev, bad.get(), 0, ok_list.get()), -EINVAL);
+  EXPECT_EQ(bad->count, CONNAC_KEY_ACTIONS_MAX + 1u);
+  connac_key_actions_wipe(ok_list.get());
+  ASSERT_EQ(connac_key_sta_add(&dev, 0, ap, ok_list.get()), 0);
+  EXPECT_EQ(ok_list->count, 1u) << "the pairwise key reaches the new link-station";
+  connac_key_actions_wipe(ok_list.get());
+  connac_dev_destroy(&dev);
+}
+
+// fail_all with a small @max reports every command it fails and leaves the rest in flight
+// for the next call: it used to fail all three and report one, stranding two waiters.
+TEST(MisuseTest, FailAllWithASmallMaxStrandsNoWaiter) {
+  auto owner = std::make_unique<connac_dev>();
+  connac_dev& dev = *owner;
+  ASSERT_EQ(connac_dev_init(&dev, CONNAC_MT7925, 0, nullptr), 0);
+  connac_ticket t[3];
+  for (connac_ticket& x : t) ASSERT_EQ(connac_txn_arm(&dev, 0x00020002u, 0, &x), 0);
+  connac_ticket out[1];
+  int woken = 0;
+  while (unsigned int n = connac_txn_fail_all(&dev, out, 1)) {
+    ASSERT_EQ(n, 1u);
+    EXPECT_EQ(connac_txn_is_current(&dev, &out[0]), 0);
+    ++woken;
+    ASSERT_LE(woken, 3);
+  }
+  EXPECT_EQ(woken, 3);
+  for (const connac_ticket& x : t) EXPECT_EQ(connac_txn_is_current(&dev, &x), 0);
+  connac_dev_destroy(&dev);
 }
 
 TEST(ApiTest, TimeoutsAndErrnoNames) {

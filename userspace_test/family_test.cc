@@ -4,8 +4,12 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "connac/mcu_cmd.h"
+#include "connac/mcu_event.h"
+#include "connac/mcu_response.h"
+#include "connac/mcu_txn.h"
 #include "connac/mcu_ids.h"
 #include "connac/time.h"
 #include "gtest/gtest.h"
@@ -108,6 +112,42 @@ TEST(LayoutTest, Offsets) {
     EXPECT_EQ(l.ext_eid, c.want.ext_eid);
     EXPECT_EQ(l.s2d_index, c.want.s2d_index);
     EXPECT_EQ(l.payload, c.want.payload);
+  }
+}
+
+// Issue 11: a default-constructed Profile had rxd_size 0, so ParseEvent computed its field
+// offsets below zero and read out of bounds (ASan SEGV). There is no default Profile now,
+// and a hand-built invalid one is refused by every parser instead of being read with.
+static_assert(!std::is_default_constructible_v<Profile>);
+
+TEST(ProfileTest, AnInvalidProfileIsRefusedNotReadWith) {
+  struct Case {
+    const char* desc;
+    Profile p;
+  };
+  const Case cases[] = {
+      {"zero header", Profile(Family::kMt7925, "x", Filler::kMt7925, ResponseRules::kMt7925, 0,
+                              Duration::Seconds(3))},
+      {"header shorter than its common tail",
+       Profile(Family::kMt7925, "x", Filler::kMt7925, ResponseRules::kMt7925, 11,
+               Duration::Seconds(3))},
+      {"no name", Profile(Family::kMt7925, nullptr, Filler::kMt7925, ResponseRules::kMt7925, 44,
+                          Duration::Seconds(3))},
+      {"no timeout", Profile(Family::kMt7925, "x", Filler::kMt7925, ResponseRules::kMt7925, 44,
+                             Duration::Nanos(0))},
+  };
+  for (const Profile* p : kAllProfiles) EXPECT_TRUE(p->valid()) << p->name;
+  uint8_t event[64] = {};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.desc);
+    EXPECT_FALSE(c.p.valid());
+    const Result<McuEvent> ev = ParseEvent(c.p, ConstBytes(event));
+    EXPECT_EQ(ev.status(), Errno::kInval);
+    const Response r = ParseResponse(c.p, CmdWord::Uni(uni::kBssInfoUpdate), 1, ConstBytes(event));
+    EXPECT_EQ(r.verdict, Verdict::kMalformed);
+    InflightTable<1> t(c.p);
+    EXPECT_EQ(t.Arm(CmdWord::Uni(uni::kBssInfoUpdate), Instant{0}).status(), Errno::kInval);
+    EXPECT_EQ(t.OnEvent(ConstBytes(event)).kind, EventOutcome::kMalformed);
   }
 }
 

@@ -19,6 +19,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -887,6 +888,159 @@ TEST_F(KeysTest, FullActionListRefusesASetWithoutChangingAnything) {
   }
 }
 
+// Every operation that would emit actions checks the caller's list before it changes the
+// table (issue 11: a DISABLE into a nearly full list used to drop a frame and forget the key;
+// LinkAdd set the link up and emptied its cache before failing). Each case sets up a table,
+// fills the list to one entry short of what the operation needs, and checks that kNoSpc
+// changed neither the table nor the list; then the same operation with an empty list works.
+TEST_F(KeysTest, OperationsThatDoNotFitTheListChangeNothing) {
+  struct Case {
+    const char* desc;
+    std::function<void()> setup;
+    std::function<Status()> op;
+    size_t needs;  // actions the operation emits from an empty list
+  };
+  const Case cases[] = {
+      {"pairwise DISABLE on two link-stations",
+       [&] {
+         for (uint8_t l = 0; l < 2; ++l) {
+           ASSERT_TRUE(LinkAdd(l).ok());
+           ASSERT_TRUE(StaAdd(l).ok());
+         }
+         ASSERT_TRUE(Set(Ptk(0)).ok());
+       },
+       [&] { return t().SetKey(KeyCmd::kDisable, Ptk(0), &acts_); }, 2},
+      {"group DISABLE",
+       [&] {
+         ASSERT_TRUE(LinkAdd(0).ok());
+         ASSERT_TRUE(Set(Gtk(0, 1)).ok());
+       },
+       [&] { return t().SetKey(KeyCmd::kDisable, Gtk(0, 1), &acts_); }, 1},
+      {"LinkAdd replaying a cached GTK and IGTK",
+       [&] {
+         ASSERT_TRUE(Set(Gtk(0, 1)).ok());
+         ASSERT_TRUE(Set(Igtk(0, 4)).ok());
+       },
+       [&] { return t().LinkAdd(0, Bssid(0), &acts_); }, 2},
+      {"StaAdd programming the MLD pairwise key",
+       [&] {
+         ASSERT_TRUE(Set(Ptk(0)).ok());
+         ASSERT_TRUE(LinkAdd(0).ok());
+       },
+       [&] { return t().StaAdd(0, ApLink(0), &acts_); }, 1},
+      {"ReplayAfterReset of a pairwise key on two links and a GTK",
+       [&] {
+         for (uint8_t l = 0; l < 2; ++l) {
+           ASSERT_TRUE(LinkAdd(l).ok());
+           ASSERT_TRUE(StaAdd(l).ok());
+         }
+         ASSERT_TRUE(Set(Ptk(0)).ok());
+         ASSERT_TRUE(Set(Gtk(0, 1)).ok());
+         t().BeginReset();
+       },
+       [&] { return t().ReplayAfterReset(&acts_); }, 3},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.desc);
+    UsePolicy(KeyPolicy{});
+    c.setup();
+    acts_.Wipe();
+    KeyAction filler;
+    filler.wcid = 7;
+    while (acts_.size < KeyActionList::kCapacity - (c.needs - 1)) {
+      ASSERT_TRUE(acts_.Push(filler).ok());
+    }
+    std::vector<uint8_t> table_before(sizeof(KeyTable));
+    std::memcpy(table_before.data(), &t(), sizeof(KeyTable));
+    std::vector<uint8_t> list_before(sizeof(KeyActionList));
+    std::memcpy(list_before.data(), &acts_, sizeof(KeyActionList));
+
+    EXPECT_EQ(c.op(), Errno::kNoSpc);
+    EXPECT_EQ(std::memcmp(table_before.data(), &t(), sizeof(KeyTable)), 0) << "table changed";
+    EXPECT_EQ(std::memcmp(list_before.data(), &acts_, sizeof(KeyActionList)), 0) << "list changed";
+
+    acts_.Wipe();
+    EXPECT_TRUE(c.op().ok());
+    EXPECT_EQ(acts_.size, c.needs) << "nothing was lost by the refused attempt";
+    acts_.Wipe();
+  }
+}
+
+// The list is caller memory: a size above the capacity (a C driver's uninitialised or
+// corrupted count) is kInval for every operation, which then touches neither the table nor
+// the list (it used to write past the list: heap-buffer-overflow under ASan).
+TEST_F(KeysTest, ListsCountingPastTheirCapacityAreRefused) {
+  ASSERT_TRUE(Set(Ptk(0)).ok());
+  ASSERT_TRUE(Set(Gtk(0, 1)).ok());  // cached: link 0 is down
+  auto bad = std::make_unique<KeyActionList>();
+  bad->size = KeyActionList::kCapacity + 1;
+  KeyActionList good;
+  good.size = 1;
+  good.items[0].add = true;
+  const std::function<Status()> ops[] = {
+      [&] { return t().LinkAdd(0, Bssid(0), bad.get()); },
+      [&] { return t().StaAdd(0, ApLink(0), bad.get()); },
+      [&] { return t().SetKey(KeyCmd::kSet, Gtk(1, 2), bad.get()); },
+      [&] { return t().SetKey(KeyCmd::kDisable, Gtk(0, 1), bad.get()); },
+      [&] { return t().ReplayAfterReset(bad.get()); },
+      [&] { return t().AbortActions(*bad, 0, &good); },
+      [&] { return t().AbortActions(good, 0, bad.get()); },
+      [&] { return t().AbortActions(good, 2, &rollback_); },  // failed > sent.size
+      [&] { return t().LinkAdd(0, Bssid(0), nullptr); },
+  };
+  std::vector<uint8_t> table_before(sizeof(KeyTable));
+  std::memcpy(table_before.data(), &t(), sizeof(KeyTable));
+  for (size_t i = 0; i < std::size(ops); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(ops[i](), Errno::kInval);
+    EXPECT_EQ(bad->size, KeyActionList::kCapacity + 1);
+    EXPECT_EQ(std::memcmp(table_before.data(), &t(), sizeof(KeyTable)), 0) << "table changed";
+  }
+  // The cached keys are still there for a well-formed call.
+  ASSERT_TRUE(LinkAdd(0).ok());
+  EXPECT_EQ(acts_.size, 1u);
+  ASSERT_TRUE(StaAdd(0).ok());
+  EXPECT_EQ(acts_.size, 1u);
+}
+
+// AbortActions validates every action of the caller's list before it undoes anything: a
+// bad entry after a good one used to leave the good one's key cleared with kInval returned.
+TEST_F(KeysTest, AbortChecksTheWholeListBeforeUndoing) {
+  ASSERT_TRUE(LinkAdd(0).ok());
+  ASSERT_TRUE(Set(Gtk(0, 1)).ok());
+  KeyActionList sent = acts_;
+  sent.items[1] = sent.items[0];
+  sent.items[1].wcid = kWtblSize;  // no such wcid
+  sent.size = 2;
+  std::vector<uint8_t> table_before(sizeof(KeyTable));
+  std::memcpy(table_before.data(), &t(), sizeof(KeyTable));
+  rollback_.Wipe();
+  EXPECT_EQ(t().AbortActions(sent, 2, &rollback_), Errno::kInval);
+  EXPECT_EQ(std::memcmp(table_before.data(), &t(), sizeof(KeyTable)), 0) << "table changed";
+  EXPECT_EQ(rollback_.size, 0u);
+  EXPECT_EQ(GroupSlot(0, 0).keyidx, 1);
+  sent.Wipe();
+}
+
+// During a reset no action is emitted, so a full list does not stop the table from
+// recording what mac80211 does (the keys are replayed after the reset).
+TEST_F(KeysTest, DuringAResetAFullListIsNoObstacle) {
+  ASSERT_TRUE(LinkAdd(0).ok());
+  ASSERT_TRUE(StaAdd(0).ok());
+  t().BeginReset();
+  acts_.Wipe();
+  KeyAction filler;
+  while (acts_.size < KeyActionList::kCapacity) ASSERT_TRUE(acts_.Push(filler).ok());
+  EXPECT_TRUE(t().SetKey(KeyCmd::kSet, Ptk(0), &acts_).ok());
+  EXPECT_TRUE(t().SetKey(KeyCmd::kSet, Gtk(0, 1), &acts_).ok());
+  EXPECT_TRUE(t().SetKey(KeyCmd::kSet, Gtk(1, 1), &acts_).ok()) << "cached: link 1 is down";
+  EXPECT_TRUE(t().LinkAdd(1, Bssid(1), &acts_).ok());
+  EXPECT_EQ(acts_.size, KeyActionList::kCapacity);
+  acts_.Wipe();
+  ASSERT_TRUE(t().ReplayAfterReset(&acts_).ok());
+  EXPECT_EQ(acts_.size, 3u) << "PTK on link 0, GTK on links 0 and 1";
+}
+
 // ---------------------------------------------------------------------------------------
 // Firmware reset.
 
@@ -1265,6 +1419,10 @@ class Model {
         if (l.bip && l.bip->idx == a.key_id) l.bip.reset();
       }
       if (i < failed) {
+        for (int other = 0; other < 2; ++other) {  // as DisableSlot: the wcid's keys go
+          slots.erase({a.wcid, other});
+          replay.erase({a.wcid, other});
+        }
         KeyAction d = a;
         d.add = false;
         d.cipher_id = d.key_id = d.key_len = 0;
@@ -1395,6 +1553,11 @@ class Model {
     slots.erase(it);
     const bool flagged = replay.erase({w, s}) != 0;
     if (resetting || flagged) return;
+    // The DISABLE frame names no slot: the firmware drops every key of the wcid.
+    for (int other = 0; other < 2; ++other) {
+      slots.erase({w, other});
+      replay.erase({w, other});
+    }
     KeyAction a = Base(w);
     a.add = false;
     out->push_back(a);

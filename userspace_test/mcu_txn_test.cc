@@ -518,14 +518,35 @@ TEST(FailAllTest, FailsEverythingAndForgetsDebts) {
   EXPECT_EQ(d->seq, 4);
 }
 
-TEST(FailAllTest, MaxLimitsReportingNotFailing) {
+// Issue 11: FailAll(out, 1) used to fail all three but report one, so two waiters were
+// never woken. Now every failed command is reported and the rest stay in flight (and
+// quarantined seqs stay quarantined) until a later call fails them.
+TEST(FailAllTest, MaxLimitsFailingSoNoWaiterIsStranded) {
   InflightTable<4> t(kMt7996);
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(t.Arm(kScan, kT0).ok());
+  Result<Ticket> late = t.Arm(kScan, kT0);
+  ASSERT_TRUE(late.ok());
+  Ticket expired[1];
+  ASSERT_EQ(t.Expire(kT0 + Duration::Seconds(60), expired, 1), 1u);
+  ASSERT_NE(t.quarantined(), 0u);
+  Ticket armed[3];
+  for (Ticket& a : armed) {
+    Result<Ticket> r = t.Arm(kScan, kT0 + Duration::Seconds(60));
+    ASSERT_TRUE(r.ok());
+    a = *r;
+  }
   Ticket out[1];
-  EXPECT_EQ(t.FailAll(out, 1), 1u);
-  EXPECT_EQ(t.in_flight(), 0u) << "all are failed even when not all are reported";
-  EXPECT_EQ(t.counters().canceled, 3u);
+  size_t reported = 0;
+  for (int call = 0; call < 3; ++call) {
+    SCOPED_TRACE(call);
+    ASSERT_EQ(t.FailAll(out, 1), 1u);
+    ++reported;
+    EXPECT_FALSE(t.IsCurrent(out[0])) << "a reported command is failed";
+    EXPECT_EQ(t.in_flight(), 3u - reported) << "an unreported command is still in flight";
+    EXPECT_EQ(t.quarantined() != 0, reported < 3) << "debts are forgotten only at the end";
+  }
   EXPECT_EQ(t.FailAll(out, 1), 0u);
+  EXPECT_EQ(t.counters().canceled, 3u);
+  for (const Ticket& a : armed) EXPECT_FALSE(t.IsCurrent(a));
 }
 
 // ---------------------------------------------------------------------------------------

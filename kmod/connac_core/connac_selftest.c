@@ -151,6 +151,9 @@ static void __init st_run_tables(struct st_ktap *k,
 		ok = st_check_case(connac_case_restore(&connac_restore_cases[i], s, &f), &f);
 		st_result(k, ok, "", connac_restore_cases[i].name);
 	}
+	memset(&f, 0, sizeof(f));
+	ok = st_check_case(connac_case_move(s, &f), &f);
+	st_result(k, ok, "dev: ", "a moved copy of struct connac_dev works on its own");
 }
 
 #define ST_TABLE_TESTS (ARRAY_SIZE(connac_frame_cases) + \
@@ -159,7 +162,7 @@ static void __init st_run_tables(struct st_ktap *k,
 			ARRAY_SIZE(connac_txn_cases) + \
 			ARRAY_SIZE(connac_key_cases) + \
 			ARRAY_SIZE(connac_seq_cases) + \
-			ARRAY_SIZE(connac_restore_cases))
+			ARRAY_SIZE(connac_restore_cases) + 1)
 #define ST_HANG_TESTS 3
 
 /* ---------------------------------------------------------------------------

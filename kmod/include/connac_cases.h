@@ -255,7 +255,7 @@ enum connac_txn_op {
 	CONNAC_TXN_EVENT_SEQ,	/* answer with seq @arg itself */
 	CONNAC_TXN_EVENT_SHORT,	/* 20 bytes: shorter than the RXD */
 	CONNAC_TXN_EXPIRE,	/* at t_ms; expect = number expired */
-	CONNAC_TXN_FAIL_ALL,	/* expect = number failed */
+	CONNAC_TXN_FAIL_ALL,	/* at most @arg (0: all room); expect = number failed */
 	CONNAC_TXN_IN_FLIGHT,	/* expect = in_flight counter */
 	CONNAC_TXN_DEADLINE,	/* expect next deadline == t_ms (-1: never) */
 };
@@ -323,6 +323,17 @@ static const struct connac_txn_case connac_txn_cases[] = {
 		{ CONNAC_TXN_IN_FLIGHT, 0, 0, 0, 0, 0, CONNAC_TXN_MAX_INFLIGHT },
 		{ CONNAC_TXN_FAIL_ALL, 0, 0, 0, 0, 0, CONNAC_TXN_MAX_INFLIGHT },
 	} },
+	{ "txn: fail_all with a small max strands no waiter", {
+		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
+		{ CONNAC_TXN_ARM, CONNAC_STA_REC, 0, 0, 0, 0, 0 },
+		{ CONNAC_TXN_ARM, CONNAC_BSS, 0, 0, 0, 0, 0 },
+		{ CONNAC_TXN_FAIL_ALL, 0, 0, 1, 0, 0, 1 },
+		{ CONNAC_TXN_IN_FLIGHT, 0, 0, 0, 0, 0, 2 },
+		{ CONNAC_TXN_EVENT, 0, 0, 2, 0x02, 0, CONNAC_EV_COMPLETED },
+		{ CONNAC_TXN_FAIL_ALL, 0, 0, 1, 0, 0, 1 },
+		{ CONNAC_TXN_FAIL_ALL, 0, 0, 1, 0, 0, 0 },
+		{ CONNAC_TXN_IN_FLIGHT, 0, 0, 0, 0, 0, 0 },
+	} },
 };
 
 /* ---------------------------------------------------------------------------
@@ -342,6 +353,7 @@ enum connac_key_op {
 	CONNAC_KOP_RESET_BEGIN,
 	CONNAC_KOP_REPLAY,
 	CONNAC_KOP_ABORT,	/* the previous step's actions failed at @keyidx */
+	CONNAC_KOP_FILL,	/* the next step's list starts with @keyidx entries */
 };
 
 struct connac_key_step {
@@ -447,6 +459,35 @@ static const struct connac_key_case connac_key_cases[] = {
 		{ CONNAC_KOP_LINK_ADD, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
 		{ CONNAC_KOP_LINK_ADD, 4, 0, 0, 0, 0, 0, -28, 0, 0, 0 },
 		{ CONNAC_KOP_STA_ADD, 9, 0, 0, 0, 0, 0, -67, 0, 0, 0 },
+	} },
+	{ "keys: a list counting more than its capacity is refused", {
+		{ CONNAC_KOP_SET, 0, CONNAC_CCMP, 0, -1, 16, 0x50, 0, 0, 0, 0 },
+		{ CONNAC_KOP_SET, 0, CONNAC_CCMP, 1, 0, 16, 0xc0, 0, 0, 0, 0 },
+		{ CONNAC_KOP_FILL, 0, 0, 17, 0, 0, 0, 0, 17, 0, 0 },
+		{ CONNAC_KOP_LINK_ADD, 0, 0, 0, 0, 0, 0, -22, 17, 0, 0 },
+		{ CONNAC_KOP_LINK_ADD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 },
+		{ CONNAC_KOP_FILL, 0, 0, 17, 0, 0, 0, 0, 17, 0, 0 },
+		{ CONNAC_KOP_STA_ADD, 0, 0, 0, 0, 0, 0, -22, 17, 0, 0 },
+		{ CONNAC_KOP_FILL, 0, 0, 17, 0, 0, 0, 0, 17, 0, 0 },
+		{ CONNAC_KOP_DISABLE, 0, 0, 1, 0, 0, 0, -22, 17, 0, 0 },
+		{ CONNAC_KOP_STA_ADD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 },
+	} },
+	{ "keys: a DISABLE that does not fit the list changes nothing", {
+		{ CONNAC_KOP_LINK_ADD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_KOP_STA_ADD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_KOP_LINK_ADD, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_KOP_STA_ADD, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ CONNAC_KOP_SET, 0, CONNAC_CCMP, 0, -1, 16, 0x50, 0, 2, 0, 0 },
+		{ CONNAC_KOP_FILL, 0, 0, 15, 0, 0, 0, 0, 15, 0, 0 },
+		{ CONNAC_KOP_DISABLE, 0, 0, 0, -1, 0, 0, -28, 15, 0, 0 },
+		{ CONNAC_KOP_DISABLE, 0, 0, 0, -1, 0, 0, 0, 2, 0, 0 },
+		{ CONNAC_KOP_DISABLE, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0 },
+	} },
+	{ "keys: a link add whose cached keys do not fit changes nothing", {
+		{ CONNAC_KOP_SET, 0, CONNAC_CCMP, 1, 0, 16, 0xc0, 0, 0, 0, 0 },
+		{ CONNAC_KOP_FILL, 0, 0, 16, 0, 0, 0, 0, 16, 0, 0 },
+		{ CONNAC_KOP_LINK_ADD, 0, 0, 0, 0, 0, 0, -28, 16, 0, 0 },
+		{ CONNAC_KOP_LINK_ADD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 },
 	} },
 };
 
@@ -827,6 +868,7 @@ static const struct connac_restore_case connac_restore_cases[] = {
  */
 struct connac_case_scratch {
 	struct connac_dev dev;
+	struct connac_dev moved;	/* connac_case_move(): the copy */
 	struct connac_key_actions acts;
 	struct connac_key_actions rollback;
 	struct connac_ticket arms[16];
@@ -1047,6 +1089,7 @@ connac_case_txn(const struct connac_txn_case *c, struct connac_case_scratch *s,
 			break;
 		case CONNAC_TXN_FAIL_ALL:
 			got = connac_txn_fail_all(&s->dev, s->arms + narms,
+						  st->arg ? st->arg :
 						  16 - narms);
 			break;
 		case CONNAC_TXN_IN_FLIGHT:
@@ -1103,8 +1146,11 @@ connac_case_key(const struct connac_key_case *c, struct connac_case_scratch *s,
 		long len, want, at;
 		int j;
 
-		/* ABORT consumes the previous step's actions. */
-		if (st->op != CONNAC_KOP_ABORT)
+		/* ABORT consumes the previous step's actions; FILL sets
+		 * up the next step's list.
+		 */
+		if (st->op != CONNAC_KOP_ABORT &&
+		    (i == 0 || c->steps[i - 1].op != CONNAC_KOP_FILL))
 			connac_key_actions_wipe(&s->acts);
 		connac_key_actions_wipe(&s->rollback);
 		k.cipher = st->cipher;
@@ -1148,6 +1194,9 @@ connac_case_key(const struct connac_key_case *c, struct connac_case_scratch *s,
 			got = connac_key_abort(&s->dev, &s->acts, st->keyidx,
 					       &s->rollback);
 			break;
+		case CONNAC_KOP_FILL:
+			s->acts.count = st->keyidx;
+			break;
 		}
 		n = st->op == CONNAC_KOP_ABORT ? s->rollback.count :
 						  s->acts.count;
@@ -1161,13 +1210,15 @@ connac_case_key(const struct connac_key_case *c, struct connac_case_scratch *s,
 						 (long long)n, st->actions);
 			break;
 		}
-		/* Every action encodes to one key frame. */
-		for (j = 0; j < (int)n; j++) {
+		/* Every action encodes to one key frame (a FILL beyond
+		 * the capacity holds no more than the capacity).
+		 */
+		for (j = 0; j < (int)n && j < CONNAC_KEY_ACTIONS_MAX; j++) {
 			const struct connac_key_actions *l =
 				st->op == CONNAC_KOP_ABORT ? &s->rollback : &s->acts;
 
 			len = connac_key_action_encode(&s->dev, &l->items[j],
-						       (unsigned char)(j + 1),
+						       (unsigned char)(j % 15 + 1),
 						       s->buf, sizeof(s->buf));
 			if (len != CONNAC_KEY_FRAME_SIZE) {
 				ret = connac_case_failed(f, "key frame length", i,
@@ -1476,6 +1527,75 @@ connac_case_restore(const struct connac_restore_case *c,
 		}
 	}
 	connac_dev_destroy(&s->dev);
+	return ret;
+}
+
+/*
+ * struct connac_dev is position-independent (connac_core.h): a device with
+ * a command in flight and a link up is copied with memcpy, the original is
+ * poisoned the way freed memory is, and the copy must answer, time out and
+ * emit keys as the original would have. A pointer into the original would
+ * read the poison (or, in userspace under ASan, freed memory).
+ */
+static inline CONNAC_CASES_FN int
+connac_case_move(struct connac_case_scratch *s, struct connac_case_fail *f)
+{
+	static const unsigned char res[8] = { 0x02, 0, 0, 0, 0, 0, 0, 0 };
+	struct connac_event_outcome o;
+	struct connac_txn_counters k;
+	struct connac_key_conf key;
+	unsigned char bssid[6];
+	long len;
+	int ret = 0, got, j;
+
+	if (connac_dev_init(&s->dev, CONNAC_MT7925, 0,
+			    (const struct connac_host_ops *)0))
+		return connac_case_failed(f, "dev init", -1, 0, 0);
+	connac_key_actions_wipe(&s->acts);
+	connac_case_addr(bssid, 0xb0, 0x55, 0);
+	got = connac_key_link_add(&s->dev, 0, bssid, &s->acts);
+	if (!got)
+		got = connac_txn_arm(&s->dev, CONNAC_BSS, 0, &s->arms[0]);
+	if (got) {
+		connac_dev_destroy(&s->dev);
+		return connac_case_failed(f, "setup", 0, got, 0);
+	}
+	__builtin_memcpy(&s->moved, &s->dev, sizeof(s->moved));
+	__builtin_memset(&s->dev, 0x6b, sizeof(s->dev));
+
+	len = connac_case_event(CONNAC_MT7925, s->arms[0].seq,
+				CONNAC_CASE_EID_RESULT, CONNAC_CASE_OPT_UNI, 0,
+				res, sizeof(res), s->ev, sizeof(s->ev));
+	got = connac_txn_on_event(&s->moved, s->ev, (unsigned long)len, &o);
+	if (got != CONNAC_EV_COMPLETED ||
+	    !connac_ticket_eq(&o.ticket, &s->arms[0]))
+		ret = connac_case_failed(f, "moved: answer", 1, got,
+					 CONNAC_EV_COMPLETED);
+	if (!ret) {
+		got = connac_txn_arm(&s->moved, CONNAC_STA_REC, 1000000000LL,
+				     &s->arms[1]);
+		if (!got)
+			got = (int)connac_txn_expire(&s->moved, 4000000000LL,
+						     &s->arms[2], 1);
+		connac_txn_get_counters(&s->moved, &k);
+		if (got != 1 || k.timeouts != 1 || k.in_flight != 0)
+			ret = connac_case_failed(f, "moved: timeout", 2, got, 1);
+	}
+	if (!ret) {
+		key.cipher = CONNAC_SUITE_CCMP;
+		key.keyidx = 1;
+		key.link_id = 0;
+		key.key_len = 16;
+		key.rsv = 0;
+		for (j = 0; j < CONNAC_KEY_MAX_LEN; j++)
+			key.key[j] = (unsigned char)j;
+		got = connac_key_set(&s->moved, CONNAC_KEY_SET, &key, &s->acts);
+		if (got || s->acts.count != 1 || s->acts.items[0].wcid != 19)
+			ret = connac_case_failed(f, "moved: key set", 3, got, 0);
+	}
+	connac_key_actions_wipe(&s->acts);
+	connac_dev_destroy(&s->moved);
+	__builtin_memset(&s->dev, 0, sizeof(s->dev));
 	return ret;
 }
 

@@ -16,6 +16,14 @@
  *    own device struct (it is CONNAC_DEV_SIZE bytes, CONNAC_DEV_ALIGN
  *    aligned; both sides check it at compile time), call connac_dev_init()
  *    once and connac_dev_destroy() when done. The core never allocates.
+ *  - struct connac_dev is position-independent: it holds no pointer into
+ *    itself, so a driver may move it (memcpy into a new allocation, krealloc
+ *    of the struct that embeds it) and go on using the new copy. A copy is a
+ *    second, independent device with the same state and host ops; destroy
+ *    the one you stop using.
+ *  - Lists and sizes from the caller are checked: a list whose count is
+ *    above its capacity is -EINVAL, and an operation whose actions do not
+ *    fit the caller's list is -ENOSPC. Either way nothing changed.
  *  - The core is sans-I/O: it never sleeps, locks, reads a clock or sends.
  *    Times are the host's monotonic nanoseconds (ktime_get_ns()), passed in.
  *  - Calls on one connac_dev must be serialised by the host (the driver's
@@ -296,8 +304,10 @@ int connac_txn_is_current(const struct connac_dev *dev,
 			  const struct connac_ticket *t);
 
 /*
- * Fails every command in flight (firmware dead or reloaded) and clears the
- * quarantine: writes up to @max tickets to @out, returns how many failed.
+ * Fails commands in flight (firmware dead or reloaded), at most @max of
+ * them: writes their tickets to @out and returns how many failed. Every
+ * failed command is reported; any beyond @max stay in flight, so call again
+ * until it returns 0. Once none is left the quarantine is cleared.
  */
 unsigned int connac_txn_fail_all(struct connac_dev *dev,
 				 struct connac_ticket *out, unsigned int max);
@@ -368,7 +378,8 @@ struct connac_key_actions {
 
 /*
  * Brings MLO link @link up with BSSID @bssid; the group keys cached for it
- * are appended to @out. Errors: -EINVAL (link > 14 or up), -ENOSPC (4 links).
+ * are appended to @out. Errors: -EINVAL (link > 14 or up, @out->count above
+ * CONNAC_KEY_ACTIONS_MAX), -ENOSPC (4 links, or no room in @out).
  */
 int connac_key_link_add(struct connac_dev *dev, unsigned int link,
 			const unsigned char bssid[6],
@@ -379,7 +390,8 @@ int connac_key_link_remove(struct connac_dev *dev, unsigned int link);
 
 /*
  * Adds the peer link-station of @link; the MLD pairwise key, if set, is
- * appended to @out. Errors: -ENOLINK, -EINVAL, -ENOSPC.
+ * appended to @out. Errors: -ENOLINK, -EINVAL, -ENOSPC (no wcid, or no room
+ * in @out).
  */
 int connac_key_sta_add(struct connac_dev *dev, unsigned int link,
 		       const unsigned char addr[6],
@@ -391,7 +403,9 @@ int connac_key_sta_remove(struct connac_dev *dev, unsigned int link);
 /*
  * mac80211 set_key: @cmd is CONNAC_KEY_SET or CONNAC_KEY_DISABLE. SET errors:
  * -EOPNOTSUPP (not offloaded: do it in software), -EINVAL, -ENOSPC.
- * DISABLE never fails (a torn-down link is 0 with no actions).
+ * DISABLE of a key the firmware does not hold (a torn-down link, a replaced
+ * index) is 0 with no actions; a DISABLE fails only with -ENOSPC when @out
+ * has no room for its frames (pass an empty list) or -EINVAL.
  */
 int connac_key_set(struct connac_dev *dev, int cmd,
 		   const struct connac_key_conf *key,
@@ -400,7 +414,8 @@ int connac_key_set(struct connac_dev *dev, int cmd,
 /*
  * Sending @sent failed at action @failed (== sent->count: gave up after all
  * were sent): undoes the operation in the table and appends to @rollback a
- * DISABLE for each SET that reached the firmware.
+ * DISABLE for each SET that reached the firmware. Errors: -EINVAL (a bad
+ * list or index), -ENOSPC (no room in @rollback); nothing changed then.
  */
 int connac_key_abort(struct connac_dev *dev,
 		     const struct connac_key_actions *sent,
@@ -412,7 +427,9 @@ int connac_key_abort(struct connac_dev *dev,
  */
 void connac_key_reset_begin(struct connac_dev *dev);
 
-/* Appends a SET for every key to restore: pairwise, group, then IGTK. */
+/* Appends a SET for every key to restore: pairwise, group, then IGTK.
+ * -ENOSPC when @out has no room for all of them (nothing appended).
+ */
 int connac_key_reset_replay(struct connac_dev *dev,
 			    struct connac_key_actions *out);
 

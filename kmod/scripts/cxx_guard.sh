@@ -17,9 +17,10 @@ readelf=${READELF:-readelf}
 
 # Undefined symbols a C++ object may have: ftrace, the stack protector, the mitigation
 # thunks, the string functions GCC emits for large copies (all exported by the kernel), and
-# the C shim's own functions (connac_shim_*).
+# the C shim's own functions (connac_shim_*, and the core's check hook of connac/check.h).
 allow='__fentry__ __stack_chk_fail __x86_return_thunk __x86_indirect_thunk_*
-__x86_indirect_call_thunk_* __x86_indirect_jump_thunk_* memcpy memset memmove connac_shim_*'
+__x86_indirect_call_thunk_* __x86_indirect_jump_thunk_* memcpy memset memmove connac_shim_*
+connac_core_check_failed'
 allow="$allow ${CONNAC_CXX_ALLOW_UNDEF:-}"
 
 fail() {

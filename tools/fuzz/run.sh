@@ -67,11 +67,13 @@ mkdir -p "$out"
 # ---- build (in parallel, one job per CPU; a target is rebuilt only when a source changed)
 build_one() {
   local t=$1 bin=$out/$1
-  local srcs=("fuzz/${t}_fuzz.cc")
+  # core/check_abort.cc: the userspace check hook every core user links (connac/check.h).
+  local srcs=("fuzz/${t}_fuzz.cc" core/check_abort.cc)
   # shellcheck disable=SC2207
-  srcs+=($(extra_srcs "$t"))
+  local extra=($(extra_srcs "$t"))
+  srcs+=("${extra[@]}")
   local libs=()
-  [[ ${#srcs[@]} -gt 1 ]] && libs=("${absl_libs[@]}")
+  [[ ${#extra[@]} -gt 0 ]] && libs=("${absl_libs[@]}")
   # The command line is part of what is built: a different compiler or flag rebuilds.
   local cmd="$cxx ${cxxflags[*]} ${srcs[*]} ${libs[*]}"
   if [[ -x "$bin" && "$(cat "$bin.cmd" 2>/dev/null)" == "$cmd" ]] &&

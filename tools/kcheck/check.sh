@@ -36,12 +36,14 @@ cxx_obj=core_all.o
 
 # Undefined symbols the C++ object may have: ftrace, the stack protector, the retpoline /
 # return-thunk / call-depth mitigation thunks, and the string functions GCC emits for large
-# copies (the kernel exports all of them).
+# copies (the kernel exports all of them), and the core's check hook (connac/check.h), which
+# the module's C half defines.
 allow_undef=(
   '__fentry__' '__stack_chk_fail'
   '__x86_return_thunk' '__x86_indirect_thunk_*' '__x86_indirect_call_thunk_*'
   '__x86_indirect_jump_thunk_*'
   'memcpy' 'memset' 'memmove'
+  'connac_core_check_failed'
 )
 read -r -a extra_allow <<<"${KCHECK_ALLOW_UNDEF:-}"
 allow_undef+=("${extra_allow[@]}")

@@ -76,6 +76,7 @@ cat >"$probe/probe.cc" <<'EOF'
 #include <cstdio>
 #include "connac_impl.h"
 extern "C" void connac_shim_assert_failed(const char*, const char*, int) {}
+extern "C" void connac_core_check_failed(const char*, const char*, int) {}
 int main() { std::printf("%lu %zu\n", connac_impl_dev_state_bytes(), sizeof(connac_dev)); }
 EOF
 cxx=$(command -v g++-12 || command -v g++)

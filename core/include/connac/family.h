@@ -44,14 +44,32 @@ enum class Filler : uint8_t {
 // How the driver's parse_response reads a response (see connac/mcu_response.h).
 enum class ResponseRules : uint8_t { kMt7921, kMt7925, kMt7996 };
 
+// The MCU event header ends in 12 bytes every family shares (len, pkt_type_id, eid, seq,
+// option, rsv, ext_eid, rsv[2], s2d_index), after a hardware RXD of at least RXD0.
+inline constexpr uint8_t kRxdTailSize = 12;
+inline constexpr uint8_t kMinRxdSize = kRxdTailSize + 4;
+
+// A family's constants. There is no default Profile: one with a zero header size would read
+// before its event (hosts pick one of kMt7921 / kMt7925 / kMt7996 below). A hand-built one
+// that breaks the rules is refused by valid(), which every parser checks.
 struct Profile {
-  Family family = Family::kMt7925;
-  const char* name = "";  // "mt7925"
-  Filler filler = Filler::kMt7925;
-  ResponseRules rules = ResponseRules::kMt7925;
+  constexpr Profile(Family f, const char* n, Filler fi, ResponseRules r, uint8_t rxd,
+                    Duration timeout)
+      : family(f), name(n), filler(fi), rules(r), rxd_size(rxd), default_timeout(timeout) {}
+  Profile() = delete;
+
+  // Every size and rule is one the parsers can work with.
+  constexpr bool valid() const {
+    return name != nullptr && rxd_size >= kMinRxdSize && default_timeout.ns > 0;
+  }
+
+  Family family;
+  const char* name;  // "mt7925"
+  Filler filler;
+  ResponseRules rules;
   // Size of the MCU event header: 32-byte (8 DW) HW RXD + 12 bytes on connac3 parts,
   // 24-byte (6 DW) HW RXD + 12 bytes on connac2 (mt7921).
-  uint8_t rxd_size = 0;
+  uint8_t rxd_size;
   Duration default_timeout;
 };
 
@@ -69,8 +87,9 @@ struct RxdLayout {
   size_t payload;
 };
 
+// REQUIRES: p.valid() (callers check; an invalid profile would put the fields before 0).
 constexpr RxdLayout LayoutOf(const Profile& p) {
-  const size_t hw = p.rxd_size - 12u;
+  const size_t hw = p.rxd_size - size_t{kRxdTailSize};
   return RxdLayout{hw, hw + 2, hw + 4, hw + 5, hw + 6, hw + 8, hw + 11, p.rxd_size};
 }
 

@@ -7,8 +7,12 @@
 // `mt7925_set_link_key`; mt792x.h WTBL layout) and returns the STA_REC_UPDATE commands to
 // send as KeyActions; nothing is sent here (sans-I/O). It fixes what #1036 showed:
 //
-//   - DISABLE never fails: a torn-down or unknown link, or an index that no longer matches the
-//     slot (GTK rekey), is success with no MCU traffic.
+//   - DISABLE of a key that is not in the firmware succeeds with no MCU traffic: a torn-down
+//     or unknown link, or an index that no longer matches the slot (GTK rekey). A DISABLE
+//     fails only when the caller's action list has no room for its frames (kNoSpc), and
+//     then, like every failed operation, it changed nothing.
+//   - Every operation checks that its actions fit the caller's list before it changes the
+//     table: an error leaves the table and the list as they were.
 //   - Group keys for a link that is not up yet are cached (ath12k pattern): the latest SET per
 //     slot wins, a DISABLE of the same index cancels it, and LinkAdd() replays GTK then IGTK.
 //   - Pairwise keys (link_id -1) fan out to every link that has a link-station; a key set
@@ -48,6 +52,7 @@
 #include <cstdint>
 
 #include "connac/bytes.h"
+#include "connac/check.h"
 #include "connac/family.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_frame.h"
@@ -173,6 +178,9 @@ struct KeyAction {
 };
 
 // Fixed-capacity list of actions. Holds key copies: call Wipe() once they are encoded.
+//
+// The list is caller memory (in the kernel, a C driver's struct): `size` is untrusted and
+// every KeyTable operation refuses a list whose size exceeds the capacity (kInval).
 struct KeyActionList {
   // At most 4 links are up, each with one link-station: a reset replay is at most 4 pairwise
   // + 4 GTK + 4 IGTK, and so is one operation with its deferred releases.
@@ -180,8 +188,12 @@ struct KeyActionList {
   KeyAction items[kCapacity];
   size_t size = 0;
 
+  constexpr bool valid() const { return size <= kCapacity; }
+  // Free entries; 0 for an invalid list.
+  constexpr size_t room() const { return size <= kCapacity ? kCapacity - size : 0; }
+
   Status Push(const KeyAction& a) {
-    if (size == kCapacity) return Status(Errno::kNoSpc);
+    if (size >= kCapacity) return Status(Errno::kNoSpc);
     items[size++] = a;
     return OkStatus();
   }
@@ -284,12 +296,19 @@ class KeyTable {
   }
 
   // Brings MLO link `link` up with BSSID `bssid` (vif link add + BSS info). Replays the keys
-  // cached for it into `out`. Errors: kInval (link > 14 or already up), kNoSpc (4 BSS links).
+  // cached for it into `out`. Errors: kInval (link > 14 or already up, or a bad list),
+  // kNoSpc (4 BSS links, or no room in `out` for the cached keys).
   Status LinkAdd(uint8_t link, const MacAddr& bssid, KeyActionList* out) {
-    if (link >= kMaxMloLinks || links_[link].up) return Status(Errno::kInval);
+    if (!ValidList(out) || link >= kMaxMloLinks || links_[link].up) return Status(Errno::kInval);
     uint8_t bss = 0;
     while (bss < kMaxBssLinks && BssTaken(bss)) ++bss;
     if (bss == kMaxBssLinks) return Status(Errno::kNoSpc);
+    // The link comes up with no link-station, so under pairwise_before_group its cached group
+    // keys stay deferred; otherwise each one is (at most) one SET.
+    const Link& cached = links_[link];
+    const size_t replayed =
+        resetting_ || policy_.pairwise_before_group ? 0 : PendingCount(cached);
+    if (out->room() < replayed) return Status(Errno::kNoSpc);
     Link& l = links_[link];
     l.up = true;
     l.bss_idx = bss;
@@ -319,13 +338,20 @@ class KeyTable {
 
   // Adds the peer link-station of `link` (the AP's link address in STA mode) and programs
   // the MLD pairwise key on it if one is set. Errors: kNoLink (link down), kInval (link > 14
-  // or it already has one), kNoSpc (wcids 0..13 all used).
+  // or it already has one, or a bad list), kNoSpc (wcids 0..13 all used, or no room in `out`).
   Status StaAdd(uint8_t link, const MacAddr& addr, KeyActionList* out) {
-    if (link >= kMaxMloLinks || links_[link].sta_wcid != kNoKey) return Status(Errno::kInval);
+    if (!ValidList(out) || link >= kMaxMloLinks || links_[link].sta_wcid != kNoKey)
+      return Status(Errno::kInval);
     if (!links_[link].up) return Status(Errno::kNoLink);
     uint8_t i = 0;
     while (i < kPeerWcids && wcids_[i].used) ++i;
     if (i == kPeerWcids) return Status(Errno::kNoSpc);
+    // The pairwise SET, then (pairwise_before_group) the group keys it releases.
+    size_t actions = 0;
+    if (!resetting_ && ptk_valid_) {
+      actions = 1 + (policy_.pairwise_before_group ? PendingCount(links_[link]) : 0);
+    }
+    if (out->room() < actions) return Status(Errno::kNoSpc);
     Wcid& w = wcids_[i];
     w = Wcid{};
     w.used = true;
@@ -345,10 +371,15 @@ class KeyTable {
   }
 
   // mac80211 set_key. SET errors: kOpNotSupp (cipher not offloaded, BIGTK, IGTK without the
-  // link's CCMP group key), kInval (bad index, length or link id). DISABLE always succeeds.
-  // REQUIRES: out != nullptr. On error nothing changed and `out` is unchanged.
+  // link's CCMP group key), kInval (bad index, length or link id), kNoSpc (no room in `out`).
+  // DISABLE of a key the firmware does not hold is OK with no action; a DISABLE fails only
+  // with kNoSpc (no room in `out` for its frames) or kInval (a bad list).
+  // On error nothing changed and `out` is unchanged.
   Status SetKey(KeyCmd cmd, const KeyConf& k, KeyActionList* out) {
+    if (!ValidList(out)) return Status(Errno::kInval);
     if (cmd == KeyCmd::kDisable) {
+      const size_t actions = k.pairwise() ? DisablePairwiseCount(k.keyidx) : DisableGroupCount(k);
+      if (out->room() < actions) return Status(Errno::kNoSpc);
       if (k.pairwise()) {
         DisablePairwise(k.keyidx, out);
       } else {
@@ -365,12 +396,22 @@ class KeyTable {
   // every SET in `sent` is cleared from the table (zeroized), and a DISABLE is queued into
   // `rollback` for each SET that reached the firmware. A failed pairwise fan-out also drops
   // the MLD pairwise key. DISABLE actions are never undone (removal cannot be refused).
+  // Errors: kInval (a bad list, `failed` > sent.size, an action naming a wcid or link the
+  // table cannot hold), kNoSpc (no room in `rollback`); the table is unchanged then.
   Status AbortActions(const KeyActionList& sent, size_t failed, KeyActionList* rollback) {
-    for (size_t i = 0; i < sent.size && i < KeyActionList::kCapacity; ++i) {
+    if (!sent.valid() || !ValidList(rollback) || failed > sent.size) return Status(Errno::kInval);
+    // The list is caller memory: check every action before the table changes.
+    size_t disables = 0;
+    for (size_t i = 0; i < sent.size; ++i) {
       const KeyAction& a = sent.items[i];
       if (!a.add) continue;
-      // The list is caller memory: never index the table with an id it could not hold.
       if (a.wcid >= kWtblSize || a.link_id >= kMaxMloLinks) return Status(Errno::kInval);
+      if (i < failed) ++disables;
+    }
+    if (rollback->room() < disables) return Status(Errno::kNoSpc);
+    for (size_t i = 0; i < sent.size; ++i) {
+      const KeyAction& a = sent.items[i];
+      if (!a.add) continue;
       Wcid& w = wcids_[a.wcid];
       const int s = a.cipher_id == cipher3::kBipCmac128 ? 1 : 0;
       if (w.used && w.slot[s].keyidx != kNoKey) {
@@ -383,7 +424,11 @@ class KeyTable {
         Link& l = links_[a.link_id];
         if (l.bip_keyidx == a.key_id) ClearBip(l);
       }
-      if (i < failed) CONNAC_RETURN_IF_ERROR(rollback->Push(DisableAction(a)));
+      if (i < failed) {
+        // The DISABLE that undoes this SET drops every key of the wcid (see DisableSlot).
+        if (w.used) ClearWcidKeys(w);
+        CONNAC_RETURN_IF_ERROR(rollback->Push(DisableAction(a)));
+      }
     }
     return OkStatus();
   }
@@ -416,7 +461,11 @@ class KeyTable {
   // ends reset mode. Keys removed or links torn down during the reset are gone from the table
   // and so not replayed; nor is an IGTK whose link no longer has its CCMP key (it is dropped,
   // as its record cannot be rebuilt). A second call emits nothing.
+  // Errors: kInval (a bad list), kNoSpc (no room in `out` for the whole replay: nothing was
+  // emitted and the table is still in reset mode).
   Status ReplayAfterReset(KeyActionList* out) {
+    if (!ValidList(out)) return Status(Errno::kInval);
+    if (out->room() < ReplayCount()) return Status(Errno::kNoSpc);
     resetting_ = false;
     // Pass 0: pairwise; pass 1: group (slot 0 of BSS wcids); pass 2: IGTK (slot 1).
     for (int pass = 0; pass < 3; ++pass) {
@@ -448,6 +497,47 @@ class KeyTable {
  private:
   static constexpr uint8_t kGtkFirst = 1, kGtkLast = 3, kIgtkFirst = 4, kIgtkLast = 5;
 
+  static bool ValidList(const KeyActionList* l) { return l != nullptr && l->valid(); }
+
+  static size_t PendingCount(const Link& l) {
+    return (l.pending[0] ? 1u : 0u) + (l.pending[1] ? 1u : 0u);
+  }
+
+  // The SETs ReplayAfterReset() would emit now (it mirrors that loop without changing).
+  size_t ReplayCount() const {
+    size_t n = 0;
+    for (const Link& l : links_) {
+      if (!l.up) continue;
+      const Wcid& bss = wcids_[kBssWcidTop - l.bss_idx];
+      if (l.sta_wcid != kNoKey && wcids_[l.sta_wcid].slot[0].replay) ++n;
+      if (bss.slot[0].replay) ++n;
+      if (bss.slot[1].replay && l.bip_keyidx != kNoKey) ++n;
+    }
+    return n;
+  }
+
+  // True when the slot holds `keyidx` and its DISABLE goes to the firmware (see DisableSlot).
+  bool DisableSends(uint8_t wi, int s, uint8_t keyidx) const {
+    const Slot& sl = wcids_[wi].slot[s];
+    return sl.keyidx != kNoKey && sl.keyidx == keyidx && !resetting_ && !sl.replay;
+  }
+
+  size_t DisableGroupCount(const KeyConf& k) const {
+    if (k.link_id < 0 || k.link_id >= static_cast<int8_t>(kMaxMloLinks)) return 0;
+    const Link& l = links_[k.link_id];
+    if (!l.up) return 0;
+    const int s = k.keyidx >= kIgtkFirst ? 1 : 0;
+    return DisableSends(static_cast<uint8_t>(kBssWcidTop - l.bss_idx), s, k.keyidx) ? 1 : 0;
+  }
+
+  size_t DisablePairwiseCount(uint8_t keyidx) const {
+    size_t n = 0;
+    for (const Link& l : links_) {
+      if (l.up && l.sta_wcid != kNoKey && DisableSends(l.sta_wcid, 0, keyidx)) ++n;
+    }
+    return n;
+  }
+
   static Status Validate(const KeyConf& k) {
     const CipherInfo* c = FindCipher(k.cipher);
     if (c == nullptr || !c->offload) return Status(Errno::kOpNotSupp);
@@ -477,6 +567,11 @@ class KeyTable {
   static void ClearSlot(Slot& s) {
     ZeroizeBytes(s.key, sizeof(s.key));
     s = Slot{};
+  }
+  // Both key slots of a wcid; a pending replay of either is dropped with it.
+  static void ClearWcidKeys(Wcid& w) {
+    ClearSlot(w.slot[0]);
+    ClearSlot(w.slot[1]);
   }
   static void ClearBip(Link& l) {
     ZeroizeBytes(l.bip_key, sizeof(l.bip_key));
@@ -592,7 +687,7 @@ class KeyTable {
       return OkStatus();
     }
     const uint8_t wi = static_cast<uint8_t>(kBssWcidTop - l.bss_idx);
-    if (out->size + 1 > KeyActionList::kCapacity) return Status(Errno::kNoSpc);
+    if (!resetting_ && out->room() < 1) return Status(Errno::kNoSpc);
     if (k.cipher == suite::kCcmp) {
       ClearBip(l);
       l.bip_keyidx = k.keyidx;
@@ -619,7 +714,7 @@ class KeyTable {
       targets += 1;
       if (policy_.pairwise_before_group) targets += (l.pending[0] ? 1 : 0) + (l.pending[1] ? 1 : 0);
     }
-    if (out->size + targets > KeyActionList::kCapacity) return Status(Errno::kNoSpc);
+    if (!resetting_ && out->room() < targets) return Status(Errno::kNoSpc);
     ClearPtk();
     ptk_ = k;
     ptk_valid_ = true;
@@ -677,16 +772,22 @@ class KeyTable {
 
   // Clears the slot only if it holds `keyidx` (GTK rekey: the old index must not clear the
   // replacement), and queues the DISABLE unless the firmware is being reset.
+  //
+  // A DISABLE frame names a wcid but no slot (mt7925_mcu_sta_key_tlv leaves cipher, key_id
+  // and key zero), so the firmware cannot tell the GTK's from the IGTK's: it drops the
+  // wcid's keys, and the table drops both slots with it (ClearWcidKeys). mac80211 disables
+  // a matching index only at teardown, where both go anyway.
   void DisableSlot(uint8_t wi, int s, uint8_t keyidx, KeyActionList* out) {
     Slot& sl = wcids_[wi].slot[s];
     if (sl.keyidx == kNoKey || sl.keyidx != keyidx) return;
     const bool was_replay = sl.replay;
     ClearSlot(sl);
     if (resetting_ || was_replay) return;
+    ClearWcidKeys(wcids_[wi]);
     KeyAction a = BaseAction(wi);
     a.add = false;
-    // DISABLE never fails: if the list is full the removal still happened in the table.
-    out->Push(a).IgnoreError();
+    // SetKey() made room for every DISABLE this operation sends (DisableSends()).
+    static_cast<void>(CONNAC_CORE_CHECK(out->Push(a).ok()));
   }
 
   Wcid wcids_[kWtblSize];

@@ -77,7 +77,9 @@ struct McuEvent {
 
 // Decodes the RXD header of `raw` for profile `p`. Only length is checked here: the header
 // fields are plain values whose meaning depends on the command (see mcu_response.h).
+// Errors: kBadMsg (shorter than the header), kInval (a profile that is not valid()).
 inline Result<McuEvent> ParseEvent(const Profile& p, ConstBytes raw) {
+  if (!p.valid()) return Errno::kInval;
   if (raw.size() < p.rxd_size) return Errno::kBadMsg;
   const RxdLayout l = LayoutOf(p);
   McuEvent e;

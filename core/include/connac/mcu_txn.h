@@ -15,10 +15,15 @@
 //     can never read or cancel its successor's result.
 //   - Responses that match nothing in flight are dropped and counted (`unmatched`).
 //
-// Host contract: call FailAll() whenever the firmware is reset or reloaded. A seq stays
-// quarantined until its late answer arrives or FailAll() runs, so a firmware that never
-// answers again ends, after 15 timeouts, with Arm() returning kBusy: by then the host must
-// have declared it dead anyway (the reset sequencer does).
+// Host contract: call FailAll() whenever the firmware is reset or reloaded, until nothing is
+// left in flight. A seq stays quarantined until its late answer arrives or FailAll() has
+// failed every command, so a firmware that never answers again ends, after 15 timeouts, with
+// Arm() returning kBusy: by then the host must have declared it dead anyway (the reset
+// sequencer does).
+//
+// Position independence: a table holds no pointer into itself (its slots are found at a
+// fixed offset from `this`), so the object that embeds it may be copied or moved with
+// memcpy, as a C driver may do with its device struct. The copy is an independent table.
 //
 // Sans-I/O: Arm() takes `now` and computes the deadline from the profile's timeout class;
 // Expire() takes `now` and reports what timed out; NextDeadline() tells the host when to
@@ -120,9 +125,11 @@ class InflightTableBase {
 
   const Profile& profile() const { return *profile_; }
   const TxnCounters& counters() const { return counters_; }
+  size_t capacity() const { return capacity_; }
   size_t in_flight() const {
+    const Slot* slots = Slots();
     size_t n = 0;
-    for (size_t i = 0; i < capacity_; ++i) n += slots_[i].busy ? 1 : 0;
+    for (size_t i = 0; i < capacity_; ++i) n += slots[i].busy ? 1 : 0;
     return n;
   }
   // Bitmask (bit = seq) of seqs quarantined after a timeout.
@@ -130,14 +137,15 @@ class InflightTableBase {
 
   // Allocates a seq and a slot for `cmd`, due at now + TimeoutFor(profile, cmd).
   // Errors: kNoSpc (every slot busy), kBusy (every seq in flight or quarantined),
-  // kInval (FW_SCATTER expects no response; use SeqAllocator for it).
+  // kInval (FW_SCATTER expects no response, use SeqAllocator for it; or an invalid profile).
   Result<Ticket> Arm(CmdWord cmd, Instant now) {
-    if (cmd.is_fw_scatter()) return Errno::kInval;
+    if (cmd.is_fw_scatter() || !profile_->valid()) return Errno::kInval;
+    Slot* const slots = Slots();
     Slot* slot = nullptr;
     size_t index = 0;
     for (size_t i = 0; i < capacity_; ++i) {
-      if (!slots_[i].busy) {
-        slot = &slots_[i];
+      if (!slots[i].busy) {
+        slot = &slots[i];
         index = i;
         break;
       }
@@ -179,8 +187,9 @@ class InflightTableBase {
       return out;
     }
     const uint8_t seq = ev->seq;
+    Slot* const slots = Slots();
     for (size_t i = 0; i < capacity_; ++i) {
-      Slot& s = slots_[i];
+      Slot& s = slots[i];
       if (!s.busy || s.seq != seq) continue;
       const Response r = ParseResponse(*profile_, s.cmd, seq, event);
       out.ticket = Ticket{static_cast<uint8_t>(i), s.seq, s.generation, s.cmd};
@@ -219,9 +228,10 @@ class InflightTableBase {
   // writes its ticket to `out` (up to `max`). Returns how many expired; when more than `max`
   // are due the rest stay armed and are reported by the next call.
   size_t Expire(Instant now, Ticket* out, size_t max) {
+    Slot* const slots = Slots();
     size_t n = 0;
     for (size_t i = 0; i < capacity_ && n < max; ++i) {
-      Slot& s = slots_[i];
+      Slot& s = slots[i];
       if (!s.busy || now < s.deadline) continue;
       out[n++] = Ticket{static_cast<uint8_t>(i), s.seq, s.generation, s.cmd};
       s.busy = false;
@@ -233,9 +243,10 @@ class InflightTableBase {
 
   // Earliest deadline in flight, or Instant::Never() when idle.
   Instant NextDeadline() const {
+    const Slot* slots = Slots();
     Instant next = Instant::Never();
     for (size_t i = 0; i < capacity_; ++i) {
-      if (slots_[i].busy) next = Earlier(next, slots_[i].deadline);
+      if (slots[i].busy) next = Earlier(next, slots[i].deadline);
     }
     return next;
   }
@@ -244,7 +255,7 @@ class InflightTableBase {
   // seq is quarantined, since the firmware may still answer. kStale if `t` is outdated.
   Status Cancel(const Ticket& t) {
     if (!IsCurrent(t)) return Status(Errno::kStale);
-    Slot& s = slots_[t.slot];
+    Slot& s = Slots()[t.slot];
     s.busy = false;
     quarantine_ = static_cast<uint16_t>(quarantine_ | (1u << s.seq));
     ++counters_.canceled;
@@ -253,44 +264,61 @@ class InflightTableBase {
 
   // True while `t` names a command still in flight.
   bool IsCurrent(const Ticket& t) const {
-    return t.slot < capacity_ && slots_[t.slot].busy && slots_[t.slot].generation == t.generation &&
-           slots_[t.slot].seq == t.seq;
+    const Slot* slots = Slots();
+    return t.slot < capacity_ && slots[t.slot].busy && slots[t.slot].generation == t.generation &&
+           slots[t.slot].seq == t.seq;
   }
 
-  // Fails every command in flight (firmware declared dead or reloaded): writes their tickets
-  // to `out` (up to `max`) and clears the quarantine, since a reloaded firmware owes no
-  // answers. Returns how many were failed. Sequence numbering continues (like the driver).
+  // Fails commands in flight (firmware declared dead or reloaded), at most `max` of them:
+  // writes their tickets to `out` and returns how many failed. Every failed command is
+  // reported, so no waiter is stranded; commands beyond `max` stay in flight and the next
+  // call fails them. Once nothing is left in flight the quarantine is cleared, since a
+  // reloaded firmware owes no answers. Sequence numbering continues (like the driver).
+  //
+  //   while (size_t n = table.FailAll(batch, kBatch)) WakeAll(batch, n, -ESHUTDOWN);
   size_t FailAll(Ticket* out, size_t max) {
+    Slot* const slots = Slots();
     size_t n = 0;
-    for (size_t i = 0; i < capacity_; ++i) {
-      Slot& s = slots_[i];
+    for (size_t i = 0; i < capacity_ && n < max; ++i) {
+      Slot& s = slots[i];
       if (!s.busy) continue;
-      if (n < max) out[n++] = Ticket{static_cast<uint8_t>(i), s.seq, s.generation, s.cmd};
+      out[n++] = Ticket{static_cast<uint8_t>(i), s.seq, s.generation, s.cmd};
       s.busy = false;
       ++counters_.canceled;
     }
-    quarantine_ = 0;
+    if (in_flight() == 0) quarantine_ = 0;
     return n;
   }
 
  protected:
-  constexpr InflightTableBase(const Profile& p, Slot* slots, size_t capacity)
-      : profile_(&p), slots_(slots), capacity_(capacity) {}
-  // A copy would share the original's slot storage but not its counters: forbid it.
+  // `slots` must lie inside the derived object, at a fixed offset from this base.
+  InflightTableBase(const Profile& p, Slot* slots, size_t capacity)
+      : profile_(&p),
+        slots_offset_(reinterpret_cast<const char*>(slots) - reinterpret_cast<const char*>(this)),
+        capacity_(capacity) {}
+  // Copying through the base would slice off the slots: only the whole table may be copied.
   InflightTableBase(const InflightTableBase&) = delete;
   InflightTableBase& operator=(const InflightTableBase&) = delete;
 
  private:
+  // The slot array, found from `this`: an offset, not a pointer, so a memcpy'd table is whole.
+  Slot* Slots() { return reinterpret_cast<Slot*>(reinterpret_cast<char*>(this) + slots_offset_); }
+  const Slot* Slots() const {
+    return reinterpret_cast<const Slot*>(reinterpret_cast<const char*>(this) + slots_offset_);
+  }
+
   uint16_t BusySeqs() const {
+    const Slot* slots = Slots();
     uint16_t m = 0;
     for (size_t i = 0; i < capacity_; ++i) {
-      if (slots_[i].busy) m = static_cast<uint16_t>(m | (1u << slots_[i].seq));
+      if (slots[i].busy) m = static_cast<uint16_t>(m | (1u << slots[i].seq));
     }
     return m;
   }
 
+  // Points at one of the constant profiles (static storage), never into this object.
   const Profile* profile_;
-  Slot* slots_;
+  ptrdiff_t slots_offset_;
   size_t capacity_;
   SeqAllocator seqs_;
   uint32_t generation_ = 0;
@@ -300,13 +328,14 @@ class InflightTableBase {
 
 // InflightTable<N>: up to N commands in flight (N <= 15, the number of seqs).
 //
-// Not copyable or movable: the base points into this object's own storage.
+// Trivially copyable in effect (the C API's device struct is moved with memcpy), but copy
+// construction is not offered: two tables sharing one firmware's seqs would be a bug.
 template <size_t N>
 class InflightTable : public InflightTableBase {
   static_assert(N >= 1 && N <= kMaxSeq, "at most 15 commands can be in flight (4-bit seq)");
 
  public:
-  constexpr explicit InflightTable(const Profile& p) : InflightTableBase(p, storage_, N) {}
+  explicit InflightTable(const Profile& p) : InflightTableBase(p, storage_, N) {}
   InflightTable(const InflightTable&) = delete;
   InflightTable& operator=(const InflightTable&) = delete;
 

@@ -16,6 +16,8 @@
 // - `Status::code()` is 0 (ok) or a negative errno in [-4095, -1] (the kernel's MAX_ERRNO).
 // - A Result<T> holds a T exactly when `ok()`. T must be trivially destructible, so a Result
 //   never runs a destructor and never needs an exception to report misuse.
+// - Dereferencing an error Result is a checked programming error (connac/check.h): the host's
+//   hook fires (abort in userspace, WARN_ONCE in the kernel) and a zero T is returned.
 //
 // Freestanding: no <cerrno> (glibc), so the errno numbers the core uses are spelled out below.
 // They are the asm-generic values used by x86, arm64 and riscv Linux.
@@ -24,6 +26,8 @@
 #define CONNAC_STATUS_H_
 
 #include <type_traits>
+
+#include "connac/check.h"
 
 namespace connac {
 
@@ -127,10 +131,14 @@ class [[nodiscard]] Result {
   constexpr bool ok() const { return status_.ok(); }
   constexpr Status status() const { return status_; }
 
-  // REQUIRES: ok(). On an error Result this returns a value-initialised T, never garbage.
-  constexpr const T& value() const { return value_; }
-  constexpr const T& operator*() const { return value_; }
-  constexpr const T* operator->() const { return &value_; }
+  // REQUIRES: ok(). On an error Result the check hook fires (connac/check.h) and the
+  // value-initialised T comes back, never garbage.
+  constexpr const T& value() const {
+    static_cast<void>(CONNAC_CORE_CHECK(ok()));
+    return value_;
+  }
+  constexpr const T& operator*() const { return value(); }
+  constexpr const T* operator->() const { return &value(); }
 
   // The value, or `fallback` on error.
   constexpr T value_or(T fallback) const { return ok() ? value_ : fallback; }
