@@ -966,6 +966,51 @@ TEST_F(KeysTest, OperationsThatDoNotFitTheListChangeNothing) {
   }
 }
 
+// A SET that replaced a key in place (a GTK rekey reuses slot 0) and then failed to send:
+// the firmware still holds the old key, whose bytes the table no longer has, so the rollback
+// takes it out instead of leaving a key in the firmware that the table does not know.
+TEST_F(KeysTest, AbortOfARekeyInPlaceTakesTheOldKeyOut) {
+  ASSERT_TRUE(LinkAdd(0).ok());
+  ASSERT_TRUE(Set(Gtk(0, 1)).ok());  // reached the firmware
+  ASSERT_TRUE(Set(Gtk(0, 2)).ok());  // replaces slot 0 ...
+  rollback_.Wipe();
+  ASSERT_TRUE(t().AbortActions(acts_, 0, &rollback_).ok());  // ... and never got there
+  ASSERT_EQ(rollback_.size, 1u);
+  EXPECT_FALSE(rollback_.items[0].add);
+  EXPECT_EQ(rollback_.items[0].wcid, kBssWcidTop);
+  EXPECT_EQ(GroupSlot(0, 0).keyidx, kNoKey);
+
+  // A SET into an empty slot that failed leaves nothing behind: no rollback.
+  ASSERT_TRUE(LinkAdd(1).ok());
+  ASSERT_TRUE(Set(Gtk(1, 1)).ok());
+  rollback_.Wipe();
+  ASSERT_TRUE(t().AbortActions(acts_, 0, &rollback_).ok());
+  EXPECT_EQ(rollback_.size, 0u);
+}
+
+// A removal cannot be refused: the DISABLEs of a list that failed part way are handed back
+// in the rollback to be retried (the failed one included), never undone.
+TEST_F(KeysTest, AbortRetriesTheDisablesThatDidNotReachTheFirmware) {
+  for (uint8_t l = 0; l < 2; ++l) {
+    ASSERT_TRUE(LinkAdd(l).ok());
+    ASSERT_TRUE(StaAdd(l).ok());
+  }
+  ASSERT_TRUE(Set(Ptk(0)).ok());
+  ASSERT_TRUE(Disable(Ptk(0)).ok());
+  ASSERT_EQ(acts_.size, 2u);
+  for (size_t failed = 0; failed <= 2; ++failed) {
+    SCOPED_TRACE(failed);
+    rollback_.Wipe();
+    ASSERT_TRUE(t().AbortActions(acts_, failed, &rollback_).ok());
+    ASSERT_EQ(rollback_.size, 2 - failed);
+    for (size_t i = 0; i < rollback_.size; ++i) {
+      EXPECT_FALSE(rollback_.items[i].add);
+      EXPECT_EQ(rollback_.items[i].wcid, acts_.items[failed + i].wcid);
+    }
+  }
+  EXPECT_EQ(t().Find(0, 0), nullptr) << "the removal stands";
+}
+
 // The list is caller memory: a size above the capacity (a C driver's uninitialised or
 // corrupted count) is kInval for every operation, which then touches neither the table nor
 // the list (it used to write past the list: heap-buffer-overflow under ASan).
@@ -1265,6 +1310,7 @@ class Model {
   struct Key {
     uint8_t idx, cipher, len;
     std::array<uint8_t, 32> key{};
+    bool replaced = false;  // this SET replaced a key the firmware held
   };
   struct Bip {
     uint8_t idx;
@@ -1406,10 +1452,15 @@ class Model {
   void Abort(const std::vector<KeyAction>& sent, size_t failed, std::vector<KeyAction>* rollback) {
     for (size_t i = 0; i < sent.size(); ++i) {
       const KeyAction& a = sent[i];
-      if (!a.add) continue;
+      if (!a.add) {
+        if (i >= failed) rollback->push_back(a);  // a removal is retried, never undone
+        continue;
+      }
       const int s = a.cipher_id == cipher3::kBipCmac128 ? 1 : 0;
       auto it = slots.find({a.wcid, s});
+      bool old_in_firmware = false;
       if (it != slots.end() && (s == 1 || it->second.idx == a.key_id)) {
+        old_in_firmware = it->second.replaced;
         slots.erase(it);
         replay.erase({a.wcid, s});
       }
@@ -1418,7 +1469,7 @@ class Model {
         LinkM& l = links[a.link_id];
         if (l.bip && l.bip->idx == a.key_id) l.bip.reset();
       }
-      if (i < failed) {
+      if (i < failed || old_in_firmware) {
         for (int other = 0; other < 2; ++other) {  // as DisableSlot: the wcid's keys go
           slots.erase({a.wcid, other});
           replay.erase({a.wcid, other});
@@ -1524,7 +1575,8 @@ class Model {
   }
 
   void Install(int w, int s, const KeyConf& k, std::vector<KeyAction>* out) {
-    Key key{k.keyidx, ModelFind(k.cipher)->id, k.key_len, {}};
+    const bool replaces = slots.count({w, s}) != 0 && replay.count({w, s}) == 0 && !resetting;
+    Key key{k.keyidx, ModelFind(k.cipher)->id, k.key_len, {}, replaces};
     std::memcpy(key.key.data(), k.key, k.key_len);
     slots[{w, s}] = key;
     replay.erase({w, s});

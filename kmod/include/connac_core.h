@@ -413,9 +413,12 @@ int connac_key_set(struct connac_dev *dev, int cmd,
 
 /*
  * Sending @sent failed at action @failed (== sent->count: gave up after all
- * were sent): undoes the operation in the table and appends to @rollback a
- * DISABLE for each SET that reached the firmware. Errors: -EINVAL (a bad
- * list or index), -ENOSPC (no room in @rollback); nothing changed then.
+ * were sent): undoes the operation in the table and appends to @rollback
+ * what brings the firmware back in line with it: a DISABLE for each SET that
+ * reached the firmware or replaced a key it holds, and every DISABLE of
+ * @sent that did not reach it (they are retried, never undone). Send
+ * @rollback like any other list. Errors: -EINVAL (a bad list or index),
+ * -ENOSPC (no room in @rollback); nothing changed then.
  */
 int connac_key_abort(struct connac_dev *dev,
 		     const struct connac_key_actions *sent,

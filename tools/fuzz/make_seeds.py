@@ -13,8 +13,12 @@ Sources (nothing is invented where a golden vector exists):
   inflight        short programs (see fuzz/inflight_fuzz.cc) using the golden events' shapes
   keys_script     tools/scripts/roam-1036.keys and the scripts of tools/cli_test.sh
   diagnose        tools/testdata/diagnose/*.log and *.dmesg, behind a chunk-size byte
+  keytable, reset, capi
+                  short programs (see fuzz/<target>_fuzz.cc) built on the same golden frames
+                  and events where they take device bytes
 
-Run from anywhere: tools/fuzz/make_seeds.py. It rewrites the seed directories completely; the
+Run from anywhere: tools/fuzz/make_seeds.py [TARGET...] (default: all). It rewrites the named
+seed directories completely; the
 files are named by content (sha1 prefix) like libFuzzer's own corpus entries.
 """
 
@@ -112,7 +116,12 @@ def response_seed(cmd, seq, event):
     return struct.pack("<IB", cmd, seq) + event
 
 
+ONLY = set()  # targets named on the command line; empty: all
+
+
 def write(target, seeds):
+    if ONLY and target not in ONLY:
+        return
     d = os.path.join(ROOT, "fuzz", "corpus", target)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
@@ -218,6 +227,46 @@ def main():
             seeds.append(bytes([(31, 0, 200, 7)[i % 4]]) + f.read())
     write("diagnose", seeds)
 
+    # ---- keytable: byte 0 policy; ops of fuzz/keytable_fuzz.cc. SET/DISABLE operands:
+    # link, cipher pick (0 CCMP, 1 AES-CMAC, 2 TKIP), keyidx, link id + 1, length tweak; then
+    # the fill level, then the send byte (>= 64: all sent) when actions were emitted.
+    def kset(op, cipher, idx, link_id, fill=0, send=200):
+        return bytes([op, 0, cipher, idx, link_id + 1, 0, fill, send])
+    setup = bytes([0, 0, 0, 200, 2, 0, 0, 200]) + kset(4, 0, 0, -1) + kset(4, 0, 1, 0) + kset(4, 1, 4, 0)
+    progs = [
+        bytes([0]) + setup + kset(5, 0, 1, 0) + bytes([1, 0]),
+        bytes([0]) + setup + bytes([0, 1, 0, 200, 2, 1, 0, 200]) + kset(5, 0, 0, -1, fill=15),
+        bytes([1]) + kset(4, 0, 1, 0) + kset(4, 1, 4, 0) + bytes([0, 0, 16, 0, 0, 0, 200]),
+        bytes([0]) + setup + bytes([6]) + kset(4, 2, 2, 0) + bytes([7, 0, 0, 200]),
+        bytes([0]) + setup + kset(4, 0, 0, -1, fill=17) + kset(4, 0, 2, 0, send=1) + bytes([8]),
+    ]
+    write("keytable", progs)
+
+    # ---- reset: 4 config bytes (probe, wedge_after, hold_off_after, backoff scale); ops of
+    # fuzz/reset_fuzz.cc (step result: which < 160 = the current step, then ok).
+    steps_ok = bytes([3, 0, 1] * 6)
+    progs = [
+        bytes([0, 5, 3, 1]) + bytes([0]) + steps_ok + bytes([8]),
+        bytes([0, 5, 3, 1]) + bytes([0, 3, 0, 0, 5, 10, 0]) + steps_ok,
+        bytes([1, 5, 3, 1]) + bytes([5, 200, 20, 4, 0, 5, 50, 0]) + steps_ok,
+        bytes([0, 2, 0, 0]) + bytes([1, 3, 0, 0, 3, 0, 0, 6, 10, 5, 1, 0]),
+        bytes([0, 5, 3, 1]) + bytes([7, 0, 0, 0, 7, 1, 0, 0, 7, 2, 0, 1, 7, 1, 2, 1, 7, 2, 2, 0,
+                                     8, 0]) + steps_ok + bytes([7, 3, 0, 0, 8]),
+    ]
+    write("reset", progs)
+
+    # ---- capi: byte 0 family; ops of fuzz/capi_fuzz.cc.
+    progs = [
+        bytes([1, 2, 0, 3, 1, 60]) + bytes(60) + bytes([4, 8, 3, 5, 9]),
+        bytes([1, 0, len(ptk)]) + ptk + bytes([1, 1, 0, 12, len(ev14)]) + ev14,
+        bytes([0, 6, 0, 1, 0, 6, 1, 1, 3, 6, 2, 1, 0, 6, 3, 1, 2, 6, 4, 0, 17, 0]),
+        bytes([2, 8, 0, 1, 0, 10, 8, 1, 1, 0, 1, 8, 2, 0, 33, 7, 0, 0, 7, 1, 0, 1, 7, 1, 7, 0]),
+        bytes([1, 9, 1, 0, 0, 12, 0, 4]) + bytes(4) + bytes([100, 0, 9, 3, 7, 0, 0, 0, 0, 0]),
+    ]
+    write("capi", progs)
+
 
 if __name__ == "__main__":
+    import sys
+    ONLY.update(sys.argv[1:])
     main()

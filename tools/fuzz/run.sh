@@ -19,7 +19,7 @@ secs=${FUZZ_SECONDS:-20}
 out=build/fuzz
 cxx=${FUZZ_CXX:-clang++-14}
 
-all_targets=(frame_decode event_response tlv inflight keys_script diagnose)
+all_targets=(frame_decode event_response tlv inflight keys_script diagnose keytable reset capi)
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 
@@ -40,7 +40,7 @@ cxxflags=(
   -fno-delete-null-pointer-checks
   -ftrivial-auto-var-init=zero -enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-clang
   -Wall -Wextra
-  -I. -Icore/include
+  -I. -Icore/include -Ikmod/include -Ikmod/connac_core
 )
 # Debian's Abseil, linked as shared libraries (as third_party/abseil.BUILD :strings does).
 absl_libs=(
@@ -53,6 +53,9 @@ extra_srcs() {
   case $1 in
     keys_script) echo tools/keys_cmd.cc tools/cli_util.cc ;;
     diagnose) echo tools/diagnose.cc tools/diagnose_line.cc tools/cli_util.cc ;;
+    # The C API as the kernel module builds it: the glue and the C trampolines (clang++
+    # compiles the .c as C++ with a note; the kernel and Bazel compile it as C).
+    capi) echo kmod/connac_core/connac_glue.cc kmod/connac_core/connac_exports.c ;;
   esac
 }
 max_len() {
@@ -77,7 +80,7 @@ build_one() {
   # The command line is part of what is built: a different compiler or flag rebuilds.
   local cmd="$cxx ${cxxflags[*]} ${srcs[*]} ${libs[*]}"
   if [[ -x "$bin" && "$(cat "$bin.cmd" 2>/dev/null)" == "$cmd" ]] &&
-    [[ -z "$(find "${srcs[@]}" fuzz/*.h core/include/connac tools/*.h \
+    [[ -z "$(find "${srcs[@]}" fuzz/*.h core/include/connac tools/*.h kmod/include kmod/connac_core \
         -newer "$bin" -print -quit 2>/dev/null)" ]]; then
     return 0
   fi

@@ -25,7 +25,7 @@ namespace connac::sim {
 namespace {
 
 constexpr Duration kMt76Timeout = Duration::Seconds(3);
-// Calibrated on the #1036 / Jan-13 log (mt76-digest §5): "Driver requested disconnection"
+// Calibrated on the #1036 / Jan-13 log (docs/reset.md, Sources): "Driver requested disconnection"
 // 0.9 s after the reload, the MLD reassociated 15.7 s after that.
 constexpr Duration kMt76DisconnectDelay = Duration::Millis(900);
 constexpr Duration kMt76ReassocTime = Duration::Millis(15700);

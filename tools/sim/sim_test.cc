@@ -31,7 +31,7 @@ TEST(Mt76ModelTest, ReproducesThe1036TimelineWithinHalfASecond) {
   const Metrics m = sim::Run("mlo-roam-hang", Policy::kMt76, Options{});
   const std::vector<double> t = TimeoutTimes(m);
   ASSERT_EQ(t.size(), 5u);
-  // Jan-13 log (mt76-digest §5), relative to the first timeout.
+  // Jan-13 log (docs/reset.md, Sources), relative to the first timeout.
   const double want[] = {0, 6000, 9200, 12200, 15200};
   for (size_t i = 0; i < 5; ++i) EXPECT_NEAR(t[i] - t[0], want[i], 500) << "timeout " << i;
   EXPECT_NEAR(m.fw_reloaded_ms - t[0], 15400, 500);

@@ -253,7 +253,10 @@ class KeyTable {
     uint8_t keyidx = kNoKey;
     uint8_t cipher = cipher3::kNone;  // connac3 id
     uint8_t key_len = 0;
-    bool replay = false;  // installed before a reset, not yet replayed
+    bool replay : 1 = false;  // installed before a reset, not yet replayed
+    // The last SET into this slot replaced a key the firmware held (a rekey in place), so
+    // undoing that SET must take the old key out of the firmware too (AbortActions()).
+    bool replaced : 1 = false;
     uint8_t key[kMaxKeyLen] = {};
   };
   struct Wcid {
@@ -394,8 +397,13 @@ class KeyTable {
   // The host sent actions [0, failed) of `sent` and actions[failed] failed (pass
   // failed == sent.size when the caller gives up after all were sent). Undoes the operation:
   // every SET in `sent` is cleared from the table (zeroized), and a DISABLE is queued into
-  // `rollback` for each SET that reached the firmware. A failed pairwise fan-out also drops
-  // the MLD pairwise key. DISABLE actions are never undone (removal cannot be refused).
+  // `rollback` for each SET that reached the firmware, and for each SET that did not but
+  // replaced a key the firmware holds (a rekey in place: the old key cannot be put back, so
+  // it must not stay in the firmware behind the table's back). Each such DISABLE drops its
+  // wcid's keys (see DisableSlot). A failed pairwise fan-out also drops the MLD pairwise key.
+  // DISABLE actions are never undone (removal cannot be refused): the ones that did not
+  // reach the firmware, the failed one included, go into `rollback` again to be retried.
+  // So `rollback` always brings the firmware back in line with the table.
   // Errors: kInval (a bad list, `failed` > sent.size, an action naming a wcid or link the
   // table cannot hold), kNoSpc (no room in `rollback`); the table is unchanged then.
   Status AbortActions(const KeyActionList& sent, size_t failed, KeyActionList* rollback) {
@@ -404,27 +412,36 @@ class KeyTable {
     size_t disables = 0;
     for (size_t i = 0; i < sent.size; ++i) {
       const KeyAction& a = sent.items[i];
-      if (!a.add) continue;
       if (a.wcid >= kWtblSize || a.link_id >= kMaxMloLinks) return Status(Errno::kInval);
-      if (i < failed) ++disables;
+      if (!a.add) {
+        if (i >= failed) ++disables;  // retried
+        continue;
+      }
+      const Slot* set = SlotSetBy(a);
+      if (i < failed || (set != nullptr && set->replaced)) ++disables;
     }
     if (rollback->room() < disables) return Status(Errno::kNoSpc);
     for (size_t i = 0; i < sent.size; ++i) {
       const KeyAction& a = sent.items[i];
-      if (!a.add) continue;
+      if (!a.add) {
+        if (i >= failed) CONNAC_RETURN_IF_ERROR(rollback->Push(a));
+        continue;
+      }
       Wcid& w = wcids_[a.wcid];
       const int s = a.cipher_id == cipher3::kBipCmac128 ? 1 : 0;
-      if (w.used && w.slot[s].keyidx != kNoKey) {
-        // Clear what this action installed; the IGTK record's key_id is the CCMP index, so
-        // match slot 1 by presence, slot 0 by index.
-        if (s == 1 || w.slot[0].keyidx == a.key_id) ClearSlot(w.slot[s]);
+      // A SET that never reached the firmware but replaced a key there (a rekey in place):
+      // the old key's bytes are gone from the table, so it leaves the firmware too.
+      bool old_in_firmware = false;
+      if (SlotSetBy(a) != nullptr) {
+        old_in_firmware = w.slot[s].replaced;
+        ClearSlot(w.slot[s]);
       }
       if (a.pairwise && ptk_valid_ && ptk_.keyidx == a.key_id) ClearPtk();
       if (!a.pairwise && s == 0 && a.cipher_id == cipher3::kCcmp) {
         Link& l = links_[a.link_id];
         if (l.bip_keyidx == a.key_id) ClearBip(l);
       }
-      if (i < failed) {
+      if (i < failed || old_in_firmware) {
         // The DISABLE that undoes this SET drops every key of the wcid (see DisableSlot).
         if (w.used) ClearWcidKeys(w);
         CONNAC_RETURN_IF_ERROR(rollback->Push(DisableAction(a)));
@@ -498,6 +515,17 @@ class KeyTable {
   static constexpr uint8_t kGtkFirst = 1, kGtkLast = 3, kIgtkFirst = 4, kIgtkLast = 5;
 
   static bool ValidList(const KeyActionList* l) { return l != nullptr && l->valid(); }
+
+  // The slot holding what SET action `a` installed, or nullptr (since removed or replaced).
+  // The IGTK record's key_id is the CCMP key's index, so slot 1 matches by presence.
+  // REQUIRES: a.wcid < kWtblSize.
+  const Slot* SlotSetBy(const KeyAction& a) const {
+    const Wcid& w = wcids_[a.wcid];
+    const int s = a.cipher_id == cipher3::kBipCmac128 ? 1 : 0;
+    if (!w.used || w.slot[s].keyidx == kNoKey) return nullptr;
+    if (s == 0 && w.slot[0].keyidx != a.key_id) return nullptr;
+    return &w.slot[s];
+  }
 
   static size_t PendingCount(const Link& l) {
     return (l.pending[0] ? 1u : 0u) + (l.pending[1] ? 1u : 0u);
@@ -655,7 +683,9 @@ class KeyTable {
   // Stores `k` in wcid `wi` slot `s` and queues its SET (or marks it for replay).
   Status Install(uint8_t wi, int s, const KeyConf& k, KeyActionList* out) {
     Slot& sl = wcids_[wi].slot[s];
+    const bool replaces = sl.keyidx != kNoKey && !sl.replay && !resetting_;
     ClearSlot(sl);
+    sl.replaced = replaces;
     sl.keyidx = k.keyidx;
     sl.cipher = FindCipher(k.cipher)->connac3;
     sl.key_len = k.key_len;

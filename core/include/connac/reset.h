@@ -109,8 +109,8 @@ struct ResetConfig {
   // answer within `probe_window` is a dead firmware. Zero disables (the default).
   Duration suspect = Duration::Nanos(0);
   Duration probe_window = Duration::Millis(200);
-  // Watchdog per step, indexed by ResetStep. From the driver's own polls (mt76-digest §3.3,
-  // §5): WFSYS 50 ms low + 500 ms INIT_DONE; semaphore/patch/RAM are MCU commands (3 s);
+  // Watchdog per step, indexed by ResetStep. From the driver's own polls (docs/reset.md,
+  // Sources): WFSYS 50 ms low + 500 ms INIT_DONE; semaphore/patch/RAM are MCU commands (3 s);
   // N9 ready polls 1500 ms; restore replays a few dozen commands.
   Duration step_watchdog[kResetSteps] = {
       Duration::Millis(700), Duration::Seconds(3),   Duration::Seconds(3),
@@ -382,7 +382,7 @@ class ResetSequencer {
 
 // RestoreRecord: the core's own copy of what a restore must replay, per MLO link, so the
 // restore never reads host state a roam may have freed (upstream crashed on a NULL bss_conf
-// in exactly that re-add, mt76-digest §3.6). The host updates it as links and stations come
+// in exactly that re-add, docs/reset.md Sources). The host updates it as links and stations come
 // and go; Plan() lists the restore in the mac80211 order: device, the active link's BSS,
 // the other BSSes, stations, then keys (KeyTable::ReplayAfterReset).
 class RestoreRecord {
