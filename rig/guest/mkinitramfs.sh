@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Assembles the rig guest's initramfs (uncompressed cpio: the fastest to unpack under TCG).
+#
+#   mkinitramfs.sh RELEASE VMT7925_BIN SCENARIO_DIR OUT.cpio
+#
+# Contents: busybox (host's busybox-static), the kernel's own modules for the rig (closure of
+# the roots below from modules.dep, decompressed: busybox insmod cannot read .ko.xz), the
+# Debian userland (hostapd, hostapd_cli, wpa_supplicant, wpa_cli, iw, ip) with the shared
+# libraries and loader they need, vmt7925 with the synthetic firmware it generates, the guest
+# /init and the scenario's guest script.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+release=$1 vmt=$2 scen=$3 out=$4
+K=$PWD/build/rig/kernel/$release
+UL=$PWD/build/rig/userland
+stage=$(mktemp -d build/rig/stage.XXXXXX)
+trap '[[ -n "${RIG_KEEP_STAGE:-}" ]] || rm -rf "$stage"' EXIT
+
+# Modules: everything the rig loads, in dependency order.
+roots=(dummy_hcd libcomposite usb_f_fs mac80211_hwsim mt7925u ccm gcm cmac ghash_generic
+       aesni_intel bridge)
+[[ -f "$K/lib/modules/$release/modules.dep" ]] || depmod -b "$K" "$release"
+: >"$stage/modules.list"
+declare -A seen=()
+for r in "${roots[@]}"; do
+  while read -r verb path _; do
+    [[ "$verb" == insmod ]] || continue
+    [[ -n "${seen[$path]:-}" ]] && continue
+    seen[$path]=1
+    rel=${path#"$K"}
+    dst="$stage${rel%.xz}"
+    mkdir -p "$(dirname "$dst")"
+    xz -dc "$path" >"$dst"
+    echo "${rel%.xz}" >>"$stage/modules.list"
+  done < <(modprobe -d "$K" -S "$release" --show-depends "$r")
+done
+depmod -b "$stage" "$release" 2>/dev/null || true
+mkdir -p "$stage/etc/rig" && mv "$stage/modules.list" "$stage/etc/rig/modules.list"
+
+# busybox and its applets.
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,var,etc,root,rig}
+ln -s /run "$stage/var/run"
+cp /bin/busybox "$stage/bin/busybox"
+for a in $("$stage/bin/busybox" --list-full); do
+  [[ -e "$stage/$a" ]] || ln -s /bin/busybox "$stage/$a"
+done
+
+# Dynamic binaries and their libraries: resolved with the guest's own loader against the
+# downloaded Debian libraries, falling back to the host's (for vmt7925's libstdc++).
+libpath="$UL/lib/x86_64-linux-gnu:$UL/usr/lib/x86_64-linux-gnu"
+copy_with_libs() {  # SRC DEST_IN_STAGE
+  local src=$1 dst=$2
+  mkdir -p "$(dirname "$stage$dst")"
+  rm -f "$stage$dst"
+  cp "$src" "$stage$dst"
+  local lib
+  while read -r lib; do
+    [[ -z "$lib" ]] && continue
+    local base; base=$(basename "$lib")
+    [[ -e "$stage/lib/x86_64-linux-gnu/$base" ]] && continue
+    mkdir -p "$stage/lib/x86_64-linux-gnu"
+    cp -L "$lib" "$stage/lib/x86_64-linux-gnu/$base"
+  done < <(LD_LIBRARY_PATH="$libpath" ldd "$src" | awk '/=> \//{print $3}')
+}
+mkdir -p "$stage/lib64"
+cp -L "$UL/lib64/ld-linux-x86-64.so.2" "$stage/lib64/ld-linux-x86-64.so.2" 2>/dev/null ||
+  cp -L /lib64/ld-linux-x86-64.so.2 "$stage/lib64/ld-linux-x86-64.so.2"
+copy_with_libs "$UL/usr/sbin/hostapd" /usr/sbin/hostapd
+copy_with_libs "$UL/usr/sbin/hostapd_cli" /usr/sbin/hostapd_cli
+copy_with_libs "$UL/sbin/wpa_supplicant" /usr/sbin/wpa_supplicant
+copy_with_libs "$UL/sbin/wpa_cli" /usr/sbin/wpa_cli
+copy_with_libs "$UL/sbin/iw" /usr/sbin/iw
+copy_with_libs "$UL/bin/ip" /usr/sbin/ip
+copy_with_libs "$vmt" /usr/sbin/vmt7925
+ln -sf vmt7925 "$stage/usr/sbin/vmt7925ctl"
+
+# Synthetic firmware (never the proprietary files), written by vmt7925 itself.
+mkdir -p "$stage/lib/firmware/mediatek/mt7925"
+"$vmt" gen-firmware "$stage/lib/firmware/mediatek/mt7925"
+
+cp rig/guest/init "$stage/init"
+cp rig/guest/lib.sh "$stage/rig/lib.sh"
+cp "$scen/guest.sh" "$stage/rig/scenario.sh"
+[[ -d "$scen/files" ]] && cp -r "$scen/files/." "$stage/rig/"
+chmod +x "$stage/init" "$stage/rig/scenario.sh"
+echo "$release" >"$stage/etc/rig/release"
+
+( cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet ) >"$out.tmp"
+mv "$out.tmp" "$out"

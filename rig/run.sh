@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The rig's scenario runner (issue 13).
+#
+#   rig/run.sh [SCENARIO] [DRIVER]     DRIVER: stock (default) | connac
+#
+# Builds what it needs (host packages, guest kernel + userland, vmt7925), then for each
+# scenario (all under rig/scenarios/ when SCENARIO is empty) boots the guest under QEMU/TCG with
+# a hard timeout and writes build/rig/<scenario>.<driver>.json (report) and
+# build/rig/<scenario>.<driver>.log (guest kernel log), and prints one summary line each.
+# Exit 0 when every scenario passed, 1 when one failed, 2 on bad arguments.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scenario=${1:-}
+driver=${2:-stock}
+BAZEL=${BAZEL:-bazel}
+TIMEOUT=${RIG_TIMEOUT:-150}
+SMP=${RIG_SMP:-2}
+out=build/rig
+mkdir -p "$out"
+
+case "$driver" in
+  stock) ;;
+  connac) echo "rig: DRIVER=connac does not exist yet (the patched mt7925 stack is issue 15)" >&2; exit 2 ;;
+  *) echo "rig: unknown DRIVER '$driver' (stock|connac)" >&2; exit 2 ;;
+esac
+if [[ -n "$scenario" && ! -f "rig/scenarios/$scenario/guest.sh" ]]; then
+  echo "rig: unknown scenario '$scenario' (have: $(ls rig/scenarios | tr '\n' ' '))" >&2
+  exit 2
+fi
+
+t_build=$(date +%s.%N)
+rig/guest/setup.sh || { echo "rig: host setup failed" >&2; exit 1; }
+release=$(rig/guest/fetch.sh | tail -n 1) || { echo "rig: fetching the guest failed" >&2; exit 1; }
+$BAZEL build //rig/vmt7925:vmt7925 >"$out/bazel-build.log" 2>&1 ||
+  { tail -n 30 "$out/bazel-build.log"; echo "rig: building vmt7925 failed" >&2; exit 1; }
+vmt="$($BAZEL info bazel-bin 2>/dev/null)/rig/vmt7925/vmt7925"
+kernel="$out/kernel/$release/boot/vmlinuz-$release"
+echo "rig: kernel $release ($(cat "$out/kernel-version")), build/fetch $(printf '%.1f' "$(echo "$(date +%s.%N) - $t_build" | bc)") s"
+
+# Splits the guest's result stream (ttyS1) into: timeline, results, sections.
+parse_stream() {  # STREAM DIR
+  awk -v dir="$2" '
+    { sub(/\r$/, "") }
+    /^== end/ { sec = ""; next }
+    /^== / { sec = $2; next }
+    sec != "" { print > (dir "/" sec); next }
+    /^T / { print $2 "\t" substr($0, index($0, $3)) > (dir "/timeline"); next }
+    /^R / { k = $2; v = substr($0, length($1) + length($2) + 3); print k "\t" v > (dir "/results"); next }
+  ' "$1"
+}
+res() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$2/results" 2>/dev/null; }
+dev() { sed -n "s/^$1=//p" "$2/device" 2>/dev/null | head -n 1; }
+
+run_one() {
+  local name=$1 tag="$1.$driver"
+  local work="$out/run.$tag"
+  rm -rf "$work" && mkdir -p "$work"
+  rig/guest/mkinitramfs.sh "$release" "$vmt" "rig/scenarios/$name" "$work/initrd.cpio" ||
+    { echo "rig $name $driver: FAIL (initramfs)"; return 1; }
+  local t0; t0=$(date +%s.%N)
+  timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP" -m 1024 \
+    -no-reboot -display none -monitor none -nic none \
+    -serial "file:$work/console.txt" -serial "file:$work/stream.txt" \
+    -kernel "$kernel" -initrd "$work/initrd.cpio" \
+    -append "console=ttyS0 loglevel=4 panic=-1 oops=panic" >"$work/qemu.txt" 2>&1
+  local qrc=$?
+  local secs; secs=$(echo "$(date +%s.%N) - $t0" | bc)
+  parse_stream "$work/stream.txt" "$work"
+  cp "$work/dmesg" "$out/$tag.log" 2>/dev/null || cp "$work/console.txt" "$out/$tag.log"
+  cp "$work/console.txt" "$out/$tag.console"
+
+  local fails=()
+  [[ $qrc -eq 124 || $qrc -eq 137 ]] && fails+=("timeout after ${TIMEOUT}s")
+  grep -q poweroff "$work/timeline" 2>/dev/null || fails+=("guest did not finish")
+  local assoc cipher sent recv
+  assoc=$(res associated "$work"); cipher=$(res cipher "$work")
+  sent=$(res ping_sent "$work"); recv=$(res ping_received "$work")
+  local pw grp keys enc dec nokey mcu
+  pw=$(dev keys_pairwise "$work"); grp=$(dev keys_group "$work"); keys=$(dev keys_installed "$work")
+  enc=$(dev frames_encrypted "$work"); dec=$(dev frames_decrypted "$work")
+  nokey=$(dev frames_dropped_nokey "$work"); mcu=$(dev mcu_commands "$work")
+  local warns
+  warns=$(grep -cE 'WARNING:|BUG:|Oops|Call Trace:|kernel BUG' "$out/$tag.log" 2>/dev/null)
+  if [[ -f "rig/scenarios/$name/expect.sh" ]]; then
+    # shellcheck source=/dev/null
+    . "rig/scenarios/$name/expect.sh"
+  fi
+  [[ "${warns:-0}" -eq 0 ]] || fails+=("kernel log has $warns WARN/BUG lines")
+  local passed=true
+  [[ ${#fails[@]} -eq 0 ]] || passed=false
+
+  local timeline='[]'
+  if [[ -f "$work/timeline" ]]; then
+    timeline=$(jq -R -s 'split("\n") | map(select(length > 0) | split("\t") |
+      {t_ms: (.[0] | tonumber), event: .[1]})' "$work/timeline")
+  fi
+  local mcu_by_name='{}'
+  if [[ -f "$work/device" ]]; then
+    mcu_by_name=$(sed -n 's/^mcu \([^=]*\)=\([0-9]*\)$/\1\t\2/p' "$work/device" |
+      jq -R -s 'split("\n") | map(select(length > 0) | split("\t") | {(.[0]): (.[1] | tonumber)}) | add // {}')
+  fi
+  local keys_list='[]'
+  if [[ -f "$work/device" ]]; then
+    keys_list=$(grep '^key ' "$work/device" | sed 's/^key //' | jq -R -s 'split("\n") |
+      map(select(length > 0) | split(" ") | map(split("=") | {(.[0]): .[1]}) | add)')
+  fi
+  num() { [[ "${1:-}" =~ ^[0-9]+$ ]] && echo "$1" || echo null; }
+  jq -n \
+    --arg scenario "$name" --arg driver "$driver" --arg kernel "$(res kernel "$work")" \
+    --argjson associated "$([[ "$assoc" == true ]] && echo true || echo false)" \
+    --arg cipher "$cipher" --arg group_cipher "$(res group_cipher "$work")" \
+    --argjson ping_sent "$(num "$sent")" --argjson ping_received "$(num "$recv")" \
+    --argjson mcu "$(num "$mcu")" --argjson keys "$(num "$keys")" \
+    --argjson pw "$(num "$pw")" --argjson grp "$(num "$grp")" \
+    --argjson enc "$(num "$enc")" --argjson dec "$(num "$dec")" --argjson nokey "$(num "$nokey")" \
+    --argjson mic "$(num "$(dev frames_dropped_mic "$work")")" \
+    --argjson txs "$(num "$(dev txs_sent "$work")")" \
+    --argjson malformed "$(num "$(dev mcu_malformed "$work")")" \
+    --argjson by_name "$mcu_by_name" --argjson key_list "$keys_list" \
+    --argjson timeline "$timeline" --argjson passed "$passed" \
+    --argjson warns "${warns:-0}" --arg secs "$(printf '%.1f' "$secs")" \
+    --arg fails "$(printf '%s\n' "${fails[@]}")" '
+    {scenario: $scenario, driver: $driver, kernel: $kernel, associated: $associated,
+     cipher: $cipher, group_cipher: $group_cipher,
+     ping_sent: $ping_sent, ping_received: $ping_received,
+     device: {mcu_commands: $mcu, keys_installed: $keys, keys_pairwise: $pw, keys_group: $grp,
+              frames_encrypted: $enc, frames_decrypted: $dec, frames_dropped_nokey: $nokey,
+              frames_dropped_mic: $mic, txs_sent: $txs, mcu_malformed: $malformed,
+              keys: $key_list, mcu_by_name: $by_name},
+     kernel_warnings: $warns, passed: $passed,
+     failures: ($fails | split("\n") | map(select(length > 0))),
+     duration_s: ($secs | tonumber), timeline: $timeline}' >"$out/$tag.json"
+
+  if $passed; then
+    echo "rig $name $driver: PASS associated=$assoc cipher=$cipher ping=$recv/$sent keys=pairwise:$pw,group:$grp enc=$enc dec=$dec nokey=$nokey mcu=$mcu (${secs%.*} s)"
+    return 0
+  fi
+  echo "rig $name $driver: FAIL ($(IFS=';'; echo "${fails[*]}")) associated=$assoc cipher=$cipher ping=${recv:-0}/${sent:-0} enc=${enc:-?} dec=${dec:-?} (${secs%.*} s)"
+  echo "--- console tail ($out/$tag.console)"
+  tail -n 40 "$work/console.txt"
+  return 1
+}
+
+rc=0
+if [[ -n "$scenario" ]]; then
+  run_one "$scenario" || rc=1
+else
+  for d in rig/scenarios/*/; do
+    run_one "$(basename "$d")" || rc=1
+  done
+fi
+exit $rc

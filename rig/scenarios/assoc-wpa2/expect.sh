@@ -1,0 +1,10 @@
+# Pass criteria of assoc-wpa2 (issue 13 "Done when"), sourced by rig/run.sh with the parsed
+# values in scope; each unmet one appends to fails.
+[[ "$assoc" == true ]] || fails+=("not associated")
+[[ "$cipher" == CCMP ]] || fails+=("pairwise cipher '$cipher', want CCMP")
+[[ "${sent:-0}" -eq 100 ]] || fails+=("sent ${sent:-0} pings, want 100")
+[[ "${recv:-0}" -ge 95 ]] || fails+=("${recv:-0}/100 pings answered, want >= 95")
+[[ "${pw:-0}" -ge 1 ]] || fails+=("no pairwise key in the device")
+[[ "${grp:-0}" -ge 1 ]] || fails+=("no group key in the device")
+[[ "${enc:-0}" -gt 0 ]] || fails+=("device encrypted no frame")
+[[ "${dec:-0}" -gt 0 ]] || fails+=("device decrypted no frame")

@@ -1,0 +1,228 @@
+// File: rig/vmt7925/model.h
+//
+// The virtual MT7925's firmware and MAC, sans-I/O: bytes and `now` in, bytes out.
+//
+// Inputs: USB bulk OUT bytes per endpoint (MCU commands, FW_SCATTER chunks, TX frames with
+// their 64-byte TXD), vendor register reads/writes, frames heard on the medium, the medium's
+// verdict on frames the device sent, and the passage of time (Advance). Outputs: buffers for
+// bulk IN (MCU events, RX frames with their RXD, TX status), frames to put on the air, and
+// the next deadline. The model never sleeps, locks, reads a clock or does I/O, so the USB
+// transport (vmt7925 in the guest) and the unit tests on a virtual clock drive the same code.
+//
+// Driver facts the model relies on are cited in docs/rig.md (mt76 6.12 sources).
+//
+// Invariants:
+// - Memory is bounded: stream buffers, output queues and tables have fixed caps; excess
+//   input is dropped and counted, never grown without bound.
+// - Malformed input is counted and (for MCU commands that decode) answered with an error
+//   status; it never aborts the process.
+
+#ifndef RIG_VMT7925_MODEL_H_
+#define RIG_VMT7925_MODEL_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "rig/vmt7925/crypto.h"
+
+namespace vmt {
+
+using Bytes = std::vector<uint8_t>;
+using Mac = std::array<uint8_t, 6>;
+
+// Bulk OUT roles, in the order mt76u_set_endpoints takes them (mt76.h enum mt76_ep_out).
+enum class OutEp : uint8_t { kInbandCmd = 0, kAcBe, kAcBk, kAcVi, kAcVo, kHcca, kCount };
+
+struct ModelConfig {
+  Mac mac = {0x02, 0x00, 0x79, 0x25, 0x00, 0x01};  // NIC-capability MAC address
+  int64_t scan_ns = 350'000'000;                   // hw scan dwell before SCAN_DONE
+  int64_t response_ns = 0;                         // MCU answer latency (the "slow" fault raises it)
+  size_t max_queue = 2048;                         // per output queue
+};
+
+// Faults for the outage scenarios (issue 14). Trigger: the Nth MCU command after arming, or
+// the first command with `on_cid` (UNI id) after arming; `now` triggers at once.
+struct FaultPlan {
+  enum class Kind : uint8_t { kNone, kHang, kAssert, kSlow };
+  Kind kind = Kind::kNone;
+  uint32_t at_cmd = 0;   // 1-based count of MCU commands after arming; 0 = not used
+  int on_cid = -1;       // UNI command id; -1 = not used
+  bool now = false;
+  int64_t slow_ns = 0;   // kSlow: answer latency
+};
+
+struct Counters {
+  uint64_t mcu_commands = 0;
+  uint64_t mcu_malformed = 0;   // frames the core's DecodeFrame rejected
+  uint64_t mcu_unanswered = 0;  // swallowed while hung
+  uint64_t fw_scatter_bytes = 0;
+  uint64_t fw_starts = 0;
+  uint64_t wfsys_resets = 0;
+  uint64_t bulk_malformed = 0;  // USB stream headers that made no sense
+  uint64_t keys_set = 0;        // KEY_V3 add commands accepted
+  uint64_t keys_removed = 0;
+  uint64_t frames_encrypted = 0;
+  uint64_t frames_decrypted = 0;
+  uint64_t frames_dropped_nokey = 0;  // RX protected with no key, or TX PROTECT with no key
+  uint64_t frames_dropped_mic = 0;
+  uint64_t tx_frames = 0;  // from the host, put on the air
+  uint64_t tx_dropped = 0;
+  uint64_t rx_frames = 0;  // to the host
+  uint64_t txs_sent = 0;
+  uint64_t queue_drops = 0;
+  std::map<std::string, uint64_t> mcu_by_name;
+};
+
+struct KeyEntry {
+  uint8_t wcid = 0;
+  uint8_t bss_idx = 0;
+  bool pairwise = false;
+  Cipher cipher = Cipher::kNone;
+  uint8_t key_id = 0;
+  uint8_t key_len = 0;
+  std::array<uint8_t, 32> key{};
+  Mac peer{};
+  uint64_t tx_pn = 0;
+};
+
+struct AirTx {
+  uint32_t freq = 0;
+  Bytes frame;
+  uint64_t token = 0;
+  bool no_ack = false;
+};
+
+class Model {
+ public:
+  explicit Model(const ModelConfig& cfg = {});
+
+  // --- USB side ---
+  // Vendor requests (mt792xu_rr / _wr / uhw_rr / uhw_wr / mcu_power_on).
+  uint32_t ReadReg(uint32_t addr, int64_t now);
+  void WriteReg(uint32_t addr, uint32_t val, int64_t now);
+  uint32_t UhwRead(uint32_t addr, int64_t now);
+  void UhwWrite(uint32_t addr, uint32_t val, int64_t now);
+  void PowerOn(int64_t now);
+  // Bytes read from bulk OUT endpoint `ep`, in order. Transfers may be split or merged: the
+  // endpoint is parsed as a stream of [le32 len][len bytes][pad to 4][4-byte tail].
+  void OnBulkOut(OutEp ep, const uint8_t* data, size_t len, int64_t now);
+  // The transport saw FunctionFS DISABLE (usb_reset_device): drop partial stream state.
+  void OnUsbReset();
+
+  // --- Medium side ---
+  // A frame a radio put on the air at `freq`. Returns true when the device acknowledges it
+  // (unicast to one of its addresses, on its channel).
+  bool OnAir(uint32_t freq, const uint8_t* frame, size_t len, int signal_dbm, int64_t now);
+  // The medium's verdict on AirTx `token`.
+  void OnAirTxStatus(uint64_t token, bool acked, int64_t now);
+
+  // --- Time and outputs ---
+  void Advance(int64_t now);
+  int64_t NextDeadline() const;  // INT64_MAX when nothing is scheduled
+  bool PopToHost(Bytes* out);
+  bool PopToAir(AirTx* out);
+
+  // --- Control ---
+  void ArmFault(const FaultPlan& plan, int64_t now);
+  void ClearFault();
+  bool hung() const { return hung_; }
+  const Counters& counters() const { return counters_; }
+  // key=value lines: counters, keys per wcid/link, state. Stable names (the rig report reads
+  // them).
+  std::string StatusText() const;
+  const std::vector<KeyEntry>& keys() const { return keys_; }
+  uint32_t freq() const { return freq_; }
+
+  // Command parsing entry point for tests and the fuzzer: one MCU frame (TXD onwards).
+  void HandleMcuFrame(const uint8_t* f, size_t len, int64_t now);
+
+ private:
+  struct Station {
+    uint8_t wcid = 0;
+    uint8_t bss_idx = 0;
+    Mac peer{};
+    uint16_t seq[17] = {};
+  };
+  struct PendingTxs {
+    uint64_t token = 0;
+    uint16_t wcid = 0;
+    uint8_t pid = 0;
+    bool want = false;
+  };
+  struct Timed {
+    int64_t due = 0;
+    Bytes bytes;
+  };
+
+  void HandlePacket(OutEp ep, const uint8_t* p, size_t len, int64_t now);
+  void HandleScatter(const uint8_t* p, size_t len);
+  void HandleTx(const uint8_t* p, size_t len, int64_t now);
+  void HandleUni(uint16_t cid, uint8_t seq, bool query, const uint8_t* pl, size_t n,
+                 int64_t now);
+  void HandleLegacy(uint8_t cid, uint8_t seq, const uint8_t* pl, size_t n, int64_t now);
+  void HandleStaRec(const uint8_t* pl, size_t n, uint32_t* status);
+  void HandleBssInfo(const uint8_t* pl, size_t n);
+  void HandleDevInfo(const uint8_t* pl, size_t n);
+  void HandleRoc(const uint8_t* pl, size_t n, int64_t now);
+  void HandleScan(const uint8_t* pl, size_t n, int64_t now);
+  void ApplyKey(const uint8_t* sta_hdr, const uint8_t* tlv, size_t tlv_len, uint32_t* status);
+  bool MaybeTriggerFault(uint16_t cid, int64_t now);
+  void WfsysReset();
+
+  void Respond(uint8_t eid, uint8_t seq, uint8_t option, uint8_t ext, const Bytes& payload,
+               int64_t now);
+  void Unsolicited(uint8_t eid, const Bytes& payload, int64_t now);
+  void PushHost(Bytes b);
+  void SendTxs(const PendingTxs& p, bool acked);
+  void DeliverRx(uint32_t freq, const Bytes& frame, uint16_t wcid, bool unicast,
+                 bool multicast, Cipher cipher, uint64_t pn, uint8_t key_id);
+
+  Station* StationByWcid(uint16_t wcid);
+  Station* StationByPeer(const uint8_t* addr);
+  KeyEntry* FindKey(bool pairwise, uint16_t wcid, const uint8_t* peer, uint8_t key_id);
+  bool IsOwnAddr(const uint8_t* a) const;
+
+  ModelConfig cfg_;
+  Counters counters_;
+  std::map<uint32_t, uint32_t> regs_;
+  uint32_t conn_on_misc_ = 0;
+  bool fw_running_ = false;
+  uint32_t scatter_left_ = 0;
+  std::array<Bytes, static_cast<size_t>(OutEp::kCount)> streams_;
+
+  // MAC state the firmware was told about.
+  std::vector<Mac> own_addrs_;
+  std::map<uint8_t, Mac> bssid_by_bss_;
+  std::vector<Station> stations_;
+  std::vector<KeyEntry> keys_;
+  uint32_t freq_ = 0;
+  bool scanning_ = false;
+  int64_t scan_done_at_ = 0;
+  uint16_t mgmt_seq_ = 0;
+
+  // Outputs.
+  std::deque<Timed> to_host_timed_;
+  std::deque<Bytes> to_host_;
+  std::deque<AirTx> to_air_;
+  std::deque<PendingTxs> txs_pending_;
+  uint64_t next_token_ = 1;
+
+  // Faults.
+  FaultPlan fault_;
+  bool fault_armed_ = false;
+  uint32_t cmds_since_arm_ = 0;
+  bool hung_ = false;
+};
+
+// Channel number <-> centre frequency (MHz) for 2.4/5/6 GHz.
+uint32_t ChannelToFreq(uint8_t band, uint8_t ch);
+uint8_t FreqToChannel(uint32_t freq);
+
+}  // namespace vmt
+
+#endif  // RIG_VMT7925_MODEL_H_
