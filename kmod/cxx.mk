@@ -45,7 +45,8 @@ connac-c-only-flags := -std=gnu11 -std=gnu89 -std=gnu90 \
 	-Werror=strict-prototypes -Wstrict-prototypes \
 	-Werror=implicit-function-declaration -Werror=implicit-int \
 	-Wno-pointer-sign -Werror=incompatible-pointer-types -Werror=designated-init \
-	-Wdeclaration-after-statement -Wmissing-prototypes -Wold-style-definition
+	-Wdeclaration-after-statement -Wmissing-prototypes -Wold-style-definition \
+	-Wno-override-init
 
 # Drops "-include FILE", "-imacros FILE", "-isystem DIR" and "-I DIR" word pairs; the
 # single-word forms are dropped by the filter-out below. Kernel headers are not C++.

@@ -39,7 +39,6 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 
 #include "connac_core.h"
 
@@ -111,7 +110,10 @@ static unsigned int ex_answer(u8 *ev, u8 seq, u8 cid, u32 status)
 	ev[37] = seq;
 	ev[38] = 0x02;			/* option: UNI event */
 	ev[44] = cid;
-	put_unaligned_le32(status, &ev[48]);
+	ev[48] = status;		/* le32 status, byte by byte: the */
+	ev[49] = status >> 8;		/* unaligned helpers moved from */
+	ev[50] = status >> 16;		/* <asm/unaligned.h> (6.1) to */
+	ev[51] = status >> 24;		/* <linux/unaligned.h> (6.12) */
 	return len;
 }
 

@@ -12,8 +12,10 @@
 # Exit status: 0 when every check passed, 1 when any failed, 2 on a usage/setup error.
 #
 # Environment (all optional):
-#   KDIR                 kernel build dir (default: /lib/modules/$(uname -r)/build if it
-#                        exists, else the newest /usr/src/linux-headers-*-amd64)
+#   KDIR                 kernel build dir (default: tools/kdir.sh default, i.e.
+#                        /lib/modules/$(uname -r)/build if it exists, else the newest
+#                        Debian /usr/src/linux-headers-*-amd64; `make kcheck` runs this
+#                        once per Debian kernel series, tools/kdir.sh list)
 #   KCHECK_CXX           C++ compiler (default: g++-<major of CONFIG_GCC_VERSION>, else g++;
 #                        a generic CXX from the environment is deliberately ignored)
 #   KCHECK_EXTRA_HEADER  absolute path of a header #included at the end of core_all.cc
@@ -65,12 +67,7 @@ die() {
 
 # --- kernel build dir -----------------------------------------------------------------------
 if [[ -z "${KDIR:-}" ]]; then
-  if [[ -d "/lib/modules/$(uname -r)/build" ]]; then
-    KDIR=/lib/modules/$(uname -r)/build
-  else
-    KDIR=$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' -type d 2>/dev/null |
-      sort -V | tail -n 1)
-  fi
+  KDIR=$("$repo/tools/kdir.sh" default 2>/dev/null || true)
 fi
 if [[ -z "$KDIR" || ! -f "$KDIR/Makefile" ]]; then
   if [[ "${KCHECK_SKIP_NO_KDIR:-0}" == 1 ]]; then
@@ -133,6 +130,11 @@ log=$work/build.log
 make_args=(-C "$KDIR" M="$work" CXX="$CXX" KCHECK_CORE_INCLUDE="$core_inc" V=1
   -j"${KCHECK_JOBS:-$(nproc 2>/dev/null || echo 2)}")
 [[ -n "$extra" ]] && make_args+=(KCHECK_EXTRA_HEADER="$extra")
+# BTF, as in kmod/Makefile: with vmlinux in the headers (6.12) modfinal runs pahole on the
+# .ko, pahole 1.24 stops on C++ DWARF and kbuild deletes the .ko. Leave C++ out of BTF.
+if [[ "$(kconfig CONFIG_PAHOLE_HAS_LANG_EXCLUDE)" == y ]]; then
+  make_args+=(MODULE_PAHOLE_FLAGS=--lang_exclude=c++,c++03,c++11,c++14,rust)
+fi
 build_rc=0
 # Run kbuild as a fresh make: a parent `make test` must not leak its flags, variable
 # overrides or jobserver into the kernel build.
@@ -142,7 +144,7 @@ env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL -u GNUMAKEFLAGS \
 show_log() {
   {
     echo "kcheck: --- diagnostics from $log ---"
-    grep -E -A2 '(error|ERROR|warning|WARNING):' "$log" | cut -c 1-300 | head -n 30 || true
+    grep -E -A2 '(error|ERROR|warning|WARNING):|error while' "$log" | cut -c 1-300 | head -n 30 || true
     echo "kcheck: ---"
   } >&2
 }
@@ -150,7 +152,7 @@ show_log() {
 if [[ $build_rc -eq 0 && -f "$work/$module.ko" ]]; then
   ok "build" "$module.ko via kbuild + modpost"
 else
-  first=$(grep -m1 -E '(error|ERROR):' "$log" | cut -c 1-300 || true)
+  first=$(grep -m1 -E '(error|ERROR):|error while' "$log" | cut -c 1-300 || true)
   fail "build" "make exited $build_rc: ${first:-see log}"
   show_log
 fi

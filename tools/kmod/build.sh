@@ -3,21 +3,18 @@
 # core headers into build/kmod/src (tools/kmod/stage.sh) and runs kmod/Makefile there, so
 # the example links against the core's Module.symvers the way another driver would.
 #
-# Env: KDIR (default: /lib/modules/$(uname -r)/build if it exists, else the newest installed
-# /usr/src/linux-headers-*-amd64), CXX (default: g++ of the kernel's CONFIG_GCC_VERSION),
-# KMOD_BUILD_DIR (default: <repo>/build/kmod), KMOD_EXTRA_GLUE (test hook: a file appended
-# to the staged connac_glue.cc, to prove the C++ guard rejects it). Prints the KDIR used as "kdir: <path>" and
-# exits non-zero with the kbuild diagnostics when the build fails.
+# Env: KDIR (default: `tools/kdir.sh default`: /lib/modules/$(uname -r)/build if it exists,
+# else the newest installed Debian /usr/src/linux-headers-*-amd64), CXX (default: g++ of the
+# kernel's CONFIG_GCC_VERSION), KMOD_BUILD_DIR (default: <repo>/build/kmod), KMOD_EXTRA_GLUE
+# (test hook: a file appended to the staged connac_glue.cc, to prove the C++ guard rejects
+# it). Prints the KDIR used as "kdir: <path>" and exits non-zero with the kbuild diagnostics
+# when the build fails.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${KMOD_BUILD_DIR:-$repo/build/kmod}
 
 if [[ -z "${KDIR:-}" ]]; then
-  if [[ -d "/lib/modules/$(uname -r)/build" ]]; then
-    KDIR=/lib/modules/$(uname -r)/build
-  else
-    KDIR=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
-  fi
+  KDIR=$("$repo/tools/kdir.sh" default 2>/dev/null || true)
 fi
 if [[ -z "$KDIR" || ! -f "$KDIR/Makefile" ]]; then
   echo "kmod: no kernel headers (KDIR='${KDIR:-}'): apt-get install linux-headers-amd64 or set KDIR" >&2

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make kmod-test`: the kernel module, built, checked and loaded in a real kernel.
+# `make kmod-test`: the kernel module, built, checked and loaded in a real kernel. This script
+# tests one kernel (KDIR, else `tools/kdir.sh default`); `make kmod-test` runs it once per
+# Debian kernel series installed (tools/kdir.sh list: 6.1 and 6.12).
 #
-#   build        connac_core.ko + connac_example.ko against the installed Debian headers
+#   build        connac_core.ko + connac_example.ko against that kernel's headers
 #                (tools/kmod/build.sh; warnings are errors)
 #   guard        a `new` injected into the C++ glue must fail the build with the C++
 #                guard's message (kmod/scripts/cxx_guard.sh)
@@ -11,16 +13,21 @@
 #   qemu         boot the matching Debian kernel under QEMU/TCG, self-test (KTAP), example,
 #                modprobe, 20 load/unload cycles, console and taint checks
 #
-# Prints one "kmod-test: ok - <step>" / "kmod-test: FAIL - <step>: <why>" line per check and
-# ends with "kmod-test: N passed, M failed"; exits 1 if any check failed.
-# Env: KDIR, CXX (as build.sh), KMOD_SKIP="dkms checkpatch ..." (steps to skip, reported).
+# Prints one "kmod-test: ok - <step>" / "kmod-test: FAIL - <step>: <why>" /
+# "kmod-test: skip - <step>" line per check and ends with
+# "kmod-test: N passed, M failed, K skipped"; exits 1 if any check failed.
+# Env: KDIR, CXX (as build.sh), KMOD_BUILD_DIR (default <repo>/build/kmod), KMOD_SKIP="dkms
+# checkpatch ..." (steps to skip; each is counted as skipped, qemu as its 6 checks).
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-out=$repo/build/kmod
-tree=$out/src
+out=${KMOD_BUILD_DIR:-$repo/build/kmod}
 mkdir -p "$out"
+out=$(cd "$out" && pwd -P)
+export KMOD_BUILD_DIR=$out  # build.sh builds here
+tree=$out/src
 passed=0
 failed=0
+skips=0
 t_start=$(date +%s)
 
 ok() {
@@ -31,8 +38,19 @@ fail() {
   echo "kmod-test: FAIL - $1: $2"
   failed=$((failed + 1))
 }
-skipped() { [[ " ${KMOD_SKIP:-} " == *" $1 "* ]] && echo "kmod-test: skip - $1 (KMOD_SKIP)"; }
+skipped() {  # skipped <step> [<checks it stands for>]
+  [[ " ${KMOD_SKIP:-} " == *" $1 "* ]] || return 1
+  echo "kmod-test: skip - $1 (KMOD_SKIP)"
+  skips=$((skips + ${2:-1}))
+}
 secs() { echo "$(($(date +%s) - $1))s"; }
+
+# The kernel under test, named first (`make kmod-test` runs one per series).
+if [[ -z "${KDIR:-}" ]]; then
+  KDIR=$("$repo/tools/kdir.sh" default 2>/dev/null || true)
+fi
+export KDIR
+echo "kmod-test: kernel $("$repo/tools/kdir.sh" release "$KDIR" 2>/dev/null || echo '?') (${KDIR:-no KDIR})"
 
 # --- build ----------------------------------------------------------------------------------
 t=$(date +%s)
@@ -42,19 +60,23 @@ if "$repo/tools/kmod/build.sh" >"$out/build-step.log" 2>&1; then
 else
   fail "build" "$(grep -m1 -E 'error|FAIL|guard|warning|kmod:' "$out/build-step.log" | cut -c 1-200)"
   sed 's/^/  /' "$out/build-step.log" | head -n 30
-  echo "kmod-test: $passed passed, $((failed + 5)) failed"
+  # Nothing else can run: the guard, footprint, checkpatch, DKMS and QEMU checks count as
+  # failed, not as skipped.
+  echo "kmod-test: $passed passed, $((failed + 10)) failed, $skips skipped"
   exit 1
 fi
 kdir=$(cd "$kdir" && pwd -P)
-# The release the modules are built for (their vermagic): UTS_RELEASE, e.g. 6.1.0-56-amd64
+# The release the modules are built for (their vermagic): UTS_RELEASE, e.g. 6.1.0-57-amd64
 # (Debian's include/config/kernel.release holds the upstream 6.1.x instead).
-kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
+kver=$("$repo/tools/kdir.sh" release "$kdir" 2>/dev/null)
 
 # --- guard: breaking the core must fail the build clearly -----------------------------------
 if ! skipped guard; then
   t=$(date +%s)
   inject=$(mktemp "${TMPDIR:-/tmp}/connac-inject.XXXXXX")
-  printf '\nextern "C" int* connac_guard_probe() { return new int(1); }\n' >"$inject"
+  # Declared first: 6.12 builds with -Wmissing-declarations, which would fail the build
+  # before the guard sees the object.
+  printf '\nextern "C" int* connac_guard_probe();\nextern "C" int* connac_guard_probe() { return new int(1); }\n' >"$inject"
   guard_dir=$(mktemp -d "${TMPDIR:-/tmp}/connac-guard.XXXXXX")
   if KMOD_BUILD_DIR=$guard_dir KMOD_EXTRA_GLUE=$inject "$repo/tools/kmod/build.sh" >"$out/guard.log" 2>&1; then
     fail "guard" "a glue with operator new built without error"
@@ -101,11 +123,15 @@ if ! skipped dkms; then
     "$repo/tools/kmod/stage.sh" "$d/src/connac-core-$ver"
     mkdir -p "$d/dkms"
     dk=(-m connac-core -v "$ver" --dkmstree "$d/dkms" --sourcetree "$d/src")
+    # DKMS stores what the kernel's config asks for: .ko on 6.1, .ko.xz on 6.12
+    # (CONFIG_MODULE_COMPRESS_XZ).
+    mods=$d/dkms/connac-core/$ver/$kver/x86_64/module
     if dkms add "${dk[@]}" >"$out/dkms.log" 2>&1 &&
-      env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dkms build "${dk[@]}" -k "$kver" >>"$out/dkms.log" 2>&1 &&
-      [[ -f "$d/dkms/connac-core/$ver/$kver/x86_64/module/connac_core.ko" ]] &&
-      [[ -f "$d/dkms/connac-core/$ver/$kver/x86_64/module/connac_example.ko" ]]; then
-      ok "dkms" "dkms add + build connac-core/$ver for $kver in a private tree, $(secs "$t")"
+      env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dkms build "${dk[@]}" -k "$kver" \
+        --kernelsourcedir "$kdir" >>"$out/dkms.log" 2>&1 &&
+      compgen -G "$mods/connac_core.ko*" >/dev/null &&
+      compgen -G "$mods/connac_example.ko*" >/dev/null; then
+      ok "dkms" "dkms add + build connac-core/$ver for $kver in a private tree: $(cd "$mods" && echo connac_core.ko* connac_example.ko*), $(secs "$t")"
     else
       sed 's/^/  /' "$out/dkms.log" | tail -n 15
       fail "dkms" "dkms add/build failed (log: $out/dkms.log)"
@@ -115,7 +141,7 @@ if ! skipped dkms; then
 fi
 
 # --- qemu -----------------------------------------------------------------------------------
-if ! skipped qemu; then
+if ! skipped qemu 6; then
   "$repo/tools/kmod/qemu_test.sh" "$tree" "$kver" "$out/console.log" >"$out/qemu.txt" 2>&1
   while IFS= read -r line; do
     case "$line" in
@@ -131,6 +157,6 @@ if ! skipped qemu; then
     "$out/console.log" 2>/dev/null | awk '!seen[$1 $2 $3]++' | head -n 16 | sed 's/^/  /'
 fi
 
-echo "kmod-test: total $(secs "$t_start")"
-echo "kmod-test: $passed passed, $failed failed"
+echo "kmod-test: total $(secs "$t_start") for $kver"
+echo "kmod-test: $passed passed, $failed failed, $skips skipped"
 [[ $failed -eq 0 ]]

@@ -13,6 +13,8 @@ mkdir -p "$dest/core/include/connac" "$dest/connac_core" "$dest/example" "$dest/
 cp -p "$repo"/kmod/{Makefile,cxx.mk,dkms.conf} "$dest/"
 cp -p "$repo"/kmod/include/*.h "$dest/include/"
 cp -p "$repo"/kmod/scripts/cxx_guard.sh "$dest/scripts/"
+# The kernel resolver kmod/Makefile asks for its default KDIR (tools/kdir.sh).
+cp -p "$repo"/tools/kdir.sh "$dest/scripts/kdir.sh"
 # Sources only: an in-place `make -C kmod` leaves *.mod.c and objects next to them.
 for f in "$repo"/kmod/connac_core/{Kbuild,*.c,*.cc,*.h} "$repo"/kmod/example/{Kbuild,*.c}; do
   [[ "$f" == *.mod.c ]] && continue

@@ -5,9 +5,10 @@
 # catch that construct, not just any check). It also feeds a g++ that reports the wrong
 # version (must FAIL the compiler-version check before building anything).
 #
-# Output: "ok N - name" / "not ok N - name" per case (check.sh's output follows a failed
-# case, prefixed with "# "), then exactly one "kcheck-selftest: N passed, M failed" line.
-# Exit status: 0 when every case passed, 1 otherwise.
+# Output: "ok N - name" / "not ok N - name" / "ok N - name # SKIP why" per case (check.sh's
+# output follows a failed case, prefixed with "# "), then exactly one
+# "kcheck-selftest: N passed, M failed, K skipped" line (a SKIP is not a pass).
+# Exit status: 0 when no case failed, 1 otherwise.
 #
 # Environment: KDIR, KCHECK_CXX and KCHECK_ALLOW_UNDEF pass through to check.sh; an inherited
 # KCHECK_EXTRA_HEADER is dropped so the clean case stays clean. See docs/kernel-compile-check.md.
@@ -20,6 +21,7 @@ check=$repo/tools/kcheck/check.sh
 
 passed=0
 failed=0
+skipped=0
 n=0
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/kcheck-selftest.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -68,29 +70,23 @@ expect_fail() {
 
 fixture() { echo "KCHECK_EXTRA_HEADER=$here/$1"; }
 
-# The kernel tree check.sh will pick (same rule as check.sh), for config-dependent cases.
+# The kernel tree check.sh will pick (the same resolver), for config-dependent cases.
 autoconf() {
   local k=${KDIR:-}
-  if [[ -z "$k" ]]; then
-    if [[ -d "/lib/modules/$(uname -r)/build" ]]; then
-      k=/lib/modules/$(uname -r)/build
-    else
-      k=$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' -type d 2>/dev/null | sort -V | tail -n 1)
-    fi
-  fi
+  [[ -n "$k" ]] || k=$("$repo/tools/kdir.sh" default 2>/dev/null || true)
   echo "${k:-/nonexistent}/include/config/auto.conf"
 }
 kconfig_y() { grep -q "^$1=y" "$(autoconf)" 2>/dev/null; }
 skip() {
   n=$((n + 1))
-  passed=$((passed + 1))
+  skipped=$((skipped + 1))
   echo "ok $n - $1 # SKIP $2"
 }
 
 # Same opt-out as check.sh for machines without kernel headers.
 if [[ "${KCHECK_SKIP_NO_KDIR:-0}" == 1 && ! -f "$(autoconf)" ]]; then
   echo "ok 1 - kernel-compile check # SKIP no kernel headers"
-  echo "kcheck-selftest: 0 passed, 0 failed"
+  echo "kcheck-selftest: 0 passed, 0 failed, 1 skipped"
   exit 0
 fi
 
@@ -114,7 +110,8 @@ else
   skip "thread_local needs TLS relocations" "relocation check is x86-64 only"
 fi
 
-if kconfig_y CONFIG_RETHUNK; then
+# CONFIG_RETHUNK was renamed CONFIG_MITIGATION_RETHUNK in 6.9.
+if kconfig_y CONFIG_RETHUNK || kconfig_y CONFIG_MITIGATION_RETHUNK; then
   expect_fail "bare ret in asm is an objtool warning" \
     "objtool" "'naked' return" "$(fixture objtool_naked_ret.h)"
 else
@@ -133,5 +130,5 @@ chmod +x "$fake_cxx"
 expect_fail "g++ version must match CONFIG_GCC_VERSION" \
   "compiler version" "'9\.9\.9'" "KCHECK_CXX=$fake_cxx"
 
-echo "kcheck-selftest: $passed passed, $failed failed"
+echo "kcheck-selftest: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]

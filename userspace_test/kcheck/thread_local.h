@@ -5,5 +5,7 @@
 // relocation"). check.sh must report it under "relocations" (and "sections").
 extern "C" {
 thread_local int kcheck_fixture_tls;
+// Declared first: 6.12 builds with -Wmissing-declarations (an error with -Werror).
+int kcheck_fixture_tls_get(void);
 int kcheck_fixture_tls_get(void) { return kcheck_fixture_tls; }
 }

@@ -4,6 +4,8 @@
 // under "undefined symbols".
 #include <array>
 
+// Declared first: 6.12 builds with -Wmissing-declarations (an error with -Werror).
+extern "C" int kcheck_fixture_throws(unsigned long i);
 extern "C" int kcheck_fixture_throws(unsigned long i) {
   const std::array<int, 4> a{1, 2, 3, 4};
   return a.at(i);
