@@ -3,7 +3,8 @@
 #   make demo   build the `connac` CLI and run the #1036 framing demo, then boot the kernel
 #               module under QEMU and show its self-test and the example's recovery report
 #   make test   every test: Bazel suites (plain, ASan, UBSan), CLI contract, kernel-compile
-#               check, kernel module (build, checks, QEMU load test)
+#               check, kernel module (build, checks, QEMU load test); the kernel steps run once
+#               per Debian kernel series installed (6.1 and 6.12: tools/kdir.sh list)
 #
 # Both install missing Debian packages first (tools/setup.sh; quick when nothing is missing).
 
@@ -14,7 +15,7 @@ SHELL := /bin/bash
 .PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench
 FUZZ_SECONDS ?= 20
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
-	kmod kmod-test clean
+	kmod kmod-test summary-test clean
 
 all: build
 
@@ -33,10 +34,8 @@ demo: setup
 # buildifier, clang-format and clang-tidy (tools/lint/run.sh); checkpatch runs in kmod-test.
 lint: setup
 	@echo "== lint"
-	@tools/lint/run.sh | tee build/lint.log; rc=$${PIPESTATUS[0]}; \
-	  line=$$(grep -o '[0-9]* passed, [0-9]* failed' build/lint.log | tail -1); \
-	  echo "lint $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
-	  exit $$rc
+	@mkdir -p build; tools/lint/run.sh | tee build/lint.log; rc=$${PIPESTATUS[0]}; \
+	  tools/record_result.sh lint $$rc --from build/lint.log; exit $$rc
 
 # libFuzzer (clang-14, ASan+UBSan) on every target for FUZZ_SECONDS each (tools/fuzz/run.sh).
 fuzz: setup
@@ -45,10 +44,10 @@ fuzz: setup
 # The bounded run `make test` does: every target, 20 s each, fails on any crash.
 fuzz-smoke:
 	@echo "== fuzz smoke (20 s per target)"
-	@FUZZ_SECONDS=20 tools/fuzz/run.sh | tee build/fuzz.log; rc=$${PIPESTATUS[0]}; \
+	@mkdir -p build; FUZZ_SECONDS=20 tools/fuzz/run.sh | tee build/fuzz.log; rc=$${PIPESTATUS[0]}; \
 	  ok=$$(grep -c '^fuzz: [a-z_]* ok execs=' build/fuzz.log); \
-	  if [[ $$rc -eq 0 ]]; then echo "fuzz $$ok 0"; else echo "fuzz $$ok 1"; fi >> build/test-results; \
-	  exit $$rc
+	  bad=$$(grep -c '^fuzz: [a-z_]* FAILED' build/fuzz.log); \
+	  tools/record_result.sh fuzz $$rc $$ok $$bad; exit $$rc
 
 # Hot-path benchmarks (opt build), ratios against a baseline in the same run (tools/bench/run.sh).
 bench: setup
@@ -64,62 +63,75 @@ bench-recovery: setup
 demo-kmod: setup
 	@tools/kmod/demo.sh
 
-# Each step appends "<name> <passed> <failed>" to build/test-results; the last line of
-# `make test` is the total, in the plain "N passed, N failed" form CI reads.
+# Each step appends "<name> <passed> <failed> <skipped> <exit code>" to build/test-results
+# (tools/record_result.sh); tools/report_results.sh prints every step with its exit code and
+# ends with the total, "summary: N passed, M failed, K skipped" (CI reads "N passed, M
+# failed"). A step that exits non-zero, counts nothing or does not report at all is a
+# failure there; skipped tests and gates are counted as skipped, never as passed. Kernel
+# steps report once per kernel: "kmod[6.12.117+deb12-amd64]".
+TEST_STEPS := summary-test bazel asan ubsan tsan kcheck kcheck-selftest lint fuzz kmod
 test: setup
 	@mkdir -p build && : > build/test-results
-	@$(MAKE) -k --no-print-directory test-bazel test-asan test-ubsan test-tsan kcheck kcheck-selftest \
+	@$(MAKE) -k --no-print-directory summary-test test-bazel test-asan test-ubsan test-tsan \
+	  kcheck kcheck-selftest \
 	  lint fuzz-smoke \
 	  kmod-test; \
 	  rc=$$?; \
-	  tools/report_results.sh build/test-results; \
+	  tools/report_results.sh build/test-results $(TEST_STEPS); \
 	  rrc=$$?; \
 	  [[ $$rc -eq 0 && $$rrc -eq 0 ]]
 
+# The scripts behind the summary, on fake inputs (tools/summary_test.sh).
+summary-test:
+	@echo "== summary scripts (test_summary, record_result, report_results, each_kernel)"
+	@mkdir -p build; tools/summary_test.sh | tee build/summary-test.log; rc=$${PIPESTATUS[0]}; \
+	  tools/record_result.sh summary-test $$rc --from build/summary-test.log; exit $$rc
+
+# $(call bazel-test,<step name>,<bazel test arguments>): counts only what this invocation
+# configured and ran, from its build-event file (tools/test_summary.sh), not from
+# bazel-testlogs. --keep_going: a target that does not build fails alone, the rest still run.
+define bazel-test
+	@mkdir -p build && rm -f build/bep-$(1).json
+	@$(BAZEL) test $(BAZEL_FLAGS) --keep_going --build_event_json_file=$(CURDIR)/build/bep-$(1).json \
+	  $(2); rc=$$?; \
+	  tools/record_result.sh $(1) $$rc $$(tools/test_summary.sh build/bep-$(1).json); exit $$rc
+endef
+
 test-bazel:
 	@echo "== bazel test //... (kernel-semantics flags)"
-	@$(BAZEL) test $(BAZEL_FLAGS) //... ; rc=$$?; \
-	  echo "bazel $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+	$(call bazel-test,bazel,//...)
 
 test-asan:
 	@echo "== bazel test --config=asan //..."
-	@$(BAZEL) test $(BAZEL_FLAGS) --config=asan //... ; rc=$$?; \
-	  echo "asan $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+	$(call bazel-test,asan,--config=asan //...)
 
 test-tsan:
 	@echo "== bazel test --config=tsan //kmod:capi_threads_test"
-	@$(BAZEL) test $(BAZEL_FLAGS) --config=tsan //kmod:capi_threads_test ; rc=$$?; \
-	  echo "tsan $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+	$(call bazel-test,tsan,--config=tsan //kmod:capi_threads_test)
 
 test-ubsan:
 	@echo "== bazel test --config=ubsan //..."
-	@$(BAZEL) test $(BAZEL_FLAGS) --config=ubsan //... ; rc=$$?; \
-	  echo "ubsan $$(tools/test_summary.sh)" >> build/test-results; exit $$rc
+	$(call bazel-test,ubsan,--config=ubsan //...)
 
+# Once per Debian kernel series (tools/each_kernel.sh, tools/kdir.sh list); KDIR=... tests
+# only that kernel.
 kcheck:
 	@echo "== kernel-compile check"
-	@tools/kcheck/check.sh; rc=$$?; \
-	  if [[ $$rc -eq 0 ]]; then echo "kcheck 1 0"; else echo "kcheck 0 1"; fi >> build/test-results; exit $$rc
+	@tools/each_kernel.sh kcheck tools/kcheck/check.sh
 
 kcheck-selftest:
 	@echo "== kernel-compile check self-test"
-	@userspace_test/kcheck/kcheck_selftest.sh | tee build/kcheck-selftest.log; rc=$${PIPESTATUS[0]}; \
-	  line=$$(grep -o '[0-9]* passed, [0-9]* failed' build/kcheck-selftest.log | tail -1); \
-	  echo "kcheck-selftest $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
-	  exit $$rc
+	@tools/each_kernel.sh kcheck-selftest userspace_test/kcheck/kcheck_selftest.sh
 
 # Builds connac_core.ko and connac_example.ko in build/kmod (docs/kmod.md).
 kmod: setup
 	@tools/kmod/build.sh
 
-# The kernel module: build, guard, footprint, checkpatch, DKMS, QEMU load test.
+# The kernel module: build, guard, footprint, checkpatch, DKMS, QEMU load test, once per
+# Debian kernel series (build/kmod/<release>/, logs build/kmod-<release>.log).
 kmod-test:
 	@echo "== kernel module: build, checks, QEMU load test"
-	@mkdir -p build && tools/kmod/kmod_test.sh | tee build/kmod-test.log; rc=$${PIPESTATUS[0]}; \
-	  line=$$(grep -o '^kmod-test: [0-9]* passed, [0-9]* failed' build/kmod-test.log | tail -1); \
-	  line=$${line#kmod-test: }; \
-	  echo "kmod $$(sed 's/ passed, / /; s/ failed//' <<<"$${line:-0 passed, 1 failed}")" >> build/test-results; \
-	  exit $$rc
+	@tools/each_kernel.sh kmod tools/kmod/kmod_test.sh
 
 clean:
 	$(BAZEL) clean
