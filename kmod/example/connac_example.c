@@ -159,22 +159,25 @@ out:
 	return ret;
 }
 
-/* Encodes and "sends" the pending key actions. */
+/*
+ * Encodes and "sends" the pending key actions. The frame buffer and the list
+ * hold key bytes, so both are wiped once the frames are out (or on failure).
+ */
 static int ex_send_keys(struct ex_dev *d)
 {
 	unsigned long i;
-	long len;
+	long len = 0;
 
-	for (i = 0; i < d->acts.count; i++) {
+	for (i = 0; i < d->acts.count && len >= 0; i++) {
 		len = connac_key_action_encode(&d->core, &d->acts.items[i],
 					       (d->frames_sent % CONNAC_MAX_SEQ) + 1,
 					       d->frame, sizeof(d->frame));
-		if (len < 0)
-			return len;
-		d->frames_sent++;
+		if (len >= 0)
+			d->frames_sent++;
 	}
+	memzero_explicit(d->frame, sizeof(d->frame));
 	connac_key_actions_wipe(&d->acts);
-	return 0;
+	return len < 0 ? len : 0;
 }
 
 static int ex_key(struct ex_dev *d, int cmd, u32 cipher, u8 idx, s8 link,
@@ -495,7 +498,7 @@ static int __init ex_init(void)
 	ops.log = ex_log;
 	ret = connac_dev_init(&ex->core, CONNAC_MT7925, 0, &ops);
 	if (ret) {
-		kfree(ex);
+		kfree_sensitive(ex);
 		return ret;
 	}
 	mutex_init(&ex->mcu_mutex);
@@ -514,9 +517,11 @@ static int __init ex_init(void)
 
 static void __exit ex_exit(void)
 {
+	/* Key bytes may sit in the list, the frame buffer and the core's slots. */
 	connac_key_actions_wipe(&ex->acts);
+	memzero_explicit(ex->frame, sizeof(ex->frame));
 	connac_dev_destroy(&ex->core);
-	kfree(ex);
+	kfree_sensitive(ex);
 }
 
 module_init(ex_init);
