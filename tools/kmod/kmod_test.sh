@@ -7,6 +7,7 @@
 #                (tools/kmod/build.sh; warnings are errors)
 #   guard        a `new` injected into the C++ glue must fail the build with the C++
 #                guard's message (kmod/scripts/cxx_guard.sh)
+#   hygiene      connac_example.ko frees with kfree_sensitive (it held key frames)
 #   footprint    .text/.data, largest C++ stack frame, per-device state vs their targets
 #   checkpatch   the kernel's checkpatch.pl on every kernel C file of kmod/
 #   dkms         `dkms add` + `dkms build` of the staged tree in a private DKMS tree
@@ -60,9 +61,9 @@ if "$repo/tools/kmod/build.sh" >"$out/build-step.log" 2>&1; then
 else
   fail "build" "$(grep -m1 -E 'error|FAIL|guard|warning|kmod:' "$out/build-step.log" | cut -c 1-200)"
   sed 's/^/  /' "$out/build-step.log" | head -n 30
-  # Nothing else can run: the guard, footprint, checkpatch, DKMS and QEMU checks count as
-  # failed, not as skipped.
-  echo "kmod-test: $passed passed, $((failed + 10)) failed, $skips skipped"
+  # Nothing else can run: the guard, hygiene, footprint, checkpatch, DKMS and QEMU checks
+  # count as failed, not as skipped.
+  echo "kmod-test: $passed passed, $((failed + 11)) failed, $skips skipped"
   exit 1
 fi
 kdir=$(cd "$kdir" && pwd -P)
@@ -86,6 +87,15 @@ if ! skipped guard; then
     fail "guard" "the build failed without the guard's message: $(grep -m1 -E 'error|guard' "$out/guard.log" | cut -c 1-160)"
   fi
   rm -rf "$inject" "$guard_dir"
+fi
+
+# --- key hygiene: the example's device struct holds key slots and key frames ----------------
+# It must be freed with kfree_sensitive (zeroed first), never with a plain kfree.
+und=$(nm -u "$tree/example/connac_example.ko" 2>/dev/null | awk '{ print $2 }')
+if grep -qx kfree_sensitive <<<"$und" && ! grep -qx kfree <<<"$und"; then
+  ok "hygiene" "connac_example.ko frees with kfree_sensitive, no plain kfree"
+else
+  fail "hygiene" "connac_example.ko imports $(grep -x -E 'kfree|kfree_sensitive' <<<"$und" | paste -sd ' ' -) (want kfree_sensitive only)"
 fi
 
 # --- footprint ------------------------------------------------------------------------------
