@@ -105,26 +105,6 @@ bool AesCcmOpen(const uint8_t* key, size_t key_len, const uint8_t* nonce, const 
                            static_cast<int>(ct_len)) == 1;
 }
 
-bool AesGcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, const uint8_t* aad,
-                size_t aad_len, const uint8_t* pt, size_t pt_len, uint8_t* ct_and_tag) {
-  const EVP_CIPHER* c = GcmCipher(key_len);
-  CtxPtr ctx(EVP_CIPHER_CTX_new());
-  int outl = 0;
-  if (c == nullptr || !ctx) return false;
-  if (EVP_EncryptInit_ex(ctx.get(), c, nullptr, nullptr, nullptr) != 1) return false;
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_IVLEN, 12, nullptr) != 1) return false;
-  if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key, nonce) != 1) return false;
-  if (EVP_EncryptUpdate(ctx.get(), nullptr, &outl, aad, static_cast<int>(aad_len)) != 1) {
-    return false;
-  }
-  if (pt_len > 0 &&
-      EVP_EncryptUpdate(ctx.get(), ct_and_tag, &outl, pt, static_cast<int>(pt_len)) != 1) {
-    return false;
-  }
-  if (EVP_EncryptFinal_ex(ctx.get(), ct_and_tag + pt_len, &outl) != 1) return false;
-  return EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, 16, ct_and_tag + pt_len) == 1;
-}
-
 bool AesGcmOpen(const uint8_t* key, size_t key_len, const uint8_t* nonce, const uint8_t* aad,
                 size_t aad_len, const uint8_t* ct, size_t ct_len, const uint8_t* tag,
                 uint8_t* pt) {
@@ -151,6 +131,26 @@ bool AesGcmOpen(const uint8_t* key, size_t key_len, const uint8_t* nonce, const 
 }
 
 }  // namespace
+
+bool AesGcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, const uint8_t* aad,
+                size_t aad_len, const uint8_t* pt, size_t pt_len, uint8_t* ct_and_tag) {
+  const EVP_CIPHER* c = GcmCipher(key_len);
+  CtxPtr ctx(EVP_CIPHER_CTX_new());
+  int outl = 0;
+  if (c == nullptr || !ctx) return false;
+  if (EVP_EncryptInit_ex(ctx.get(), c, nullptr, nullptr, nullptr) != 1) return false;
+  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_IVLEN, 12, nullptr) != 1) return false;
+  if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key, nonce) != 1) return false;
+  if (EVP_EncryptUpdate(ctx.get(), nullptr, &outl, aad, static_cast<int>(aad_len)) != 1) {
+    return false;
+  }
+  if (pt_len > 0 &&
+      EVP_EncryptUpdate(ctx.get(), ct_and_tag, &outl, pt, static_cast<int>(pt_len)) != 1) {
+    return false;
+  }
+  if (EVP_EncryptFinal_ex(ctx.get(), ct_and_tag + pt_len, &outl) != 1) return false;
+  return EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, 16, ct_and_tag + pt_len) == 1;
+}
 
 bool IsAeadCipher(Cipher c) {
   return c == Cipher::kCcmp || c == Cipher::kCcmp256 || c == Cipher::kGcmp ||

@@ -62,6 +62,8 @@ bool BipCmacVerify(const uint8_t* key, const uint8_t* frame, size_t len);
 bool AesCcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, size_t nonce_len,
                 const uint8_t* aad, size_t aad_len, const uint8_t* pt, size_t pt_len,
                 size_t tag_len, uint8_t* ct_and_tag);
+bool AesGcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, const uint8_t* aad,
+                size_t aad_len, const uint8_t* pt, size_t pt_len, uint8_t* ct_and_tag);
 bool AesCmac(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t len,
              uint8_t mac[16]);
 

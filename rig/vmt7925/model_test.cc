@@ -1,0 +1,517 @@
+// The firmware/MAC model on a virtual clock: commands are built with the core's encoders
+// (connac::EncodeFrame, connac::EncodeKeyAction: byte-exact with mt7925's fillers), wrapped
+// in the USB framing mt7925u uses, and fed as bulk OUT bytes; answers are parsed with
+// connac::ParseEvent. No I/O, no real time.
+
+#include "rig/vmt7925/model.h"
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "connac/family.h"
+#include "connac/keys.h"
+#include "connac/mcu_cmd.h"
+#include "connac/mcu_event.h"
+#include "connac/mcu_frame.h"
+#include "gtest/gtest.h"
+#include "rig/vmt7925/control.h"
+#include "rig/vmt7925/crypto.h"
+#include "rig/vmt7925/firmware.h"
+
+namespace vmt {
+namespace {
+
+constexpr int64_t kMs = 1000000;
+const Mac kBssid = {0x02, 0x00, 0x00, 0x00, 0x00, 0x00};
+const Mac kOwn = {0x02, 0x00, 0x79, 0x25, 0x00, 0x01};
+
+Bytes UsbWrap(const Bytes& pkt) {
+  // mt792x_skb_add_usb_sdio_hdr + pad to 4 + MT_USB_TAIL_SIZE (mt7925u_mcu_send_message).
+  Bytes b(4, 0);
+  b[0] = static_cast<uint8_t>(pkt.size());
+  b[1] = static_cast<uint8_t>(pkt.size() >> 8);
+  b.insert(b.end(), pkt.begin(), pkt.end());
+  while (b.size() % 4) b.push_back(0);
+  b.insert(b.end(), 4, 0);
+  return b;
+}
+
+class ModelTest : public ::testing::Test {
+ protected:
+  Bytes Cmd(connac::CmdWord w, const Bytes& payload) {
+    Bytes out(connac::kLegacyHeaderSize + payload.size());
+    seq_ = seq_ % 15 + 1;
+    auto n = connac::EncodeFrame(connac::kMt7925, w, seq_,
+                                 connac::ConstBytes(payload.data(), payload.size()),
+                                 connac::MutableBytes(out.data(), out.size()));
+    EXPECT_TRUE(n.ok());
+    out.resize(n.ok() ? *n : 0);
+    return out;
+  }
+  void Send(const Bytes& frame, OutEp ep = OutEp::kInbandCmd) {
+    const Bytes w = UsbWrap(frame);
+    m_.OnBulkOut(ep, w.data(), w.size(), now_);
+  }
+  std::vector<Bytes> Drain() {
+    std::vector<Bytes> v;
+    Bytes b;
+    while (m_.PopToHost(&b)) v.push_back(b);
+    return v;
+  }
+  // The one event answering the last command.
+  connac::McuEvent OneEvent() {
+    events_ = Drain();
+    EXPECT_EQ(events_.size(), 1u);
+    if (events_.empty()) return {};
+    auto e = connac::ParseEvent(connac::kMt7925,
+                                connac::ConstBytes(events_[0].data(), events_[0].size()));
+    EXPECT_TRUE(e.ok());
+    EXPECT_EQ(e->seq, seq_);
+    return *e;
+  }
+  void BringUp() {
+    m_.PowerOn(now_);
+    Send(Cmd(connac::CmdWord::Legacy(0x10), {1, 0, 0, 0}));  // PATCH_SEM_CONTROL get
+    Drain();
+    Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));  // FW_START_REQ
+    Drain();
+  }
+  // STA_REC_UPDATE with STA_REC_BASIC for `wcid` -> `peer`.
+  void AddStation(uint8_t wcid, const Mac& peer) {
+    Bytes p = {0, wcid, 1, 0, 1, 0, 0, 0};  // sta_req_hdr: bss 0, wcid, 1 TLV, append
+    Bytes basic(20, 0);
+    basic[0] = 0;                              // STA_REC_BASIC
+    basic[2] = 20;
+    basic[8] = 1;                              // conn_state
+    std::memcpy(&basic[12], peer.data(), 6);
+    p.insert(p.end(), basic.begin(), basic.end());
+    Send(Cmd(connac::CmdWord::Uni(0x03), p));
+    Drain();
+  }
+  void SetChannel6() {
+    Bytes p = {0, 0, 0, 0};  // bss_idx 0
+    Bytes rlm(16, 0);
+    rlm[0] = 2;   // UNI_BSS_INFO_RLM
+    rlm[2] = 16;
+    rlm[4] = 6;   // control channel
+    rlm[12] = 1;  // band 2.4 GHz
+    p.insert(p.end(), rlm.begin(), rlm.end());
+    Send(Cmd(connac::CmdWord::Uni(0x02), p));
+    Drain();
+  }
+  void InstallKey(bool pairwise, uint8_t wcid, uint8_t key_id, const uint8_t* key) {
+    connac::KeyAction a;
+    a.wcid = wcid;
+    a.add = true;
+    a.pairwise = pairwise;
+    a.cipher_id = connac::cipher3::kCcmp;
+    a.key_id = key_id;
+    a.key_len = 16;
+    std::memcpy(a.peer.b, kBssid.data(), 6);
+    std::memcpy(a.key, key, 16);
+    Bytes out(connac::kKeyFrameSize);
+    seq_ = seq_ % 15 + 1;
+    auto f = connac::EncodeKeyAction(connac::kMt7925, a, seq_,
+                                     connac::MutableBytes(out.data(), out.size()));
+    ASSERT_TRUE(f.ok());
+    Send(Bytes(f->data(), f->data() + f->size()));
+    const connac::McuEvent e = OneEvent();
+    EXPECT_EQ(e.eid, 0x03);
+    ASSERT_GE(e.payload.size(), 8u);
+    EXPECT_EQ(e.payload[0], 0x03);  // {cid, rsv[3], le32 status}
+    EXPECT_EQ(*e.payload.le32(4), 0u);
+  }
+  // An 802.3 frame behind a 64-byte TXD as mt7925_mac_write_txwi writes it.
+  Bytes TxFrame(uint8_t wcid, bool protect, uint8_t pid, bool want_txs) {
+    Bytes t(64, 0);
+    const uint32_t dw1 = wcid | (0u << 14) | (1u << 20) | (5u << 21);  // 802.3, TID 5
+    const uint32_t dw2 = (2u << 4) | 8u;                              // QoS data
+    const uint32_t dw3 = (15u << 11) | (protect ? 2u : 0u);
+    const uint32_t dw5 = pid | (want_txs ? (1u << 10) : 0u);
+    auto put = [&t](size_t off, uint32_t v) { std::memcpy(&t[off], &v, 4); };
+    put(4, dw1);
+    put(8, dw2);
+    put(12, dw3);
+    put(20, dw5);
+    const uint8_t eth[] = {0x02, 0, 0, 0, 0, 0x10, 0x02, 0, 0x79, 0x25, 0, 0x01, 0x08, 0x00,
+                           0x45, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0, 10, 77, 0, 2, 10, 77, 0, 1};
+    t.insert(t.end(), eth, eth + sizeof(eth));
+    uint32_t dw0 = static_cast<uint32_t>(t.size()) | (1u << 23);  // MT_TX_TYPE_SF
+    put(0, dw0);
+    return t;
+  }
+
+  Model m_;
+  int64_t now_ = 1000 * kMs;
+  uint8_t seq_ = 0;
+  std::vector<Bytes> events_;
+};
+
+TEST_F(ModelTest, PatchSemaphoreAnswersAtByte40) {
+  Send(Cmd(connac::CmdWord::Legacy(0x10), {1, 0, 0, 0}));
+  connac::McuEvent e = OneEvent();
+  EXPECT_EQ(e.eid, 0x10);
+  EXPECT_FALSE(e.unsolicited());
+  EXPECT_EQ(events_[0][40], 2);  // PATCH_NOT_DL_SEM_SUCCESS
+  Send(Cmd(connac::CmdWord::Legacy(0x10), {0, 0, 0, 0}));
+  OneEvent();
+  EXPECT_EQ(events_[0][40], 3);  // PATCH_REL_SEM_SUCCESS
+  EXPECT_EQ(m_.counters().mcu_malformed, 0u);
+}
+
+TEST_F(ModelTest, DownloadTakesScatterThenStartsFirmware) {
+  EXPECT_EQ(m_.ReadReg(0x70010200, now_), 0x7925u);
+  m_.PowerOn(now_);
+  EXPECT_EQ(m_.ReadReg(0x7c0600f0, now_) & 3, 1u);
+  Send(Cmd(connac::CmdWord::Legacy(0x05), {0, 0, 0x90, 0, 0, 4, 0, 0, 0, 0, 0, 0x80}));
+  OneEvent();
+  // 1024 bytes of FW_SCATTER on AC_BE, as two transfers, the second split mid-packet.
+  Bytes chunk(512, 0x5a);
+  Bytes w = UsbWrap(chunk);
+  Bytes both = w;
+  both.insert(both.end(), w.begin(), w.end());
+  m_.OnBulkOut(OutEp::kAcBe, both.data(), 300, now_);
+  m_.OnBulkOut(OutEp::kAcBe, both.data() + 300, both.size() - 300, now_);
+  EXPECT_EQ(m_.counters().fw_scatter_bytes, 1024u);
+  EXPECT_TRUE(Drain().empty());  // FW_SCATTER is never answered
+  Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));
+  OneEvent();
+  EXPECT_EQ(m_.ReadReg(0x7c0600f0, now_) & 3, 3u);  // MT_TOP_MISC2_FW_N9_RDY
+}
+
+TEST_F(ModelTest, NicCapabilityCarriesTheMacAddress) {
+  Send(Cmd(connac::CmdWord::Uni(0x0e), {0, 0, 0, 0, 3, 0, 4, 0}));
+  connac::McuEvent e = OneEvent();
+  ASSERT_GE(e.payload.size(), 4u + 12u);
+  EXPECT_EQ(*e.payload.le16(0), 3);  // n_element
+  EXPECT_EQ(*e.payload.le16(4), 7);  // MT_NIC_CAP_MAC_ADDR
+  EXPECT_EQ(std::memcmp(e.payload.data() + 8, kOwn.data(), 6), 0);
+}
+
+TEST_F(ModelTest, ResultCommandsEchoTheirCid) {
+  for (uint8_t cid : {0x01, 0x02, 0x03, 0x06, 0x05}) {
+    Send(Cmd(connac::CmdWord::Uni(cid), Bytes(8, 0)));
+    connac::McuEvent e = OneEvent();
+    ASSERT_GE(e.payload.size(), 8u);
+    EXPECT_EQ(e.payload[0], cid);
+  }
+}
+
+TEST_F(ModelTest, KeysFromStaRecKeyV3AndEncryptedTraffic) {
+  BringUp();
+  AddStation(1, kBssid);
+  SetChannel6();
+  EXPECT_EQ(m_.freq(), 2437u);
+  uint8_t ptk[16], gtk[16];
+  for (int i = 0; i < 16; ++i) {
+    ptk[i] = static_cast<uint8_t>(0x10 + i);
+    gtk[i] = static_cast<uint8_t>(0xa0 + i);
+  }
+  InstallKey(true, 1, 0, ptk);
+  InstallKey(false, 19, 1, gtk);
+  ASSERT_EQ(m_.keys().size(), 2u);
+  EXPECT_TRUE(m_.keys()[0].pairwise);
+  EXPECT_EQ(m_.keys()[1].key_id, 1);
+
+  // TX: PROTECT_FRAME -> a CCMP frame on the air that decrypts with the PTK.
+  Send(TxFrame(1, true, 7, true), OutEp::kAcBe);
+  AirTx a;
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 2437u);
+  Bytes plain;
+  uint64_t pn = 0;
+  uint8_t kid = 0;
+  ASSERT_TRUE(DecryptMpdu(Cipher::kCcmp, ptk, 16, a.frame.data(), a.frame.size(), &plain, &pn,
+                          &kid));
+  EXPECT_EQ(pn, 1u);
+  EXPECT_EQ(plain[0], 0x88);  // QoS data
+  EXPECT_EQ(plain[1], 0x41);  // ToDS | Protected
+  EXPECT_EQ(std::memcmp(&plain[4], kBssid.data(), 6), 0);
+  EXPECT_EQ(plain[24], 5);                   // TID
+  EXPECT_EQ(plain[26], 0xaa);                // LLC/SNAP
+  EXPECT_EQ(plain[32] << 8 | plain[33], 0x0800);
+  EXPECT_EQ(m_.counters().frames_encrypted, 1u);
+  // TXS only after the medium's verdict, with PID and WCID (12-dword entry after 4 dwords).
+  EXPECT_TRUE(Drain().empty());
+  m_.OnAirTxStatus(a.token, true, now_);
+  std::vector<Bytes> txs = Drain();
+  ASSERT_EQ(txs.size(), 1u);
+  ASSERT_EQ(txs[0].size(), 64u);
+  EXPECT_EQ(txs[0][3] >> 3, 0);                 // PKT_TYPE_TXS
+  EXPECT_EQ(txs[0][16 + 2] & 0x7, 0);           // no ACK error
+  EXPECT_EQ(txs[0][16 + 8 + 2], 1);             // WCID
+  EXPECT_EQ(txs[0][16 + 12 + 3], 7);            // PID
+
+  // RX: the AP's unicast CCMP frame -> decrypted, RXD with GROUP_1 + PN, SEC_MODE CCMP.
+  Bytes f = {0x88, 0x02, 0, 0};  // QoS data, FromDS
+  f.insert(f.end(), kOwn.begin(), kOwn.end());
+  f.insert(f.end(), kBssid.begin(), kBssid.end());
+  f.insert(f.end(), kBssid.begin(), kBssid.end());
+  f.insert(f.end(), {0x10, 0x00, 0x00, 0x00, 0xaa, 0xaa, 3, 0, 0, 0, 8, 0, 1, 2, 3, 4});
+  Bytes enc;
+  ASSERT_TRUE(EncryptMpdu(Cipher::kCcmp, ptk, 16, 42, 0, f, &enc));
+  EXPECT_TRUE(m_.OnAir(2437, enc.data(), enc.size(), -40, now_));  // acked: it is ours
+  std::vector<Bytes> rx = Drain();
+  ASSERT_EQ(rx.size(), 1u);
+  const Bytes& r = rx[0];
+  uint32_t d0, d1, d2, d3;
+  std::memcpy(&d0, &r[0], 4);
+  std::memcpy(&d1, &r[4], 4);
+  std::memcpy(&d2, &r[8], 4);
+  std::memcpy(&d3, &r[12], 4);
+  EXPECT_EQ(d0 >> 27, 2u);  // PKT_TYPE_NORMAL
+  EXPECT_EQ(d0 & 0xffff, r.size());
+  EXPECT_EQ(d1 & 0xfff, 1u);          // wcid of the AP station
+  EXPECT_NE(d1 & (1u << 16), 0u);     // GROUP_1
+  EXPECT_EQ((d2 >> 16) & 0x1f, 4u);   // SEC_MODE = CCMP
+  EXPECT_EQ((d3 >> 8) & 0xff, 6u);    // channel
+  EXPECT_EQ((d3 >> 16) & 3, 1u);      // U2M
+  EXPECT_EQ(r[32], 42);               // PN0 in group 1
+  EXPECT_EQ(r.size(), 32u + 16u + f.size());  // IV and MIC stripped
+  EXPECT_EQ(r[48 + 1], 0x42);                 // Protected bit kept for mac80211
+  EXPECT_EQ(m_.counters().frames_decrypted, 1u);
+
+  // Group frame with the GTK (key id 1).
+  Bytes g = f;
+  std::memset(&g[4], 0xff, 6);
+  ASSERT_TRUE(EncryptMpdu(Cipher::kCcmp, gtk, 16, 5, 1, g, &enc));
+  EXPECT_FALSE(m_.OnAir(2437, enc.data(), enc.size(), -40, now_));  // group: no ACK
+  EXPECT_EQ(m_.counters().frames_decrypted, 2u);
+  EXPECT_EQ(Drain().size(), 1u);
+}
+
+TEST_F(ModelTest, ProtectedFrameWithoutKeyIsDroppedAndCounted) {
+  BringUp();
+  AddStation(1, kBssid);
+  SetChannel6();
+  uint8_t k[16] = {1};
+  Bytes f = {0x08, 0x02, 0, 0};
+  f.insert(f.end(), kOwn.begin(), kOwn.end());
+  f.insert(f.end(), kBssid.begin(), kBssid.end());
+  f.insert(f.end(), kBssid.begin(), kBssid.end());
+  f.insert(f.end(), {0, 0, 0xaa, 0xaa, 3, 0, 0, 0, 8, 0});
+  Bytes enc;
+  ASSERT_TRUE(EncryptMpdu(Cipher::kCcmp, k, 16, 1, 0, f, &enc));
+  m_.OnAir(2437, enc.data(), enc.size(), -40, now_);
+  EXPECT_EQ(m_.counters().frames_dropped_nokey, 1u);
+  EXPECT_TRUE(Drain().empty());
+  // And TX asking for protection with no key installed.
+  Send(TxFrame(1, true, 9, true), OutEp::kAcBe);
+  EXPECT_EQ(m_.counters().frames_dropped_nokey, 2u);
+  AirTx a;
+  EXPECT_FALSE(m_.PopToAir(&a));
+  std::vector<Bytes> txs = Drain();
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_NE(txs[0][16 + 2] & 0x7, 0);  // TXS with an ACK error: mac80211 sees the loss
+}
+
+TEST_F(ModelTest, ScanDoneArrivesOnTheVirtualClock) {
+  BringUp();
+  Bytes p = {0, 0, 0, 0, 1, 0, 4, 0};  // fixed header + UNI_SCAN_REQ TLV
+  Send(Cmd(connac::CmdWord::Uni(0x16), p));
+  OneEvent();
+  EXPECT_EQ(m_.NextDeadline(), now_ + 350 * kMs);
+  m_.Advance(now_ + 349 * kMs);
+  EXPECT_TRUE(Drain().empty());
+  m_.Advance(now_ + 350 * kMs);
+  std::vector<Bytes> ev = Drain();
+  ASSERT_EQ(ev.size(), 1u);
+  auto e = connac::ParseEvent(connac::kMt7925, connac::ConstBytes(ev[0].data(), ev[0].size()));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->eid, 0x0e);
+  EXPECT_TRUE(e->unsolicited());
+  EXPECT_EQ(m_.NextDeadline(), INT64_MAX);
+}
+
+TEST_F(ModelTest, RocAcquireIsGrantedWithItsToken) {
+  BringUp();
+  Bytes p(4, 0);
+  Bytes roc(28, 0);
+  roc[2] = 28;
+  roc[4] = 0;    // bss_idx
+  roc[5] = 9;    // token
+  roc[6] = 36;   // channel
+  roc[8] = 2;    // band 5 GHz
+  roc[15] = 1;   // reqtype JOIN
+  roc[16] = 0xe8;
+  roc[17] = 0x03;  // 1000 ms
+  p.insert(p.end(), roc.begin(), roc.end());
+  Send(Cmd(connac::CmdWord::Uni(0x27), p));
+  std::vector<Bytes> ev = Drain();
+  ASSERT_EQ(ev.size(), 2u);  // the grant (unsolicited) and the command's answer
+  auto g = connac::ParseEvent(connac::kMt7925, connac::ConstBytes(ev[0].data(), ev[0].size()));
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->eid, 0x27);
+  EXPECT_TRUE(g->unsolicited());
+  EXPECT_EQ(g->payload[4 + 5], 9);    // tokenid
+  EXPECT_EQ(g->payload[4 + 13], 1);   // reqtype
+  EXPECT_EQ(*g->payload.le32(4 + 16), 1000u);
+  EXPECT_EQ(m_.freq(), 5180u);
+}
+
+TEST_F(ModelTest, HangFaultSwallowsUntilWfsysReset) {
+  BringUp();
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kHang;
+  f.on_cid = 0x02;  // first BSS_INFO_UPDATE
+  m_.ArmFault(f, now_);
+  Send(Cmd(connac::CmdWord::Uni(0x01), Bytes(8, 0)));
+  EXPECT_EQ(Drain().size(), 1u);
+  Send(Cmd(connac::CmdWord::Uni(0x02), Bytes(8, 0)));
+  EXPECT_TRUE(Drain().empty());
+  EXPECT_TRUE(m_.hung());
+  Send(Cmd(connac::CmdWord::Uni(0x01), Bytes(8, 0)));
+  EXPECT_TRUE(Drain().empty());
+  // mt792xu_wfsys_reset: UHW RMW of 0x70028600 bit 0, then INIT_DONE reads 0x1d1e.
+  m_.UhwWrite(0x70028600, 1, now_);
+  m_.UhwWrite(0x70028600, 0, now_);
+  EXPECT_EQ(m_.UhwRead(0x184c1604, now_), 0x1d1eu);
+  EXPECT_FALSE(m_.hung());
+  EXPECT_EQ(m_.ReadReg(0x7c0600f0, now_), 0u);  // firmware gone: the driver reloads it
+  EXPECT_EQ(m_.counters().wfsys_resets, 1u);
+  Send(Cmd(connac::CmdWord::Legacy(0x10), {1, 0, 0, 0}));
+  EXPECT_EQ(Drain().size(), 1u);
+}
+
+TEST_F(ModelTest, SlowFaultDelaysAnswers) {
+  BringUp();
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kSlow;
+  f.now = true;
+  f.slow_ns = 2500 * kMs;
+  m_.ArmFault(f, now_);
+  Send(Cmd(connac::CmdWord::Uni(0x03), Bytes(8, 0)));
+  EXPECT_TRUE(Drain().empty());
+  EXPECT_EQ(m_.NextDeadline(), now_ + 2500 * kMs);
+  m_.Advance(now_ + 2500 * kMs);
+  EXPECT_EQ(Drain().size(), 1u);
+}
+
+TEST_F(ModelTest, AssertFaultSendsCoredumpThenHangs) {
+  BringUp();
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kAssert;
+  f.at_cmd = 2;
+  m_.ArmFault(f, now_);
+  Send(Cmd(connac::CmdWord::Uni(0x03), Bytes(8, 0)));
+  EXPECT_EQ(Drain().size(), 1u);
+  Send(Cmd(connac::CmdWord::Uni(0x03), Bytes(8, 0)));
+  std::vector<Bytes> ev = Drain();
+  ASSERT_EQ(ev.size(), 1u);
+  auto e = connac::ParseEvent(connac::kMt7925, connac::ConstBytes(ev[0].data(), ev[0].size()));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->eid, 0x0a);  // MCU_UNI_EVENT_COREDUMP
+  EXPECT_TRUE(m_.hung());
+}
+
+TEST_F(ModelTest, MalformedCommandIsCountedAndAnsweredWithAnError) {
+  Bytes f = Cmd(connac::CmdWord::Uni(0x03), Bytes(8, 0));
+  f[37] = 0x55;  // pkt_type is not 0xa0: DecodeFrame rejects it
+  Send(f);
+  EXPECT_EQ(m_.counters().mcu_malformed, 1u);
+  std::vector<Bytes> ev = Drain();
+  ASSERT_EQ(ev.size(), 1u);
+  uint32_t status;
+  std::memcpy(&status, &ev[0][44 + 4], 4);
+  EXPECT_NE(status, 0u);
+}
+
+// Robustness: random streams and mutated valid frames on every endpoint, random medium
+// frames and register traffic. Deterministic (fixed seed) and bounded; the model must not
+// crash (ASan/UBSan run this too) and its queues must stay within their caps.
+TEST_F(ModelTest, SurvivesRandomAndMutatedInput) {
+  std::mt19937 rng(13);
+  BringUp();
+  AddStation(1, kBssid);
+  SetChannel6();
+  uint8_t ptk[16] = {7};
+  InstallKey(true, 1, 0, ptk);
+  std::vector<Bytes> seeds = {Cmd(connac::CmdWord::Uni(0x03), Bytes(40, 1)),
+                              Cmd(connac::CmdWord::Uni(0x02), Bytes(40, 2)),
+                              Cmd(connac::CmdWord::Uni(0x27), Bytes(32, 0)),
+                              Cmd(connac::CmdWord::Uni(0x16), Bytes(12, 0)),
+                              Cmd(connac::CmdWord::Legacy(0x05), Bytes(12, 0)),
+                              TxFrame(1, true, 3, true), TxFrame(2, false, 0, false)};
+  for (int iter = 0; iter < 20000; ++iter) {
+    Bytes b;
+    if (iter % 3 == 0) {
+      b.resize(rng() % 200);
+      for (auto& x : b) x = static_cast<uint8_t>(rng());
+    } else {
+      b = seeds[rng() % seeds.size()];
+      const int flips = 1 + static_cast<int>(rng() % 6);
+      for (int k = 0; k < flips && !b.empty(); ++k) b[rng() % b.size()] ^= 1u << (rng() % 8);
+      if (rng() % 4 == 0) b.resize(rng() % (b.size() + 1));
+      b = UsbWrap(b);
+      if (rng() % 5 == 0) b[rng() % 4] = static_cast<uint8_t>(rng());  // bad length
+    }
+    const OutEp ep = static_cast<OutEp>(rng() % static_cast<unsigned>(OutEp::kCount));
+    m_.OnBulkOut(ep, b.data(), b.size(), now_);
+    if (iter % 7 == 0) {
+      Bytes air(rng() % 120);
+      for (auto& x : air) x = static_cast<uint8_t>(rng());
+      if (air.size() > 10) std::memcpy(&air[4], kOwn.data(), 6);
+      m_.OnAir(2437, air.data(), air.size(), -40, now_);
+    }
+    if (iter % 11 == 0) m_.UhwWrite(0x70028600, rng() & 1, now_);
+    now_ += kMs;
+    m_.Advance(now_);
+    Bytes out;
+    while (m_.PopToHost(&out)) ASSERT_LE(out.size(), 4096u);
+    AirTx a;
+    while (m_.PopToAir(&a)) m_.OnAirTxStatus(a.token, rng() & 1, now_);
+  }
+  EXPECT_GT(m_.counters().mcu_malformed + m_.counters().bulk_malformed, 0u);
+  EXPECT_LE(m_.keys().size(), 64u);
+}
+
+TEST(ControlTest, ParsesRequestsAndRejectsBadOnes) {
+  ControlRequest r;
+  std::string err;
+  ASSERT_TRUE(ParseControl("status", &r, &err));
+  EXPECT_EQ(r.op, ControlRequest::Op::kStatus);
+  ASSERT_TRUE(ParseControl("fault hang cid=0x02", &r, &err));
+  EXPECT_EQ(r.fault.kind, FaultPlan::Kind::kHang);
+  EXPECT_EQ(r.fault.on_cid, 2);
+  ASSERT_TRUE(ParseControl("fault slow now ms=2500", &r, &err));
+  EXPECT_EQ(r.fault.slow_ns, 2500 * kMs);
+  ASSERT_TRUE(ParseControl("fault clear", &r, &err));
+  EXPECT_EQ(r.op, ControlRequest::Op::kClear);
+  for (const char* bad : {"", "fault", "fault hang", "fault melt now", "fault hang at=0",
+                          "fault hang cid=0x100", "fault hang at=-1", "stat", "status now",
+                          "fault slow ms=99999999999 now"}) {
+    EXPECT_FALSE(ParseControl(bad, &r, &err)) << bad;
+    EXPECT_FALSE(err.empty());
+  }
+}
+
+TEST(FirmwareTest, ImagesHaveTheLayoutsTheDriverParses) {
+  const Bytes p = BuildPatchImage();
+  ASSERT_GE(p.size(), 96u + 64u);
+  auto be32 = [](const Bytes& b, size_t o) {
+    return uint32_t{b[o]} << 24 | uint32_t{b[o + 1]} << 16 | uint32_t{b[o + 2]} << 8 | b[o + 3];
+  };
+  EXPECT_EQ(be32(p, 20), kHwSwVersion);
+  EXPECT_EQ(be32(p, 44), 1u);                   // desc.n_region
+  EXPECT_EQ(be32(p, 96) & 0xffff, 2u);          // PATCH_SEC_TYPE_INFO
+  EXPECT_EQ(be32(p, 96 + 4) + be32(p, 96 + 8), p.size());
+  EXPECT_EQ(be32(p, 96 + 12), 0x900000u);       // PATCH_START_REQ address
+  const Bytes r = BuildRamImage();
+  const size_t t = r.size() - 36;
+  EXPECT_EQ(r[t + 2], 2);  // n_region
+  EXPECT_EQ(std::memcmp(&r[t + 7], kFwVersion, 10), 0);
+  uint32_t sum = 0;
+  for (int i = 0; i < 2; ++i) {
+    uint32_t len;
+    std::memcpy(&len, &r[t - (2 - i) * 40 + 20], 4);
+    sum += len;
+  }
+  // mt792x_get_offload_capability: release info at sum + 16, feature tag 4, CNM bit.
+  EXPECT_EQ(r[sum + 16 + 4 + 3], 4);
+  EXPECT_NE(r[sum + 16 + 8 + 1] & 0x80, 0);
+}
+
+}  // namespace
+}  // namespace vmt
