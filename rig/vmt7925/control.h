@@ -34,7 +34,8 @@ struct ControlRequest {
 bool ParseControl(const std::string& line, ControlRequest* req, std::string* err);
 
 // Serves `path` until `*stop`; each request line is answered with handler(line).
-void ServeControl(const std::string& path, const std::function<std::string(const std::string&)>& handler,
+void ServeControl(const std::string& path,
+                  const std::function<std::string(const std::string&)>& handler,
                   std::atomic<bool>* stop);
 
 // The CLI: joins argv into one request, prints the answer. Exit 0, 2 on "error", 1 on I/O.

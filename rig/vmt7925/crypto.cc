@@ -101,13 +101,12 @@ bool AesCcmOpen(const uint8_t* key, size_t key_len, const uint8_t* nonce, const 
     return false;
   }
   uint8_t dummy = 0;
-  return EVP_DecryptUpdate(ctx.get(), ct_len ? pt : &dummy, &outl, ct,
-                           static_cast<int>(ct_len)) == 1;
+  return EVP_DecryptUpdate(ctx.get(), ct_len ? pt : &dummy, &outl, ct, static_cast<int>(ct_len)) ==
+         1;
 }
 
 bool AesGcmOpen(const uint8_t* key, size_t key_len, const uint8_t* nonce, const uint8_t* aad,
-                size_t aad_len, const uint8_t* ct, size_t ct_len, const uint8_t* tag,
-                uint8_t* pt) {
+                size_t aad_len, const uint8_t* ct, size_t ct_len, const uint8_t* tag, uint8_t* pt) {
   const EVP_CIPHER* c = GcmCipher(key_len);
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   int outl = 0;
@@ -118,12 +117,10 @@ bool AesGcmOpen(const uint8_t* key, size_t key_len, const uint8_t* nonce, const 
   if (EVP_DecryptUpdate(ctx.get(), nullptr, &outl, aad, static_cast<int>(aad_len)) != 1) {
     return false;
   }
-  if (ct_len > 0 &&
-      EVP_DecryptUpdate(ctx.get(), pt, &outl, ct, static_cast<int>(ct_len)) != 1) {
+  if (ct_len > 0 && EVP_DecryptUpdate(ctx.get(), pt, &outl, ct, static_cast<int>(ct_len)) != 1) {
     return false;
   }
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, 16, const_cast<uint8_t*>(tag)) !=
-      1) {
+  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, 16, const_cast<uint8_t*>(tag)) != 1) {
     return false;
   }
   uint8_t fin[16];
@@ -153,8 +150,7 @@ bool AesGcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, const 
 }
 
 bool IsAeadCipher(Cipher c) {
-  return c == Cipher::kCcmp || c == Cipher::kCcmp256 || c == Cipher::kGcmp ||
-         c == Cipher::kGcmp256;
+  return c == Cipher::kCcmp || c == Cipher::kCcmp256 || c == Cipher::kGcmp || c == Cipher::kGcmp256;
 }
 
 size_t MicLen(Cipher c) {
@@ -166,13 +162,10 @@ size_t KeyLenFor(Cipher c) {
   switch (c) {
     case Cipher::kCcmp:
     case Cipher::kGcmp:
-    case Cipher::kBipCmac128:
-      return 16;
+    case Cipher::kBipCmac128: return 16;
     case Cipher::kCcmp256:
-    case Cipher::kGcmp256:
-      return 32;
-    default:
-      return 0;
+    case Cipher::kGcmp256: return 32;
+    default: return 0;
   }
 }
 
@@ -201,8 +194,8 @@ bool AesCcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, size_t
                           nullptr) != 1) {
     return false;
   }
-  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_len),
-                          nullptr) != 1) {
+  if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_len), nullptr) !=
+      1) {
     return false;
   }
   if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key, nonce) != 1) return false;
@@ -222,18 +215,16 @@ bool AesCcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, size_t
                              ct_and_tag + pt_len) == 1;
 }
 
-bool AesCmac(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t len,
-             uint8_t mac[16]) {
+bool AesCmac(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t len, uint8_t mac[16]) {
   EVP_MAC* m = EVP_MAC_fetch(nullptr, "CMAC", nullptr);
   if (m == nullptr) return false;
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(m);
   bool ok = ctx != nullptr;
   char cipher[] = "AES-128-CBC";
   char cipher256[] = "AES-256-CBC";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, key_len == 32 ? cipher256 : cipher,
-                                       0),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
+                                                          key_len == 32 ? cipher256 : cipher, 0),
+                         OSSL_PARAM_construct_end()};
   size_t outl = 0;
   ok = ok && EVP_MAC_init(ctx, key, key_len, params) == 1;
   ok = ok && EVP_MAC_update(ctx, msg, len) == 1;
@@ -270,8 +261,7 @@ bool EncryptMpdu(Cipher c, const uint8_t* key, size_t key_len, uint64_t pn, uint
   }
   uint8_t nonce[12];
   GcmpNonce(o, pn, nonce);
-  return AesGcmSeal(key, key_len, nonce, aad, aad_len, frame.data() + hdr, body,
-                    ph + kPnHeaderLen);
+  return AesGcmSeal(key, key_len, nonce, aad, aad_len, frame.data() + hdr, body, ph + kPnHeaderLen);
 }
 
 bool ReadCcmpHeader(const uint8_t* frame, size_t len, uint64_t* pn, uint8_t* key_id) {
@@ -286,8 +276,8 @@ bool ReadCcmpHeader(const uint8_t* frame, size_t len, uint64_t* pn, uint8_t* key
   return true;
 }
 
-bool DecryptMpdu(Cipher c, const uint8_t* key, size_t key_len, const uint8_t* frame,
-                 size_t len, std::vector<uint8_t>* out, uint64_t* pn, uint8_t* key_id) {
+bool DecryptMpdu(Cipher c, const uint8_t* key, size_t key_len, const uint8_t* frame, size_t len,
+                 std::vector<uint8_t>* out, uint64_t* pn, uint8_t* key_id) {
   if (!IsAeadCipher(c) || key_len != KeyLenFor(c)) return false;
   const size_t hdr = HeaderLen(frame, len);
   const size_t mic = MicLen(c);
@@ -307,8 +297,7 @@ bool DecryptMpdu(Cipher c, const uint8_t* key, size_t key_len, const uint8_t* fr
   }
   uint8_t nonce[12];
   GcmpNonce(frame, *pn, nonce);
-  return AesGcmOpen(key, key_len, nonce, aad, aad_len, ct, ct_len, ct + ct_len,
-                    out->data() + hdr);
+  return AesGcmOpen(key, key_len, nonce, aad, aad_len, ct, ct_len, ct + ct_len, out->data() + hdr);
 }
 
 namespace {

@@ -46,8 +46,8 @@ bool EncryptMpdu(Cipher c, const uint8_t* key, size_t key_len, uint64_t pn, uint
 // driver leaves it for mac80211) followed by the plaintext: CCMP/GCMP header and MIC
 // stripped; `*pn` and `*key_id` are taken from the CCMP/GCMP header. False when the MIC
 // does not verify or the frame is malformed.
-bool DecryptMpdu(Cipher c, const uint8_t* key, size_t key_len, const uint8_t* frame,
-                 size_t len, std::vector<uint8_t>* out, uint64_t* pn, uint8_t* key_id);
+bool DecryptMpdu(Cipher c, const uint8_t* key, size_t key_len, const uint8_t* frame, size_t len,
+                 std::vector<uint8_t>* out, uint64_t* pn, uint8_t* key_id);
 
 // Reads the PN and key id of a protected frame without decrypting. False when too short.
 bool ReadCcmpHeader(const uint8_t* frame, size_t len, uint64_t* pn, uint8_t* key_id);
@@ -64,8 +64,7 @@ bool AesCcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, size_t
                 size_t tag_len, uint8_t* ct_and_tag);
 bool AesGcmSeal(const uint8_t* key, size_t key_len, const uint8_t* nonce, const uint8_t* aad,
                 size_t aad_len, const uint8_t* pt, size_t pt_len, uint8_t* ct_and_tag);
-bool AesCmac(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t len,
-             uint8_t mac[16]);
+bool AesCmac(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t len, uint8_t mac[16]);
 
 }  // namespace vmt
 

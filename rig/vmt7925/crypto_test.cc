@@ -30,13 +30,14 @@ Bytes Hex(const char* s) {
 }
 
 const Bytes kCcmpTk = Hex("c97c1f67ce371185514a8a19f2bdd52f");
-const Bytes kCcmpHdr = Hex("08 48 c3 2c 0f d2 e1 28 a5 7c 50 30 f1 84 44 08 ab ae a5 b8 fc ba 80 33");
+const Bytes kCcmpHdr =
+    Hex("08 48 c3 2c 0f d2 e1 28 a5 7c 50 30 f1 84 44 08 ab ae a5 b8 fc ba 80 33");
 const Bytes kCcmpPlain = Hex("f8 ba 1a 55 d0 2f 85 ae 96 7b b6 2f b6 cd a8 eb 7e 78 a0 50");
-const Bytes kCcmpEncrypted = Hex(
-    "08 48 c3 2c 0f d2 e1 28 a5 7c 50 30 f1 84 44 08 ab ae a5 b8 fc ba 80 33"  // header
-    "0c e7 00 20 76 97 03 b5"                                                  // CCMP header
-    "f3 d0 a2 fe 9a 3d bf 23 42 a6 43 e4 32 46 e8 0c 3c 04 d0 19"              // data
-    "78 45 ce 0b 16 f9 76 23");                                                 // MIC
+const Bytes kCcmpEncrypted =
+    Hex("08 48 c3 2c 0f d2 e1 28 a5 7c 50 30 f1 84 44 08 ab ae a5 b8 fc ba 80 33"  // header
+        "0c e7 00 20 76 97 03 b5"                                                  // CCMP header
+        "f3 d0 a2 fe 9a 3d bf 23 42 a6 43 e4 32 46 e8 0c 3c 04 d0 19"              // data
+        "78 45 ce 0b 16 f9 76 23");                                                // MIC
 constexpr uint64_t kCcmpPn = 0xB5039776E70C;
 
 TEST(CcmpTest, EncryptsTheAnnexVector) {
@@ -69,8 +70,8 @@ TEST(CcmpTest, RejectsATamperedFrame) {
     Bytes out;
     uint64_t pn;
     uint8_t kid;
-    EXPECT_FALSE(DecryptMpdu(Cipher::kCcmp, kCcmpTk.data(), 16, bad.data(), bad.size(), &out,
-                             &pn, &kid))
+    EXPECT_FALSE(
+        DecryptMpdu(Cipher::kCcmp, kCcmpTk.data(), 16, bad.data(), bad.size(), &out, &pn, &kid))
         << "byte " << i;
   }
 }
@@ -87,14 +88,14 @@ TEST(CcmpTest, RetryBitIsOutsideTheAad) {
 TEST(GcmTest, McGrewViegaCase4) {
   const Bytes key = Hex("feffe9928665731c6d6a8f9467308308");
   const Bytes iv = Hex("cafebabefacedbaddecaf888");
-  const Bytes pt = Hex(
-      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
-      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+  const Bytes pt =
+      Hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+          "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
   const Bytes aad = Hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
-  const Bytes want = Hex(
-      "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
-      "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091"
-      "5bc94fbc3221a5db94fae95ae7121a47");
+  const Bytes want =
+      Hex("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
+          "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091"
+          "5bc94fbc3221a5db94fae95ae7121a47");
   Bytes out(pt.size() + 16);
   ASSERT_TRUE(AesGcmSeal(key.data(), 16, iv.data(), aad.data(), aad.size(), pt.data(), pt.size(),
                          out.data()));
@@ -142,8 +143,7 @@ TEST_P(AeadRoundTrip, EncryptThenDecrypt) {
   // The TID is in the nonce/AAD: another TID must not verify.
   Bytes other = enc;
   other[24] = 6;
-  EXPECT_FALSE(
-      DecryptMpdu(c, key.data(), key.size(), other.data(), other.size(), &dec, &pn, &kid));
+  EXPECT_FALSE(DecryptMpdu(c, key.data(), key.size(), other.data(), other.size(), &dec, &pn, &kid));
   // Wrong key length is refused, not read past.
   EXPECT_FALSE(EncryptMpdu(c, key.data(), key.size() == 16 ? 32 : 16, 1, 0, plain, &enc));
 }
@@ -155,8 +155,9 @@ INSTANTIATE_TEST_SUITE_P(Ciphers, AeadRoundTrip,
 TEST(BipTest, SignsAndVerifiesAGroupDeauth) {
   const Bytes key = Hex("4cecf8c63e8c9e1f4bd1e6ab0ee8b0c6");
   // Broadcast deauth with an MMIE {76, 16, key id 4, IPN 1, MIC zero}.
-  Bytes f = Hex("c000 0000 ffffffffffff 020000000000 020000000000 0000 0300"
-                "4c10 0400 010000000000 0000000000000000");
+  Bytes f =
+      Hex("c000 0000 ffffffffffff 020000000000 020000000000 0000 0300"
+          "4c10 0400 010000000000 0000000000000000");
   ASSERT_TRUE(BipCmacSign(key.data(), &f));
   EXPECT_TRUE(BipCmacVerify(key.data(), f.data(), f.size()));
   Bytes bad = f;

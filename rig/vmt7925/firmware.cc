@@ -18,8 +18,8 @@ void Fill(std::vector<uint8_t>* b, size_t off, size_t n, uint8_t seed) {
   for (size_t i = 0; i < n; ++i) (*b)[off + i] = static_cast<uint8_t>(seed + i * 7);
 }
 
-constexpr size_t kPatchHdr = 96;    // mt76_connac2_patch_hdr
-constexpr size_t kPatchSec = 64;    // mt76_connac2_patch_sec
+constexpr size_t kPatchHdr = 96;  // mt76_connac2_patch_hdr
+constexpr size_t kPatchSec = 64;  // mt76_connac2_patch_sec
 constexpr size_t kPatchData = 1024;
 constexpr size_t kRamRegion = 40;   // mt76_connac2_fw_region
 constexpr size_t kRamTrailer = 36;  // mt76_connac2_fw_trailer
@@ -84,8 +84,8 @@ std::vector<uint8_t> BuildRamImage() {
 }
 
 bool WriteFirmware(const std::string& dir) {
-  const std::pair<const char*, std::vector<uint8_t>> files[] = {
-      {kPatchName, BuildPatchImage()}, {kRamName, BuildRamImage()}};
+  const std::pair<const char*, std::vector<uint8_t>> files[] = {{kPatchName, BuildPatchImage()},
+                                                                {kRamName, BuildRamImage()}};
   for (const auto& [name, bytes] : files) {
     const std::string path = dir + "/" + name;
     FILE* fp = std::fopen(path.c_str(), "wb");

@@ -246,12 +246,26 @@ class Medium {
       const uint8_t* d = attrs + off + NLA_HDRLEN;
       const size_t dl = na->nla_len - NLA_HDRLEN;
       switch (na->nla_type & NLA_TYPE_MASK) {
-        case kAttrTransmitter: if (dl >= 6) tx = d; break;
-        case kAttrFrame: frame = d; frame_len = dl; break;
-        case kAttrFlags: if (dl >= 4) std::memcpy(&flags, d, 4); break;
-        case kAttrFreq: if (dl >= 4) std::memcpy(&freq, d, 4); break;
-        case kAttrCookie: if (dl >= 8) std::memcpy(&cookie, d, 8); break;
-        case kAttrTxInfo: tx_info = d; tx_info_len = dl; break;
+        case kAttrTransmitter:
+          if (dl >= 6) tx = d;
+          break;
+        case kAttrFrame:
+          frame = d;
+          frame_len = dl;
+          break;
+        case kAttrFlags:
+          if (dl >= 4) std::memcpy(&flags, d, 4);
+          break;
+        case kAttrFreq:
+          if (dl >= 4) std::memcpy(&freq, d, 4);
+          break;
+        case kAttrCookie:
+          if (dl >= 8) std::memcpy(&cookie, d, 8);
+          break;
+        case kAttrTxInfo:
+          tx_info = d;
+          tx_info_len = dl;
+          break;
         default: break;
       }
       off += NLA_ALIGN(na->nla_len);
@@ -431,9 +445,7 @@ bool SetupGadget(const std::string& udc, int* ep0_out) {
   return true;
 }
 
-bool BindUdc(const std::string& udc) {
-  return WriteFile(std::string(kGadget) + "/UDC", udc);
-}
+bool BindUdc(const std::string& udc) { return WriteFile(std::string(kGadget) + "/UDC", udc); }
 
 void Ep0Loop(int ep0) {
   usb_functionfs_event ev[4];
@@ -464,9 +476,12 @@ void Ep0Loop(int ep0) {
         {
           std::lock_guard<std::mutex> l(g_mu);
           uint32_t v = 0;
-          if (c.bRequest == 0x63) v = g_model->ReadReg(addr, now);        // MT_VEND_READ_EXT
-          else if (c.bRequest == 0x01) v = g_model->UhwRead(addr, now);   // MT_VEND_DEV_MODE
-          for (size_t k = 0; k < out.size() && k < 4; ++k) out[k] = static_cast<uint8_t>(v >> (8 * k));
+          if (c.bRequest == 0x63)
+            v = g_model->ReadReg(addr, now);  // MT_VEND_READ_EXT
+          else if (c.bRequest == 0x01)
+            v = g_model->UhwRead(addr, now);  // MT_VEND_DEV_MODE
+          for (size_t k = 0; k < out.size() && k < 4; ++k)
+            out[k] = static_cast<uint8_t>(v >> (8 * k));
         }
         if (write(ep0, out.data(), out.size()) < 0) Log("ep0 write: %s", strerror(errno));
       } else {
@@ -576,17 +591,13 @@ std::string HandleControl(const std::string& line) {
   if (!ParseControl(line, &req, &err)) return "error " + err + "\n";
   const int64_t now = NowNs();
   switch (req.op) {
-    case ControlRequest::Op::kStatus:
-      return g_model->StatusText();
+    case ControlRequest::Op::kStatus: return g_model->StatusText();
     case ControlRequest::Op::kFault:
       g_model->ArmFault(req.fault, now);
       FlushLocked();
       return "ok\n";
-    case ControlRequest::Op::kClear:
-      g_model->ClearFault();
-      return "ok\n";
-    case ControlRequest::Op::kPing:
-      return "pong\n";
+    case ControlRequest::Op::kClear: g_model->ClearFault(); return "ok\n";
+    case ControlRequest::Op::kPing: return "pong\n";
   }
   return "error\n";
 }
@@ -597,9 +608,12 @@ int Run(int argc, char** argv) {
   bool medium = true;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--ctl" && i + 1 < argc) ctl = argv[++i];
-    else if (a == "--udc" && i + 1 < argc) udc = argv[++i];
-    else if (a == "--no-medium") medium = false;
+    if (a == "--ctl" && i + 1 < argc)
+      ctl = argv[++i];
+    else if (a == "--udc" && i + 1 < argc)
+      udc = argv[++i];
+    else if (a == "--no-medium")
+      medium = false;
     else {
       std::fprintf(stderr, "vmt7925: unknown argument %s\n", a.c_str());
       return 2;

@@ -198,7 +198,7 @@ void Model::HandlePacket(OutEp ep, const uint8_t* p, size_t len, int64_t now) {
   }
   const uint32_t dw0 = Le32(p);
   const uint8_t pkt_fmt = (dw0 >> 23) & 3;  // MT_TXD0_PKT_FMT
-  if (pkt_fmt == 2) {                        // MT_TX_TYPE_CMD
+  if (pkt_fmt == 2) {                       // MT_TX_TYPE_CMD
     HandleMcuFrame(p, len, now);
     return;
   }
@@ -243,8 +243,7 @@ void Model::HandleMcuFrame(const uint8_t* f, size_t len, int64_t now) {
   if (d->uni) {
     HandleUni(d->cid, d->seq, d->cmd.query(), d->payload.data(), d->payload.size(), now);
   } else {
-    HandleLegacy(static_cast<uint8_t>(d->cid), d->seq, d->payload.data(), d->payload.size(),
-                 now);
+    HandleLegacy(static_cast<uint8_t>(d->cid), d->seq, d->payload.data(), d->payload.size(), now);
   }
 }
 
@@ -267,11 +266,8 @@ bool Model::MaybeTriggerFault(uint16_t cid, int64_t now) {
       ++counters_.mcu_unanswered;
       return true;
     }
-    case FaultPlan::Kind::kSlow:
-      cfg_.response_ns = fault_.slow_ns;
-      return false;
-    case FaultPlan::Kind::kNone:
-      return false;
+    case FaultPlan::Kind::kSlow: cfg_.response_ns = fault_.slow_ns; return false;
+    case FaultPlan::Kind::kNone: return false;
   }
   return false;
 }
@@ -345,8 +341,7 @@ void Model::HandleLegacy(uint8_t cid, uint8_t seq, const uint8_t* pl, size_t n, 
       fw_running_ = true;
       conn_on_misc_ |= 3;  // MT_TOP_MISC2_FW_N9_RDY
       break;
-    default:
-      break;
+    default: break;
   }
   Respond(cid, seq, 0, ext, Bytes(8, 0), now);
 }
@@ -356,23 +351,14 @@ void Model::HandleUni(uint16_t cid, uint8_t seq, bool /*query*/, const uint8_t* 
   uint32_t status = 0;
   Bytes reply;
   switch (cid) {
-    case kUniDevInfo:
-      HandleDevInfo(pl, n);
-      break;
-    case kUniBssInfo:
-      HandleBssInfo(pl, n);
-      break;
-    case kUniStaRec:
-      HandleStaRec(pl, n, &status);
-      break;
-    case kUniRoc:
-      HandleRoc(pl, n, now);
-      break;
-    case kUniScanReq:
-      HandleScan(pl, n, now);
-      break;
+    case kUniDevInfo: HandleDevInfo(pl, n); break;
+    case kUniBssInfo: HandleBssInfo(pl, n); break;
+    case kUniStaRec: HandleStaRec(pl, n, &status); break;
+    case kUniRoc: HandleRoc(pl, n, now); break;
+    case kUniScanReq: HandleScan(pl, n, now); break;
     case kUniChipConfig:
-      // {rsv[4], le16 tag, le16 len}; tag 3 = UNI_CHIP_CONFIG_NIC_CAPA (sent as a SET: option 0x06).
+      // {rsv[4], le16 tag, le16 len}; tag 3 = UNI_CHIP_CONFIG_NIC_CAPA (sent as a SET: option
+      // 0x06).
       if (n >= 6 && Le16(pl + 4) == 3) {
         // {le16 n_element, rsv[2]} + TLVs: MAC_ADDR (7), PHY (8), 6G (0x18)
         // (mt7925_mcu_get_nic_capability, mt7925_mcu_parse_phy_cap).
@@ -397,8 +383,7 @@ void Model::HandleUni(uint16_t cid, uint8_t seq, bool /*query*/, const uint8_t* 
         return;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   // mt7925_mcu_parse_response: DEV_INFO, BSS_INFO, STA_REC, OFFLOAD, SUSPEND read
   // {u8 cid; u8 rsv[3]; le32 status}; everything else ignores the payload.
@@ -464,8 +449,8 @@ void Model::HandleRoc(const uint8_t* pl, size_t n, int64_t now) {
     g[14] = t[9];   // bw
     g[15] = t[10];  // center chan
     g[16] = t[11];
-    g[17] = t[15];  // reqtype
-    g[18] = t[20];  // dbdcband
+    g[17] = t[15];                          // reqtype
+    g[18] = t[20];                          // dbdcband
     std::memcpy(g.data() + 20, t + 16, 4);  // max interval
     Unsolicited(kEventRoc, g, now);
   });
@@ -525,8 +510,7 @@ void Model::HandleStaRec(const uint8_t* pl, size_t n, uint32_t* status) {
              });
 }
 
-void Model::ApplyKey(const uint8_t* /*sta_hdr*/, const uint8_t* t, size_t len,
-                     uint32_t* status) {
+void Model::ApplyKey(const uint8_t* /*sta_hdr*/, const uint8_t* t, size_t len, uint32_t* status) {
   // sta_rec_sec_uni {tag, len, add, tx_key, key_type, is_authenticator, peer_addr[6],
   // bss_idx, cipher_id, key_id, key_len, wlan_idx, mgmt_prot, key[32], key_rsc[16]}
   // (mt7925/mcu.h; filled by mt7925_mcu_sta_key_tlv).
@@ -710,9 +694,9 @@ void Model::SendTxs(const PendingTxs& p, bool acked) {
   // TX_RATE 13:0 (OFDM mode 1); DW2 WCID 27:16; DW3 PID 31:24.
   Bytes b(16 + 48, 0);
   Put32(&b, 0, static_cast<uint32_t>(b.size()));  // PKT_TYPE_TXS = 0
-  uint32_t d0 = (1u << 6);                          // MT_TX_RATE_MODE = OFDM, idx 0
-  if (!acked) d0 |= 1u << 16;                       // MT_TXS0_ACK_TIMEOUT
-  d0 |= 1u << 15;                                   // TX_STATUS_HOST
+  uint32_t d0 = (1u << 6);                        // MT_TX_RATE_MODE = OFDM, idx 0
+  if (!acked) d0 |= 1u << 16;                     // MT_TXS0_ACK_TIMEOUT
+  d0 |= 1u << 15;                                 // TX_STATUS_HOST
   Put32(&b, 16, d0);
   Put32(&b, 16 + 8, static_cast<uint32_t>(p.wcid & 0xfff) << 16);
   Put32(&b, 16 + 12, static_cast<uint32_t>(p.pid) << 24);
@@ -873,9 +857,8 @@ std::string Model::StatusText() const {
     std::snprintf(line, sizeof(line),
                   "key wcid=%u bss=%u pairwise=%d cipher=%u keyid=%u len=%u peer=%02x:%02x:%02x:"
                   "%02x:%02x:%02x\n",
-                  k.wcid, k.bss_idx, k.pairwise ? 1 : 0, static_cast<unsigned>(k.cipher),
-                  k.key_id, k.key_len, k.peer[0], k.peer[1], k.peer[2], k.peer[3], k.peer[4],
-                  k.peer[5]);
+                  k.wcid, k.bss_idx, k.pairwise ? 1 : 0, static_cast<unsigned>(k.cipher), k.key_id,
+                  k.key_len, k.peer[0], k.peer[1], k.peer[2], k.peer[3], k.peer[4], k.peer[5]);
     s += line;
   }
   for (const auto& [name, n] : c.mcu_by_name) {

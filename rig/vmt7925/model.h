@@ -41,8 +41,8 @@ enum class OutEp : uint8_t { kInbandCmd = 0, kAcBe, kAcBk, kAcVi, kAcVo, kHcca, 
 struct ModelConfig {
   Mac mac = {0x02, 0x00, 0x79, 0x25, 0x00, 0x01};  // NIC-capability MAC address
   int64_t scan_ns = 350'000'000;                   // hw scan dwell before SCAN_DONE
-  int64_t response_ns = 0;                         // MCU answer latency (the "slow" fault raises it)
-  size_t max_queue = 2048;                         // per output queue
+  int64_t response_ns = 0;  // MCU answer latency (the "slow" fault raises it)
+  size_t max_queue = 2048;  // per output queue
 };
 
 // Faults for the outage scenarios (issue 14). Trigger: the Nth MCU command after arming, or
@@ -50,10 +50,10 @@ struct ModelConfig {
 struct FaultPlan {
   enum class Kind : uint8_t { kNone, kHang, kAssert, kSlow };
   Kind kind = Kind::kNone;
-  uint32_t at_cmd = 0;   // 1-based count of MCU commands after arming; 0 = not used
-  int on_cid = -1;       // UNI command id; -1 = not used
+  uint32_t at_cmd = 0;  // 1-based count of MCU commands after arming; 0 = not used
+  int on_cid = -1;      // UNI command id; -1 = not used
   bool now = false;
-  int64_t slow_ns = 0;   // kSlow: answer latency
+  int64_t slow_ns = 0;  // kSlow: answer latency
 };
 
 struct Counters {
@@ -162,8 +162,7 @@ class Model {
   void HandlePacket(OutEp ep, const uint8_t* p, size_t len, int64_t now);
   void HandleScatter(const uint8_t* p, size_t len);
   void HandleTx(const uint8_t* p, size_t len, int64_t now);
-  void HandleUni(uint16_t cid, uint8_t seq, bool query, const uint8_t* pl, size_t n,
-                 int64_t now);
+  void HandleUni(uint16_t cid, uint8_t seq, bool query, const uint8_t* pl, size_t n, int64_t now);
   void HandleLegacy(uint8_t cid, uint8_t seq, const uint8_t* pl, size_t n, int64_t now);
   void HandleStaRec(const uint8_t* pl, size_t n, uint32_t* status);
   void HandleBssInfo(const uint8_t* pl, size_t n);
@@ -179,8 +178,8 @@ class Model {
   void Unsolicited(uint8_t eid, const Bytes& payload, int64_t now);
   void PushHost(Bytes b);
   void SendTxs(const PendingTxs& p, bool acked);
-  void DeliverRx(uint32_t freq, const Bytes& frame, uint16_t wcid, bool unicast,
-                 bool multicast, Cipher cipher, uint64_t pn, uint8_t key_id);
+  void DeliverRx(uint32_t freq, const Bytes& frame, uint16_t wcid, bool unicast, bool multicast,
+                 Cipher cipher, uint64_t pn, uint8_t key_id);
 
   Station* StationByWcid(uint16_t wcid);
   Station* StationByPeer(const uint8_t* addr);

@@ -82,9 +82,9 @@ class ModelTest : public ::testing::Test {
   void AddStation(uint8_t wcid, const Mac& peer) {
     Bytes p = {0, wcid, 1, 0, 1, 0, 0, 0};  // sta_req_hdr: bss 0, wcid, 1 TLV, append
     Bytes basic(20, 0);
-    basic[0] = 0;                              // STA_REC_BASIC
+    basic[0] = 0;  // STA_REC_BASIC
     basic[2] = 20;
-    basic[8] = 1;                              // conn_state
+    basic[8] = 1;  // conn_state
     std::memcpy(&basic[12], peer.data(), 6);
     p.insert(p.end(), basic.begin(), basic.end());
     Send(Cmd(connac::CmdWord::Uni(0x03), p));
@@ -93,7 +93,7 @@ class ModelTest : public ::testing::Test {
   void SetChannel6() {
     Bytes p = {0, 0, 0, 0};  // bss_idx 0
     Bytes rlm(16, 0);
-    rlm[0] = 2;   // UNI_BSS_INFO_RLM
+    rlm[0] = 2;  // UNI_BSS_INFO_RLM
     rlm[2] = 16;
     rlm[4] = 6;   // control channel
     rlm[12] = 1;  // band 2.4 GHz
@@ -127,7 +127,7 @@ class ModelTest : public ::testing::Test {
   Bytes TxFrame(uint8_t wcid, bool protect, uint8_t pid, bool want_txs) {
     Bytes t(64, 0);
     const uint32_t dw1 = wcid | (0u << 14) | (1u << 20) | (5u << 21);  // 802.3, TID 5
-    const uint32_t dw2 = (2u << 4) | 8u;                              // QoS data
+    const uint32_t dw2 = (2u << 4) | 8u;                               // QoS data
     const uint32_t dw3 = (15u << 11) | (protect ? 2u : 0u);
     const uint32_t dw5 = pid | (want_txs ? (1u << 10) : 0u);
     auto put = [&t](size_t off, uint32_t v) { std::memcpy(&t[off], &v, 4); };
@@ -135,8 +135,9 @@ class ModelTest : public ::testing::Test {
     put(8, dw2);
     put(12, dw3);
     put(20, dw5);
-    const uint8_t eth[] = {0x02, 0, 0, 0, 0, 0x10, 0x02, 0, 0x79, 0x25, 0, 0x01, 0x08, 0x00,
-                           0x45, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0, 10, 77, 0, 2, 10, 77, 0, 1};
+    const uint8_t eth[] = {0x02, 0,    0,    0,  0, 0x10, 0x02, 0,  0x79, 0x25, 0,  0x01,
+                           0x08, 0x00, 0x45, 0,  0, 20,   0,    0,  0,    0,    64, 1,
+                           0,    0,    10,   77, 0, 2,    10,   77, 0,    1};
     t.insert(t.end(), eth, eth + sizeof(eth));
     uint32_t dw0 = static_cast<uint32_t>(t.size()) | (1u << 23);  // MT_TX_TYPE_SF
     put(0, dw0);
@@ -223,14 +224,14 @@ TEST_F(ModelTest, KeysFromStaRecKeyV3AndEncryptedTraffic) {
   Bytes plain;
   uint64_t pn = 0;
   uint8_t kid = 0;
-  ASSERT_TRUE(DecryptMpdu(Cipher::kCcmp, ptk, 16, a.frame.data(), a.frame.size(), &plain, &pn,
-                          &kid));
+  ASSERT_TRUE(
+      DecryptMpdu(Cipher::kCcmp, ptk, 16, a.frame.data(), a.frame.size(), &plain, &pn, &kid));
   EXPECT_EQ(pn, 1u);
   EXPECT_EQ(plain[0], 0x88);  // QoS data
   EXPECT_EQ(plain[1], 0x41);  // ToDS | Protected
   EXPECT_EQ(std::memcmp(&plain[4], kBssid.data(), 6), 0);
-  EXPECT_EQ(plain[24], 5);                   // TID
-  EXPECT_EQ(plain[26], 0xaa);                // LLC/SNAP
+  EXPECT_EQ(plain[24], 5);     // TID
+  EXPECT_EQ(plain[26], 0xaa);  // LLC/SNAP
   EXPECT_EQ(plain[32] << 8 | plain[33], 0x0800);
   EXPECT_EQ(m_.counters().frames_encrypted, 1u);
   // TXS only after the medium's verdict, with PID and WCID (12-dword entry after 4 dwords).
@@ -239,10 +240,10 @@ TEST_F(ModelTest, KeysFromStaRecKeyV3AndEncryptedTraffic) {
   std::vector<Bytes> txs = Drain();
   ASSERT_EQ(txs.size(), 1u);
   ASSERT_EQ(txs[0].size(), 64u);
-  EXPECT_EQ(txs[0][3] >> 3, 0);                 // PKT_TYPE_TXS
-  EXPECT_EQ(txs[0][16 + 2] & 0x7, 0);           // no ACK error
-  EXPECT_EQ(txs[0][16 + 8 + 2], 1);             // WCID
-  EXPECT_EQ(txs[0][16 + 12 + 3], 7);            // PID
+  EXPECT_EQ(txs[0][3] >> 3, 0);        // PKT_TYPE_TXS
+  EXPECT_EQ(txs[0][16 + 2] & 0x7, 0);  // no ACK error
+  EXPECT_EQ(txs[0][16 + 8 + 2], 1);    // WCID
+  EXPECT_EQ(txs[0][16 + 12 + 3], 7);   // PID
 
   // RX: the AP's unicast CCMP frame -> decrypted, RXD with GROUP_1 + PN, SEC_MODE CCMP.
   Bytes f = {0x88, 0x02, 0, 0};  // QoS data, FromDS
@@ -263,12 +264,12 @@ TEST_F(ModelTest, KeysFromStaRecKeyV3AndEncryptedTraffic) {
   std::memcpy(&d3, &r[12], 4);
   EXPECT_EQ(d0 >> 27, 2u);  // PKT_TYPE_NORMAL
   EXPECT_EQ(d0 & 0xffff, r.size());
-  EXPECT_EQ(d1 & 0xfff, 1u);          // wcid of the AP station
-  EXPECT_NE(d1 & (1u << 16), 0u);     // GROUP_1
-  EXPECT_EQ((d2 >> 16) & 0x1f, 4u);   // SEC_MODE = CCMP
-  EXPECT_EQ((d3 >> 8) & 0xff, 6u);    // channel
-  EXPECT_EQ((d3 >> 16) & 3, 1u);      // U2M
-  EXPECT_EQ(r[32], 42);               // PN0 in group 1
+  EXPECT_EQ(d1 & 0xfff, 1u);                  // wcid of the AP station
+  EXPECT_NE(d1 & (1u << 16), 0u);             // GROUP_1
+  EXPECT_EQ((d2 >> 16) & 0x1f, 4u);           // SEC_MODE = CCMP
+  EXPECT_EQ((d3 >> 8) & 0xff, 6u);            // channel
+  EXPECT_EQ((d3 >> 16) & 3, 1u);              // U2M
+  EXPECT_EQ(r[32], 42);                       // PN0 in group 1
   EXPECT_EQ(r.size(), 32u + 16u + f.size());  // IV and MIC stripped
   EXPECT_EQ(r[48 + 1], 0x42);                 // Protected bit kept for mac80211
   EXPECT_EQ(m_.counters().frames_decrypted, 1u);
@@ -330,11 +331,11 @@ TEST_F(ModelTest, RocAcquireIsGrantedWithItsToken) {
   Bytes p(4, 0);
   Bytes roc(28, 0);
   roc[2] = 28;
-  roc[4] = 0;    // bss_idx
-  roc[5] = 9;    // token
-  roc[6] = 36;   // channel
-  roc[8] = 2;    // band 5 GHz
-  roc[15] = 1;   // reqtype JOIN
+  roc[4] = 0;   // bss_idx
+  roc[5] = 9;   // token
+  roc[6] = 36;  // channel
+  roc[8] = 2;   // band 5 GHz
+  roc[15] = 1;  // reqtype JOIN
   roc[16] = 0xe8;
   roc[17] = 0x03;  // 1000 ms
   p.insert(p.end(), roc.begin(), roc.end());
@@ -345,8 +346,8 @@ TEST_F(ModelTest, RocAcquireIsGrantedWithItsToken) {
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->eid, 0x27);
   EXPECT_TRUE(g->unsolicited());
-  EXPECT_EQ(g->payload[4 + 5], 9);    // tokenid
-  EXPECT_EQ(g->payload[4 + 13], 1);   // reqtype
+  EXPECT_EQ(g->payload[4 + 5], 9);   // tokenid
+  EXPECT_EQ(g->payload[4 + 13], 1);  // reqtype
   EXPECT_EQ(*g->payload.le32(4 + 16), 1000u);
   EXPECT_EQ(m_.freq(), 5180u);
 }
@@ -433,7 +434,8 @@ TEST_F(ModelTest, SurvivesRandomAndMutatedInput) {
                               Cmd(connac::CmdWord::Uni(0x27), Bytes(32, 0)),
                               Cmd(connac::CmdWord::Uni(0x16), Bytes(12, 0)),
                               Cmd(connac::CmdWord::Legacy(0x05), Bytes(12, 0)),
-                              TxFrame(1, true, 3, true), TxFrame(2, false, 0, false)};
+                              TxFrame(1, true, 3, true),
+                              TxFrame(2, false, 0, false)};
   for (int iter = 0; iter < 20000; ++iter) {
     Bytes b;
     if (iter % 3 == 0) {
@@ -479,9 +481,9 @@ TEST(ControlTest, ParsesRequestsAndRejectsBadOnes) {
   EXPECT_EQ(r.fault.slow_ns, 2500 * kMs);
   ASSERT_TRUE(ParseControl("fault clear", &r, &err));
   EXPECT_EQ(r.op, ControlRequest::Op::kClear);
-  for (const char* bad : {"", "fault", "fault hang", "fault melt now", "fault hang at=0",
-                          "fault hang cid=0x100", "fault hang at=-1", "stat", "status now",
-                          "fault slow ms=99999999999 now"}) {
+  for (const char* bad :
+       {"", "fault", "fault hang", "fault melt now", "fault hang at=0", "fault hang cid=0x100",
+        "fault hang at=-1", "stat", "status now", "fault slow ms=99999999999 now"}) {
     EXPECT_FALSE(ParseControl(bad, &r, &err)) << bad;
     EXPECT_FALSE(err.empty());
   }
@@ -494,10 +496,10 @@ TEST(FirmwareTest, ImagesHaveTheLayoutsTheDriverParses) {
     return uint32_t{b[o]} << 24 | uint32_t{b[o + 1]} << 16 | uint32_t{b[o + 2]} << 8 | b[o + 3];
   };
   EXPECT_EQ(be32(p, 20), kHwSwVersion);
-  EXPECT_EQ(be32(p, 44), 1u);                   // desc.n_region
-  EXPECT_EQ(be32(p, 96) & 0xffff, 2u);          // PATCH_SEC_TYPE_INFO
+  EXPECT_EQ(be32(p, 44), 1u);           // desc.n_region
+  EXPECT_EQ(be32(p, 96) & 0xffff, 2u);  // PATCH_SEC_TYPE_INFO
   EXPECT_EQ(be32(p, 96 + 4) + be32(p, 96 + 8), p.size());
-  EXPECT_EQ(be32(p, 96 + 12), 0x900000u);       // PATCH_START_REQ address
+  EXPECT_EQ(be32(p, 96 + 12), 0x900000u);  // PATCH_START_REQ address
   const Bytes r = BuildRamImage();
   const size_t t = r.size() - 36;
   EXPECT_EQ(r[t + 2], 2);  // n_region
