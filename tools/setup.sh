@@ -34,6 +34,7 @@ packages=(
   dkms
   clang               # libFuzzer targets (tools/fuzz/run.sh): clang++-14
   libclang-rt-14-dev  # ... and its fuzzer/ASan/UBSan runtimes
+  libssl-dev          # the rig's virtual MT7925 (rig/vmt7925): OpenSSL libcrypto, @openssl
 )
 
 installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]; }
