@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what connac-core needs from Debian 12 packages: bookworm, plus the Linux 6.12
-# headers and image from bookworm-backports (added to the apt sources below). `make lint`
-# fetches buildifier from npm itself (tools/lint/run.sh); nothing else is downloaded.
+# headers and image (bookworm-backports, added to the apt sources below, or bookworm-security:
+# the newest either has). `make lint` fetches buildifier from npm itself (tools/lint/run.sh);
+# nothing else is downloaded.
 #
 # Idempotent and quick when everything is present: it asks dpkg first and runs apt-get
 # (update, then install) only for what is missing. Needs root for the install step.
@@ -69,8 +70,8 @@ command -v npm >/dev/null 2>&1 || install_missing npm
 
 # --- The two Debian kernel series (docs/kmod.md) ---------------------------------------------
 # 6.1 is bookworm's (linux-headers-amd64 above). 6.12 is the series Debian 13 ships, built for
-# bookworm in bookworm-backports (and bookworm-security): the newest
-# linux-headers-6.12.<n>+deb12-amd64 the archive has, resolved here because the archive drops
+# bookworm in bookworm-backports and bookworm-security: the newest
+# linux-headers-6.12.<n>+deb12-amd64 either suite has, resolved here because the archive drops
 # old patch releases. bookworm-backports is NotAutomatic/ButAutomaticUpgrades, so apt gives it
 # priority 100, below bookworm's 500: nothing else comes from it unless named.
 backports_file=/etc/apt/sources.list.d/debian-bookworm-backports.sources
