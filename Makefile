@@ -12,7 +12,7 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
-.PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench
+.PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench rig-test rig-demo test-rig
 FUZZ_SECONDS ?= 20
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
 	kmod kmod-test summary-test clean
@@ -30,6 +30,20 @@ demo: setup
 	@tools/demo.sh bazel-bin/tools/connac
 	@$(MAKE) --no-print-directory demo-kmod || \
 	  echo "(the kernel-module demo failed; the CLI demo above does not depend on it)"
+	@$(MAKE) --no-print-directory rig-demo || \
+	  echo "(the rig demo failed; build/rig/assoc-wpa2.stock.console has the guest console)"
+
+# The rig (docs/rig.md): the stock Debian mt7925u driver on the virtual MT7925 in a QEMU guest.
+#   make rig-test [SCENARIO=<name>] [DRIVER=stock|connac]
+# writes build/rig/<scenario>.<driver>.json and .log, one summary line per scenario.
+SCENARIO ?=
+DRIVER ?= stock
+rig-test: setup
+	@BAZEL="$(BAZEL)" rig/run.sh "$(SCENARIO)" "$(DRIVER)"
+
+# A few lines: the stock driver associating with WPA2 on the virtual device.
+rig-demo: setup
+	@BAZEL="$(BAZEL)" rig/demo.sh
 
 # buildifier, clang-format and clang-tidy (tools/lint/run.sh); checkpatch runs in kmod-test.
 lint: setup
@@ -69,13 +83,13 @@ demo-kmod: setup
 # failed"). A step that exits non-zero, counts nothing or does not report at all is a
 # failure there; skipped tests and gates are counted as skipped, never as passed. Kernel
 # steps report once per kernel: "kmod[6.12.117+deb12-amd64]".
-TEST_STEPS := summary-test bazel asan ubsan tsan kcheck kcheck-selftest lint fuzz kmod
+TEST_STEPS := summary-test bazel asan ubsan tsan kcheck kcheck-selftest lint fuzz kmod rig
 test: setup
 	@mkdir -p build && : > build/test-results
 	@$(MAKE) -k --no-print-directory summary-test test-bazel test-asan test-ubsan test-tsan \
 	  kcheck kcheck-selftest \
 	  lint fuzz-smoke \
-	  kmod-test; \
+	  kmod-test test-rig; \
 	  rc=$$?; \
 	  tools/report_results.sh build/test-results $(TEST_STEPS); \
 	  rrc=$$?; \
@@ -136,3 +150,10 @@ kmod-test:
 clean:
 	$(BAZEL) clean
 	rm -rf build
+
+# Every rig scenario on the stock driver (budget: 5 minutes on this 2-core machine).
+test-rig:
+	@echo "== rig: stock mt7925u on the virtual MT7925 (QEMU/TCG)"
+	@mkdir -p build && BAZEL="$(BAZEL)" rig/run.sh "" stock | tee build/rig-test.log; \
+	  rc=$${PIPESTATUS[0]}; \
+	  tools/record_result.sh rig $$rc --from build/rig-test.log; exit $$rc

@@ -28,6 +28,8 @@ if [[ -n "$scenario" && ! -f "rig/scenarios/$scenario/guest.sh" ]]; then
   exit 2
 fi
 
+# Seconds since $1 (a `date +%s.%N` stamp), one decimal.
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 t_build=$(date +%s.%N)
 rig/guest/setup.sh || { echo "rig: host setup failed" >&2; exit 1; }
 release=$(rig/guest/fetch.sh | tail -n 1) || { echo "rig: fetching the guest failed" >&2; exit 1; }
@@ -35,7 +37,7 @@ $BAZEL build //rig/vmt7925:vmt7925 >"$out/bazel-build.log" 2>&1 ||
   { tail -n 30 "$out/bazel-build.log"; echo "rig: building vmt7925 failed" >&2; exit 1; }
 vmt="$($BAZEL info bazel-bin 2>/dev/null)/rig/vmt7925/vmt7925"
 kernel="$out/kernel/$release/boot/vmlinuz-$release"
-echo "rig: kernel $release ($(cat "$out/kernel-version")), build/fetch $(printf '%.1f' "$(echo "$(date +%s.%N) - $t_build" | bc)") s"
+echo "rig: kernel $release ($(cat "$out/kernel-version")), build/fetch $(since "$t_build") s"
 
 # Splits the guest's result stream (ttyS1) into: timeline, results, sections.
 parse_stream() {  # STREAM DIR
@@ -64,7 +66,7 @@ run_one() {
     -kernel "$kernel" -initrd "$work/initrd.cpio" \
     -append "console=ttyS0 loglevel=4 panic=-1 oops=panic" >"$work/qemu.txt" 2>&1
   local qrc=$?
-  local secs; secs=$(echo "$(date +%s.%N) - $t0" | bc)
+  local secs; secs=$(since "$t0")
   parse_stream "$work/stream.txt" "$work"
   cp "$work/dmesg" "$out/$tag.log" 2>/dev/null || cp "$work/console.txt" "$out/$tag.log"
   cp "$work/console.txt" "$out/$tag.console"
@@ -141,12 +143,15 @@ run_one() {
   return 1
 }
 
-rc=0
+rc=0 npass=0 nfail=0
 if [[ -n "$scenario" ]]; then
-  run_one "$scenario" || rc=1
+  names=("$scenario")
 else
-  for d in rig/scenarios/*/; do
-    run_one "$(basename "$d")" || rc=1
-  done
+  names=()
+  for d in rig/scenarios/*/; do names+=("$(basename "$d")"); done
 fi
+for n in "${names[@]}"; do
+  if run_one "$n"; then npass=$((npass + 1)); else nfail=$((nfail + 1)); rc=1; fi
+done
+echo "rig: $npass passed, $nfail failed ($(since "$t_build") s in all)"
 exit $rc

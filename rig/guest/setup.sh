@@ -2,8 +2,8 @@
 # Host prerequisites of the rig (issue 13), on top of tools/setup.sh:
 #  - the bookworm-backports apt source (deb822, default priority 100: below bookworm), so
 #    that `apt-get download` can fetch the 6.12 guest kernel. Nothing is installed from it.
-#  - host packages the rig build needs: libssl-dev (vmt7925's crypto), libnl-genl-3-dev
-#    (vmt7925's hwsim medium), qemu, busybox-static, cpio, xz-utils, kmod (depmod).
+#  - host packages the rig needs: libssl-dev (vmt7925's crypto, wrapped as @openssl), qemu,
+#    busybox-static, cpio, xz-utils, kmod (depmod, modprobe --show-depends), jq (reports).
 # hostapd/wpasupplicant are NOT installed on the host: fetch.sh downloads them for the guest.
 set -euo pipefail
 
@@ -13,9 +13,12 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 need_update=0
-if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
-  echo "rig setup: adding bookworm-backports (/etc/apt/sources.list.d/bookworm-backports.sources)"
-  cat >/etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
+# The same file and check as tools/setup.sh, so whichever runs first adds it once.
+backports_file=/etc/apt/sources.list.d/debian-bookworm-backports.sources
+if ! grep -rqsE '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "rig setup: adding bookworm-backports (main) in $backports_file"
+  cat >"$backports_file" <<'SRC'
+# Added by connac-core rig/guest/setup.sh: the rig's guest kernel (apt-get download only).
 Types: deb
 URIs: http://deb.debian.org/debian
 Suites: bookworm-backports
@@ -24,12 +27,10 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
   need_update=1
 fi
-if ! apt-cache show 'linux-image-6.12.*+deb12-amd64' >/dev/null 2>&1 &&
-   [[ -z "$(apt-cache pkgnames linux-image-6.12 2>/dev/null | head -1)" ]]; then
-  need_update=1
-fi
+# The suite is configured but its package lists were never fetched.
+apt-cache policy 2>/dev/null | grep -q 'bookworm-backports' || need_update=1
 
-pkgs=(libssl-dev libnl-3-dev libnl-genl-3-dev qemu-system-x86 busybox-static cpio xz-utils kmod)
+pkgs=(libssl-dev qemu-system-x86 busybox-static cpio xz-utils kmod jq)
 missing=()
 for p in "${pkgs[@]}"; do
   [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" == "install ok installed" ]] ||
