@@ -23,7 +23,9 @@
 
 #include "connac/bytes.h"
 #include "connac/family.h"
-#include "connac/fwsim.h"
+#include "connac/device.h"
+#include "connac/testing/fwsim.h"
+#include "connac/testing/fwsim_host.h"
 #include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
@@ -454,6 +456,7 @@ KeyConf Key(uint32_t cipher, uint8_t idx, int8_t link, uint8_t len) {
 bool EncodeAll(const KeyActionList& l) {
   bool ok = true;
   for (size_t i = 0; i < l.size; ++i) {
+    if (l.items[i].kind == KeyActionKind::kBssCipher) continue;  // the host's BSS info
     Result<ConstBytes> f = EncodeKeyAction(kMt7925, l.items[i], static_cast<uint8_t>(1 + i % 15),
                                            MutableBytes(g_key_frame));
     ok = ok && f.ok() && f->size() == kKeyFrameSize;
@@ -472,8 +475,9 @@ TEST(NoAllocTest, KeyTableOperationsEncodeAndResetReplay) {
            g_keys.StaAdd(l, Addr(0x10 + l), &g_acts).ok();
     }
     g_acts.size = 0;
+    // The first key on each link: its BSS cipher, then the key.
     ok = ok && g_keys.SetKey(KeyCmd::kSet, Key(suite::kCcmp, 0, -1, 16), &g_acts).ok() &&
-         g_acts.size == 2;
+         g_acts.size == 4;
     ok = ok && EncodeAll(g_acts);
     for (int8_t l = 0; l < 2; ++l) {
       g_acts.size = 0;
@@ -518,180 +522,58 @@ TEST(NoAllocTest, KeyTableOperationsEncodeAndResetReplay) {
 }
 
 // ---------------------------------------------------------------------------------------
-// A whole simulated reset: the firmware hangs on a BSS_INFO; the timeout declares it dead,
-// pending commands fail, the reset steps run on FwSim, and the restore replays device, BSS,
-// station and keys from RestoreRecord and KeyTable, all through real frames.
+// A whole simulated reset through connac::Device and the FwSim adapter (the host every test
+// and the recovery simulator use): association and keys as real frames, then the firmware
+// hangs; the timeout declares it dead, the reset steps run on FwSim, and the Device restores
+// device, BSS, station and keys, all through real frames.
 
-class Host {
- public:
-  Host() {
-    FwSimConfig cfg;
-    cfg.hang_on_cmd_word = CmdWord::Uni(uni::kBssInfoUpdate).raw;
-    fw_ = FwSim(cfg);
+testing::FwSimHost<> g_host(FwSimConfig{}, DeviceConfig{});
+
+const char* RunEpisode() {
+  testing::FwSimHost<>& h = g_host;
+  const MacAddr bssid = Addr(0xb0);
+  const MacAddr ap = Addr(0xa0);
+  h.Do([](Device<>& d, Instant) {
+     d.SetDevice(Addr(0x01));
+     return OkStatus();
+   }).IgnoreError();
+  if (!h.Do([&](Device<>& d, Instant now) { return d.LinkAdd(0, bssid, now); }).ok() ||
+      !h.Do([&](Device<>& d, Instant now) { return d.StaAdd(0, ap, now); }).ok() ||
+      !h.Do([&](Device<>& d, Instant) { return d.LinkAssociated(0, ap, true); }).ok()) {
+    return "link and station";
   }
-
-  // Runs the episode; nullptr when every stage did what it should, else the first failed one.
-  const char* Run() {
-    const MacAddr bssid = Addr(0xb0);
-    const MacAddr ap = Addr(0xa0);
-    // Association: device, link 0 with its station, and keys (sent as real frames).
-    if (!rec_.SetDevice(Addr(0x01)).ok() || !Send(CmdWord::Uni(uni::kDevInfoUpdate), Dev()))
-      return "device";
-    acts_.size = 0;
-    if (!rec_.LinkJoining(0, bssid, 0).ok() || !keys_.LinkAdd(0, bssid, &acts_).ok() ||
-        !keys_.StaAdd(0, ap, &acts_).ok() || !Send(kStaRec, Sta(0, keys_.link(0).sta_wcid)) ||
-        !rec_.LinkAssociated(0, ap, true).ok()) {
-      return "link and station";
-    }
-    if (!keys_.SetKey(KeyCmd::kSet, Key(suite::kCcmp, 0, -1, 16), &acts_).ok() ||
-        !keys_.SetKey(KeyCmd::kSet, Key(suite::kCcmp, 1, 0, 16), &acts_).ok() ||
-        !keys_.SetKey(KeyCmd::kSet, Key(suite::kAesCmac, 4, 0, 16), &acts_).ok() ||
-        acts_.size != 3 || !SendKeys()) {
+  const KeyConf keys[] = {Key(suite::kCcmp, 0, -1, 16), Key(suite::kCcmp, 1, 0, 16),
+                          Key(suite::kAesCmac, 4, 0, 16)};
+  for (const KeyConf& k : keys) {
+    if (!h.Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); }).ok())
       return "keys";
-    }
-    // The hang: BSS_INFO is swallowed; its deadline passes.
-    Result<Ticket> t = table_.Arm(kBss, now_);
-    if (!t.ok() || !Transmit(kBss, t->seq, Bss(0)) || !fw_.hung()) return "hang";
-    now_ = table_.NextDeadline();
-    Ticket expired[4];
-    if (table_.Expire(now_, expired, 4) != 1) return "timeout";
-    if (const char* why = Handle(seq_.OnTimeout(now_))) return why;
-    if (seq_.state() != ResetState::kRunning || seq_.counters().recoveries != 1)
-      return "sequencer state";
-    if (!fw_.running() || fw_.counters().reloads != 1) return "firmware reload";
-    // The firmware has everything back: device, BSS, station, pairwise key on the station,
-    // GTK and IGTK on the BSS wcid.
-    const uint8_t sta = keys_.link(0).sta_wcid;
-    if (!fw_.device_present() || !fw_.bss_active(0) || !fw_.sta_present(sta))
-      return "restored records";
-    if (!fw_.key(sta, 0).present || !fw_.key(kBssWcidTop, 0).present ||
-        !fw_.key(kBssWcidTop, 1).present) {
-      return "restored keys";
-    }
-    acts_.Wipe();
-    return nullptr;
+    h.RunFor(Duration::Millis(20));
+    if (h.last_key_op_status() != 0) return "key frames";
   }
-
- private:
-  static ConstBytes Dev() {
-    static const uint8_t d[4] = {0, 0, 0, 0};
-    return ConstBytes(d);
+  // The hang: BSS_INFO is swallowed; its deadline passes; the Device recovers.
+  h.fw().Hang();
+  if (!h.Submit(kBss).ok()) return "submit";
+  h.RunFor(Duration::Seconds(10));
+  const Device<>& d = h.dev();
+  if (d.state() != ResetState::kRunning || d.sequencer().counters().recoveries != 1)
+    return "sequencer state";
+  if (h.ended() != 1 || h.ending(0).status != -110) return "the hung command's timeout";
+  if (!h.fw().running() || h.fw().counters().reloads != 1) return "firmware reload";
+  // The firmware has everything back: device, BSS, station, pairwise key on the station,
+  // GTK and IGTK on the BSS wcid.
+  const uint8_t sta = d.keys().link(0).sta_wcid;
+  if (!h.fw().device_present() || !h.fw().bss_active(0) || !h.fw().sta_present(sta))
+    return "restored records";
+  if (!h.fw().key(sta, 0).present || !h.fw().key(kBssWcidTop, 0).present ||
+      !h.fw().key(kBssWcidTop, 1).present) {
+    return "restored keys";
   }
-  ConstBytes Bss(uint8_t bss_idx) {
-    bss_[0] = bss_idx;
-    return ConstBytes(bss_);
-  }
-  ConstBytes Sta(uint8_t bss_idx, uint8_t wcid) {
-    sta_[0] = bss_idx;
-    sta_[1] = wcid;
-    sta_[4] = 1;
-    return ConstBytes(sta_);
-  }
-
-  bool Transmit(CmdWord cmd, uint8_t seq, ConstBytes payload) {
-    Result<size_t> n = EncodeFrame(kMt7925, cmd, seq, payload, MutableBytes(frame_));
-    if (!n.ok()) return false;
-    fw_.Receive(ConstBytes(frame_, *n), now_);
-    return true;
-  }
-
-  // Sends one command and waits for its answer on the virtual clock.
-  bool Send(CmdWord cmd, ConstBytes payload) {
-    Result<Ticket> t = table_.Arm(cmd, now_);
-    if (!t.ok() || !Transmit(cmd, t->seq, payload)) return false;
-    return Await(*t);
-  }
-  bool Await(const Ticket& t) {
-    while (!fw_.NextEventAt().is_never()) {
-      now_ = fw_.NextEventAt();
-      Result<size_t> n = fw_.PollEvent(now_, MutableBytes(ev_));
-      if (!n.ok()) return false;
-      const EventOutcome o = table_.OnEvent(ConstBytes(ev_, *n));
-      if (o.kind == EventOutcome::kCompleted && o.ticket == t) return o.status == 0;
-    }
-    return false;
-  }
-  bool SendKeys() {
-    bool ok = true;
-    for (size_t i = 0; i < acts_.size && ok; ++i) {
-      Result<Ticket> t = table_.Arm(kStaRec, now_);
-      if (!t.ok()) return false;
-      Result<ConstBytes> f = EncodeKeyAction(kMt7925, acts_.items[i], t->seq, MutableBytes(frame_));
-      if (!f.ok()) return false;
-      fw_.Receive(*f, now_);
-      ok = Await(*t);
-    }
-    acts_.Wipe();
-    return ok;
-  }
-
-  // Performs what the sequencer asks, until it stops asking.
-  const char* Handle(ResetActions a) {
-    for (int guard = 0; guard < 32 && !a.empty(); ++guard) {
-      if (a.has(ResetActions::kFailPending)) {
-        Ticket failed[4];
-        table_.FailAll(failed, 4);
-      }
-      if (!a.has(ResetActions::kRunStep)) return nullptr;
-      if (seq_.Admit().ok()) return "admitted a command during the reset";
-      if (a.step == ResetStep::kRestore) {
-        const char* why = Restore();
-        if (why != nullptr) return why;
-        a = seq_.OnStepResult(ResetStep::kRestore, true, now_);
-        continue;
-      }
-      if (a.step == ResetStep::kWfsys) keys_.BeginReset();
-      const FwSim::StepOutcome o = fw_.RunStep(a.step, now_);
-      now_ = o.done;
-      a = seq_.OnStepResult(a.step, o.ok, now_);
-    }
-    return a.empty() ? nullptr : "the sequencer did not finish";
-  }
-
-  const char* Restore() {
-    plan_ = rec_.MakePlan();
-    for (size_t i = 0; i < plan_.size; ++i) {
-      const RestoreRecord::Item& it = plan_.items[i];
-      switch (it.kind) {
-        case RestoreRecord::ItemKind::kDevice:
-          if (!Send(CmdWord::Uni(uni::kDevInfoUpdate), Dev())) return "restore: device";
-          break;
-        case RestoreRecord::ItemKind::kBss:
-          if (!Send(kBss, Bss(rec_.link(it.link).bss_idx))) return "restore: BSS";
-          break;
-        case RestoreRecord::ItemKind::kSta:
-          if (!Send(kStaRec, Sta(rec_.link(it.link).bss_idx, keys_.link(it.link).sta_wcid)))
-            return "restore: STA";
-          break;
-        case RestoreRecord::ItemKind::kKeys:
-          acts_.size = 0;
-          if (!keys_.ReplayAfterReset(&acts_).ok() || acts_.size != 3 || !SendKeys())
-            return "restore: keys";
-          break;
-      }
-    }
-    return nullptr;
-  }
-
-  FwSim fw_;
-  InflightTable<4> table_{kMt7925};
-  ResetSequencer seq_;
-  RestoreRecord rec_;
-  RestoreRecord::Plan plan_;
-  KeyTable keys_;
-  KeyActionList acts_;
-  Instant now_{0};
-  uint8_t frame_[512] = {};
-  uint8_t ev_[FwSim::kEventSize] = {};
-  uint8_t bss_[4] = {};
-  uint8_t sta_[kStaReqHdrSize] = {};
-};
-
-Host g_host;
+  return nullptr;
+}
 
 TEST(NoAllocTest, WholeSimulatedReset) {
   const char* failed = "not run";
-  const Counts c = Counted([&] { failed = g_host.Run(); });
+  const Counts c = Counted([&] { failed = RunEpisode(); });
   EXPECT_EQ(failed, nullptr) << "the episode failed at: " << failed;
   EXPECT_NO_ALLOCATION(c);
 }

@@ -1,7 +1,7 @@
-// Tests for connac/fwsim.h: the firmware simulator answers real frames with real events,
+// Tests for connac/testing/fwsim.h: the firmware simulator answers real frames with real events,
 // keeps the state the frames establish, and fails exactly as scripted.
 
-#include "connac/fwsim.h"
+#include "connac/testing/fwsim.h"
 
 #include <cstdint>
 #include <memory>
@@ -151,9 +151,10 @@ TEST(FwSimTest, KeepsKeysFromStaRecKeyV3AndAResetWipesThem) {
   gtk.key_len = 16;
   for (uint8_t i = 0; i < 16; ++i) gtk.key[i] = static_cast<uint8_t>(0xa0 + i);
   ASSERT_TRUE(keys.SetKey(KeyCmd::kSet, gtk, &acts).ok());
-  ASSERT_EQ(acts.size, 1u);
+  ASSERT_EQ(acts.size, 2u) << "the link's BSS cipher, then the key";
+  ASSERT_EQ(acts.items[1].kind, KeyActionKind::kKey);
   uint8_t buf[kKeyFrameSize];
-  Result<ConstBytes> f = EncodeKeyAction(kMt7925, acts.items[0], 3, MutableBytes(buf));
+  Result<ConstBytes> f = EncodeKeyAction(kMt7925, acts.items[1], 3, MutableBytes(buf));
   ASSERT_TRUE(f.ok());
   fw.Receive(*f, Instant{0});
   const FwSim::FwKey& k = fw.key(19, 0);

@@ -8,7 +8,8 @@
 //   [tlv]   mt76_connac_mcu_add_tlv: zeroed body, le16 tag/len, tlv_num incremented
 //   [key]   mt7925_mcu_sta_key_tlv, mt7925/mcu.c (struct sta_rec_sec_uni, STA_REC_KEY_V3 0x27)
 //   [link]  mt7925_set_link_key, mt7925/main.c (cipher gate, hw_key_idx/hw_key_idx2 rules)
-//   [wtbl]  mt792x.h: BSS wcid = 19 - bss_idx, peer link-stations take wcids 0..13
+//   [wtbl]  mt792x.h: BSS wcid = 19 - bss_idx; wcid 0 is the driver's own (mt792x_init_wcid,
+//           mt792x_core.c), so peer link-stations take wcids 1..13 (mt76_wcid_alloc)
 // The behaviour beyond the driver (#1036 DISABLE on a torn-down link, caching, rollback,
 // reset replay, zeroization) is the contract documented in keys.h, checked here and against
 // a small reference model.
@@ -121,16 +122,19 @@ std::vector<uint8_t> Encode(const KeyAction& a, uint8_t seq = 1) {
 
 // Every field, every key byte.
 ::testing::AssertionResult SameAction(const KeyAction& want, const KeyAction& got) {
-  if (want.link_id != got.link_id || want.wcid != got.wcid || want.bss_idx != got.bss_idx ||
+  if (want.kind != got.kind || want.link_id != got.link_id || want.wcid != got.wcid ||
+      want.bss_idx != got.bss_idx ||
       want.muar_idx != got.muar_idx || want.add != got.add || want.pairwise != got.pairwise ||
       want.cipher_id != got.cipher_id || want.key_id != got.key_id || want.key_len != got.key_len ||
       !(want.peer == got.peer) || std::memcmp(want.key, got.key, kMaxKeyLen) != 0) {
     return ::testing::AssertionFailure()
-           << "want link " << int{want.link_id} << " wcid " << int{want.wcid} << " bss "
+           << "want kind " << int(want.kind) << " link " << int{want.link_id} << " wcid "
+           << int{want.wcid} << " bss "
            << int{want.bss_idx} << " muar " << int{want.muar_idx} << " add " << want.add << " pw "
            << want.pairwise << " cipher " << int{want.cipher_id} << " id " << int{want.key_id}
            << " len " << int{want.key_len} << " key " << connac_test::ToHex(want.key, kMaxKeyLen)
-           << "\n got link " << int{got.link_id} << " wcid " << int{got.wcid} << " bss "
+           << "\n got kind " << int(got.kind) << " link " << int{got.link_id} << " wcid "
+           << int{got.wcid} << " bss "
            << int{got.bss_idx} << " muar " << int{got.muar_idx} << " add " << got.add << " pw "
            << got.pairwise << " cipher " << int{got.cipher_id} << " id " << int{got.key_id}
            << " len " << int{got.key_len} << " key " << connac_test::ToHex(got.key, kMaxKeyLen);
@@ -145,22 +149,36 @@ class KeysTest : public ::testing::Test {
   void UsePolicy(KeyPolicy p) { table_ = std::make_unique<KeyTable>(p); }
   KeyTable& t() { return *table_; }
 
-  // Runs `op` with an empty action list.
+  // Run `op` with an empty action list. The BSS-cipher commands that precede a link's first
+  // key (checked by their own tests) are moved to bss_acts_, so acts_ holds the key frames.
   Status LinkAdd(uint8_t link) {
     acts_.Wipe();
-    return t().LinkAdd(link, Bssid(link), &acts_);
+    return SplitBss(t().LinkAdd(link, Bssid(link), &acts_));
   }
   Status StaAdd(uint8_t link) {
     acts_.Wipe();
-    return t().StaAdd(link, ApLink(link), &acts_);
+    return SplitBss(t().StaAdd(link, ApLink(link), &acts_));
   }
   Status Set(const KeyConf& k) {
     acts_.Wipe();
-    return t().SetKey(KeyCmd::kSet, k, &acts_);
+    return SplitBss(t().SetKey(KeyCmd::kSet, k, &acts_));
   }
   Status Disable(const KeyConf& k) {
     acts_.Wipe();
-    return t().SetKey(KeyCmd::kDisable, k, &acts_);
+    return SplitBss(t().SetKey(KeyCmd::kDisable, k, &acts_));
+  }
+  Status SplitBss(Status st) {
+    bss_acts_.Wipe();
+    size_t keep = 0;
+    for (size_t i = 0; i < acts_.size; ++i) {
+      if (acts_.items[i].kind == KeyActionKind::kBssCipher) {
+        EXPECT_TRUE(bss_acts_.Push(acts_.items[i]).ok());
+      } else {
+        acts_.items[keep++] = acts_.items[i];
+      }
+    }
+    acts_.size = keep;
+    return st;
   }
 
   const KeyTable::Slot& GroupSlot(uint8_t link, int s) {
@@ -169,6 +187,7 @@ class KeysTest : public ::testing::Test {
 
   std::unique_ptr<KeyTable> table_ = std::make_unique<KeyTable>();
   KeyActionList acts_;
+  KeyActionList bss_acts_;
   KeyActionList rollback_;
 };
 
@@ -252,10 +271,10 @@ const GoldenCase kGoldenCases[] = {
      "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"    // key[16..31]: zero-filled TLV [tlv]
      "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"},  // key_rsc: never filled
 
-    {"pairwise CCMP idx 0 SET: peer wcid 0, muar 0 (MLD omac 0), tx_key = key_type = 1",
+    {"pairwise CCMP idx 0 SET: peer wcid 1, muar 0 (MLD omac 0), tx_key = key_type = 1",
      KeysGoldenTest::PairwiseOnLink0, 2,
-     KEY_UNI_HEADER("02") "00"        // bss_idx 0
-                          "00"        // wlan_idx_lo: first free peer wcid 0 [wtbl]
+     KEY_UNI_HEADER("02") "00"  // bss_idx 0
+                          "01"  // wlan_idx_lo: first free peer wcid 1 (0: mt792x_init_wcid) [wtbl]
                           "01 00 01"  // tlv_num 1, is_tlv_append
                           "00"        // muar_idx = omac_idx 0 (real station) [hdr]
                           "00 00"
@@ -268,7 +287,7 @@ const GoldenCase kGoldenCases[] = {
                           "04"                 // AES_CCMP
                           "00"                 // key_id 0
                           "10"                 // key_len 16
-                          "00"                 // wlan_idx 0
+                          "01"                 // wlan_idx 1
                           "01"                 // mgmt_prot
                           "50 51 52 53 54 55 56 57  58 59 5a 5b 5c 5d 5e 5f"
                           "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
@@ -331,12 +350,12 @@ const GoldenCase kGoldenCases[] = {
 
     {"pairwise DISABLE: add 0, tx_key = key_type = 1, peer = link-station",
      KeysGoldenTest::DisablePtk, 6,
-     KEY_UNI_HEADER("06") "00 00 01 00 01 00 00 00"  // bss 0, wcid 0, tlv_num 1, append, muar 0
+     KEY_UNI_HEADER("06") "00 01 01 00 01 00 00 00"  // bss 0, wcid 1, tlv_num 1, append, muar 0
                           "27 00 44 00"
                           "00 01 01 00"  // add 0, tx_key 1, key_type 1, is_authenticator 0 [key]
                           "02 a9 00 00 00 00"
                           "00 00 00 00"  // bss_idx, cipher, key_id, key_len
-                          "00"           // wlan_idx 0
+                          "01"           // wlan_idx 1
                           "01"
                           "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
                           "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
@@ -466,7 +485,7 @@ TEST_F(KeysTest, GtkRekeyOldIndexDisableKeepsNewKey) {
   EXPECT_EQ(s.key_len, 16);
   EXPECT_EQ(std::memcmp(s.key, next.key, 16), 0);
   // The IGTK pairing follows the newest CCMP key.
-  EXPECT_EQ(t().link(0).bip_keyidx, 2);
+  EXPECT_EQ(t().bip(0).keyidx, 2);
   ASSERT_TRUE(Set(Igtk(0, 4)).ok());
   ASSERT_EQ(acts_.size, 1u);
   EXPECT_EQ(acts_.items[0].key_id, 2);
@@ -486,8 +505,8 @@ TEST_F(KeysTest, GroupKeysForADownLinkAreCachedAndReplayedOnLinkAdd) {
   s = Set(igtk);
   EXPECT_TRUE(s.ok()) << "the cached GTK is CCMP: " << s.name();
   EXPECT_EQ(acts_.size, 0u);
-  EXPECT_TRUE(t().link(3).pending[0]);
-  EXPECT_TRUE(t().link(3).pending[1]);
+  EXPECT_TRUE((t().cached(3, 0) != nullptr));
+  EXPECT_TRUE((t().cached(3, 1) != nullptr));
 
   ASSERT_TRUE(LinkAdd(3).ok());
   ASSERT_EQ(acts_.size, 2u);
@@ -504,8 +523,8 @@ TEST_F(KeysTest, GroupKeysForADownLinkAreCachedAndReplayedOnLinkAdd) {
   EXPECT_EQ(i.key_len, 32);
   EXPECT_EQ(std::memcmp(i.key, gtk.key, 16), 0);
   EXPECT_EQ(std::memcmp(i.key + 16, igtk.key, 16), 0);
-  EXPECT_FALSE(t().link(3).pending[0]);
-  EXPECT_FALSE(t().link(3).pending[1]);
+  EXPECT_FALSE((t().cached(3, 0) != nullptr));
+  EXPECT_FALSE((t().cached(3, 1) != nullptr));
   EXPECT_EQ(GroupSlot(3, 1).keyidx, 5);
 }
 
@@ -514,10 +533,10 @@ TEST_F(KeysTest, DisableWhileDownCancelsTheCachedSet) {
   ASSERT_TRUE(Set(gtk).ok());
   // A different index does not cancel it (a rekey's old index).
   ASSERT_TRUE(Disable(Gtk(4, 1)).ok());
-  EXPECT_TRUE(t().link(4).pending[0]);
+  EXPECT_TRUE((t().cached(4, 0) != nullptr));
   ASSERT_TRUE(Disable(gtk).ok());
   EXPECT_EQ(acts_.size, 0u);
-  EXPECT_FALSE(t().link(4).pending[0]);
+  EXPECT_FALSE((t().cached(4, 0) != nullptr));
   EXPECT_FALSE(HasKey(t(), gtk)) << "cancelled cache entry zeroized";
   ASSERT_TRUE(LinkAdd(4).ok());
   EXPECT_EQ(acts_.size, 0u);
@@ -556,9 +575,9 @@ TEST_F(KeysTest, LinkRemoveOfADownLinkDropsItsCache) {
 TEST_F(KeysTest, PairwiseFansOutToEveryLinkStationAndAbortRollsBack) {
   for (uint8_t l = 0; l < 4; ++l) ASSERT_TRUE(LinkAdd(l).ok());
   // Stations in a different order than the links, and none on link 2.
-  ASSERT_TRUE(StaAdd(3).ok());  // wcid 0
-  ASSERT_TRUE(StaAdd(0).ok());  // wcid 1
-  ASSERT_TRUE(StaAdd(1).ok());  // wcid 2
+  ASSERT_TRUE(StaAdd(3).ok());  // wcid 1
+  ASSERT_TRUE(StaAdd(0).ok());  // wcid 2
+  ASSERT_TRUE(StaAdd(1).ok());  // wcid 3
   EXPECT_EQ(acts_.size, 0u);
   const KeyConf ptk = Distinct(suite::kCcmp, 0, -1, 16, 41);
   ASSERT_TRUE(Set(ptk).ok());
@@ -566,7 +585,7 @@ TEST_F(KeysTest, PairwiseFansOutToEveryLinkStationAndAbortRollsBack) {
   struct Want {
     uint8_t link, wcid, bss;
   };
-  const Want want[] = {{0, 1, 0}, {1, 2, 1}, {3, 0, 3}};
+  const Want want[] = {{0, 2, 0}, {1, 3, 1}, {3, 1, 3}};
   for (size_t i = 0; i < 3; ++i) {
     SCOPED_TRACE(i);
     const KeyAction& a = acts_.items[i];
@@ -627,7 +646,7 @@ TEST_F(KeysTest, AbortOfAGroupSetClearsSlotAndIgtkPairing) {
   ASSERT_TRUE(t().AbortActions(acts_, 0, &rollback_).ok());
   EXPECT_EQ(rollback_.size, 0u) << "the failed action never reached the firmware";
   EXPECT_EQ(GroupSlot(0, 0).keyidx, kNoKey);
-  EXPECT_EQ(t().link(0).bip_keyidx, kNoKey);
+  EXPECT_EQ(t().bip(0).keyidx, kNoKey);
   EXPECT_EQ(Set(Igtk(0, 4)), Errno::kOpNotSupp) << "no CCMP key left to pair with";
 }
 
@@ -639,7 +658,7 @@ TEST_F(KeysTest, PairwiseSetBeforeAnyStationIsProgrammedByStaAdd) {
   EXPECT_TRUE(t().has_pairwise());
   ASSERT_TRUE(StaAdd(1).ok());
   ASSERT_EQ(acts_.size, 1u);
-  EXPECT_EQ(acts_.items[0].wcid, 0);
+  EXPECT_EQ(acts_.items[0].wcid, kFirstPeerWcid);
   EXPECT_EQ(acts_.items[0].link_id, 1);
   EXPECT_TRUE(acts_.items[0].pairwise);
   EXPECT_EQ(std::memcmp(acts_.items[0].key, ptk.key, 16), 0);
@@ -647,7 +666,7 @@ TEST_F(KeysTest, PairwiseSetBeforeAnyStationIsProgrammedByStaAdd) {
   ASSERT_TRUE(LinkAdd(2).ok());
   ASSERT_TRUE(StaAdd(2).ok());
   ASSERT_EQ(acts_.size, 1u);
-  EXPECT_EQ(acts_.items[0].wcid, 1);
+  EXPECT_EQ(acts_.items[0].wcid, 2);
 }
 
 TEST_F(KeysTest, PairwiseDisableRemovesItFromEveryLinkStation) {
@@ -696,7 +715,7 @@ TEST_F(KeysTest, IgtkNeedsTheLinksCcmpGroupKey) {
     }
     EXPECT_EQ(Set(Igtk(0, 4)), Errno::kOpNotSupp);
     EXPECT_EQ(acts_.size, 0u);
-    EXPECT_FALSE(t().link(0).pending[1]);
+    EXPECT_FALSE((t().cached(0, 1) != nullptr));
     if (c.link_up) {
       EXPECT_EQ(GroupSlot(0, 1).keyidx, kNoKey);
     }
@@ -921,13 +940,13 @@ TEST_F(KeysTest, OperationsThatDoNotFitTheListChangeNothing) {
          ASSERT_TRUE(Set(Gtk(0, 1)).ok());
          ASSERT_TRUE(Set(Igtk(0, 4)).ok());
        },
-       [&] { return t().LinkAdd(0, Bssid(0), &acts_); }, 2},
+       [&] { return t().LinkAdd(0, Bssid(0), &acts_); }, 3},  // BSS cipher, GTK, IGTK
       {"StaAdd programming the MLD pairwise key",
        [&] {
          ASSERT_TRUE(Set(Ptk(0)).ok());
          ASSERT_TRUE(LinkAdd(0).ok());
        },
-       [&] { return t().StaAdd(0, ApLink(0), &acts_); }, 1},
+       [&] { return t().StaAdd(0, ApLink(0), &acts_); }, 2},  // BSS cipher, PTK
       {"ReplayAfterReset of a pairwise key on two links and a GTK",
        [&] {
          for (uint8_t l = 0; l < 2; ++l) {
@@ -1084,6 +1103,87 @@ TEST_F(KeysTest, DuringAResetAFullListIsNoObstacle) {
   acts_.Wipe();
   ASSERT_TRUE(t().ReplayAfterReset(&acts_).ok());
   EXPECT_EQ(acts_.size, 3u) << "PTK on link 0, GTK on links 0 and 1";
+}
+
+// mt7925_set_link_key: the first SET on a link stores its cipher and re-sends the link's BSS
+// info with it, before the key; later keys do not. The command is the host's to build (a
+// kBssCipher action), and a reset keeps the cipher (the restored BSS info carries it).
+TEST_F(KeysTest, TheFirstKeyOnALinkIsPrecededByItsBssCipher) {
+  ASSERT_TRUE(LinkAdd(0).ok());
+  ASSERT_TRUE(LinkAdd(1).ok());
+  ASSERT_TRUE(StaAdd(0).ok());
+  ASSERT_TRUE(StaAdd(1).ok());
+  acts_.Wipe();
+  ASSERT_TRUE(t().SetKey(KeyCmd::kSet, Ptk(0), &acts_).ok());
+  ASSERT_EQ(acts_.size, 4u) << "per link: BSS cipher, then the key";
+  for (uint8_t l = 0; l < 2; ++l) {
+    const KeyAction& b = acts_.items[2 * l];
+    EXPECT_EQ(b.kind, KeyActionKind::kBssCipher);
+    EXPECT_EQ(b.link_id, l);
+    EXPECT_EQ(b.bss_idx, l);
+    EXPECT_EQ(b.cipher_id, cipher3::kCcmp);
+    EXPECT_TRUE(b.peer == Bssid(l));
+    EXPECT_FALSE(b.add);
+    EXPECT_EQ(acts_.items[2 * l + 1].kind, KeyActionKind::kKey);
+    EXPECT_EQ(t().link(l).cipher, cipher3::kCcmp);
+  }
+  uint8_t frame[kKeyFrameSize];
+  EXPECT_EQ(EncodeKeyAction(kMt7925, acts_.items[0], 1, MutableBytes(frame)).status(),
+            Errno::kInval)
+      << "the BSS info is not a key frame";
+  ASSERT_TRUE(Set(Gtk(0, 1)).ok());
+  EXPECT_EQ(bss_acts_.size, 0u) << "the link has its cipher: no second BSS info";
+  t().BeginReset();
+  ASSERT_TRUE(t().ReplayAfterReset(&rollback_).ok());
+  for (size_t i = 0; i < rollback_.size; ++i) {
+    EXPECT_EQ(rollback_.items[i].kind, KeyActionKind::kKey) << "no BSS info in a replay";
+  }
+  EXPECT_EQ(t().link(0).cipher, cipher3::kCcmp);
+  rollback_.Wipe();
+  // A BSS cipher that never reached the firmware is sent again with the next key.
+  ASSERT_TRUE(LinkAdd(2).ok());
+  acts_.Wipe();
+  ASSERT_TRUE(t().SetKey(KeyCmd::kSet, Gtk(2, 1), &acts_).ok());
+  ASSERT_EQ(acts_.size, 2u);
+  ASSERT_TRUE(t().AbortActions(acts_, 0, &acts_).ok());
+  EXPECT_EQ(t().link(2).cipher, cipher3::kNone);
+  acts_.Wipe();
+  ASSERT_TRUE(t().SetKey(KeyCmd::kSet, Gtk(2, 1), &acts_).ok());
+  EXPECT_EQ(acts_.size, 2u);
+  EXPECT_EQ(acts_.items[0].kind, KeyActionKind::kBssCipher);
+  acts_.Wipe();
+}
+
+// The cache of group keys for links that are not up is a pool of kMaxPendingKeys shared by
+// every link; a SET that finds it full is kNoSpc (mac80211 keeps the key in software).
+TEST_F(KeysTest, TheCacheForLinksNotUpIsBounded) {
+  uint8_t cached = 0;
+  for (uint8_t link = 0; link < kMaxMloLinks && cached < kMaxPendingKeys; ++link) {
+    ASSERT_TRUE(Set(Gtk(link, 1)).ok());
+    ++cached;
+  }
+  EXPECT_EQ(t().pending_keys(), kMaxPendingKeys);
+  EXPECT_EQ(Set(Gtk(14, 1)), Errno::kNoSpc);
+  EXPECT_TRUE(Set(Gtk(0, 2)).ok()) << "replacing a link's cached GTK needs no new entry";
+  ASSERT_TRUE(Disable(Gtk(0, 2)).ok());
+  EXPECT_TRUE(Set(Gtk(14, 1)).ok()) << "a cancelled entry is free again";
+}
+
+// In place: the sent list becomes its own rollback, and what is left of it is wiped.
+TEST_F(KeysTest, AbortInPlaceReplacesTheListByItsRollback) {
+  for (uint8_t l = 0; l < 2; ++l) {
+    ASSERT_TRUE(LinkAdd(l).ok());
+    ASSERT_TRUE(StaAdd(l).ok());
+  }
+  const KeyConf ptk = Distinct(suite::kCcmp, 0, -1, 16, 61);
+  ASSERT_TRUE(Set(ptk).ok());
+  ASSERT_EQ(acts_.size, 2u);
+  ASSERT_TRUE(t().AbortActions(acts_, 1, &acts_).ok());
+  ASSERT_EQ(acts_.size, 1u);
+  EXPECT_FALSE(acts_.items[0].add);
+  EXPECT_EQ(acts_.items[0].wcid, kFirstPeerWcid);
+  EXPECT_FALSE(HasKey(acts_, ptk)) << "no key bytes left in the list";
+  EXPECT_FALSE(HasKey(t(), ptk));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1323,6 +1423,7 @@ class Model {
     MacAddr bssid, peer;
     std::optional<Bip> bip;
     std::optional<KeyConf> pending[2];
+    uint8_t cipher = 0;  // the link's first key's cipher, sent in its BSS info
   };
 
   explicit Model(KeyPolicy p) : policy_(p) {}
@@ -1370,11 +1471,15 @@ class Model {
       if (l.up && l.sta >= 0) used.insert(l.sta);
     }
     int w = 0;
-    while (w < kPeerWcids && used.count(w)) ++w;
-    if (w == kPeerWcids) return Errno::kNoSpc;
+    w = kFirstPeerWcid;  // wcid 0 is the driver's own
+    while (w <= kLastPeerWcid && used.count(w)) ++w;
+    if (w > kLastPeerWcid) return Errno::kNoSpc;
     links[link].sta = w;
     links[link].peer = addr;
-    if (ptk) Install(w, 0, *ptk, out);
+    if (ptk) {
+      Cipher(link, ptk->cipher, out);
+      Install(w, 0, *ptk, out);
+    }
     Release(link, out);
     return Errno::kOk;
   }
@@ -1396,6 +1501,7 @@ class Model {
       ptk = k;
       for (uint8_t link = 0; link < kMaxMloLinks; ++link) {
         if (!links[link].up || links[link].sta < 0) continue;
+        Cipher(link, k.cipher, out);
         Install(links[link].sta, 0, k, out);
         Release(link, out);
       }
@@ -1452,6 +1558,12 @@ class Model {
   void Abort(const std::vector<KeyAction>& sent, size_t failed, std::vector<KeyAction>* rollback) {
     for (size_t i = 0; i < sent.size(); ++i) {
       const KeyAction& a = sent[i];
+      if (a.kind == KeyActionKind::kBssCipher) {
+        // A BSS cipher that did not reach the firmware is sent again with the next key.
+        LinkM& l = links[a.link_id];
+        if (i >= failed && l.up && l.cipher == a.cipher_id) l.cipher = 0;
+        continue;
+      }
       if (!a.add) {
         if (i >= failed) rollback->push_back(a);  // a removal is retried, never undone
         continue;
@@ -1562,9 +1674,13 @@ class Model {
       if (!ccmp) return Errno::kOpNotSupp;
     }
     if (defer) {
+      size_t cached = 0;
+      for (const LinkM& o : links) cached += (o.pending[0] ? 1 : 0) + (o.pending[1] ? 1 : 0);
+      if (!l.pending[s] && cached == kMaxPendingKeys) return Errno::kNoSpc;  // the pool is full
       l.pending[s] = k;
       return Errno::kOk;
     }
+    Cipher(link, k.cipher, out);
     if (k.cipher == suite::kCcmp) {
       Bip b{k.keyidx, {}};
       std::memcpy(b.key.data(), k.key, 16);
@@ -1597,6 +1713,22 @@ class Model {
   }
   void Release(uint8_t link, std::vector<KeyAction>* out) {
     if (policy_.pairwise_before_group && PairwiseOn(link)) Replay(link, out);
+  }
+
+  // The link's BSS info carries the cipher of its first key (mt7925_set_link_key).
+  void Cipher(uint8_t link, uint32_t suite_sel, std::vector<KeyAction>* out) {
+    LinkM& l = links[link];
+    if (l.cipher != 0) return;
+    l.cipher = ModelFind(suite_sel)->id;
+    if (resetting) return;
+    KeyAction a;
+    a.kind = KeyActionKind::kBssCipher;
+    a.link_id = link;
+    a.wcid = static_cast<uint8_t>(19 - l.bss);
+    a.bss_idx = l.bss;
+    a.cipher_id = l.cipher;
+    a.peer = l.bssid;
+    out->push_back(a);
   }
 
   void DisableSlot(int w, int s, uint8_t idx, std::vector<KeyAction>* out) {
@@ -1639,7 +1771,7 @@ class KeysPropertyTest : public KeysTest,
       ASSERT_EQ(tw.used, link >= 0);
       if (link >= 0) {
         EXPECT_EQ(tw.link, link);
-        EXPECT_EQ(tw.bss, w >= kPeerWcids);
+        EXPECT_EQ(tw.bss, w > kLastPeerWcid);
         EXPECT_TRUE(tw.addr == (tw.bss ? m.links[link].bssid : m.links[link].peer));
       }
       for (int s = 0; s < 2; ++s) {
@@ -1669,24 +1801,24 @@ class KeysPropertyTest : public KeysTest,
       if (ml.up) {
         EXPECT_EQ(tl.bss_idx, ml.bss);
       }
-      EXPECT_EQ(tl.sta_wcid, ml.sta < 0 ? kNoKey : ml.sta);
-      EXPECT_EQ(tl.bip_keyidx, ml.bip ? ml.bip->idx : kNoKey);
+      EXPECT_EQ(tl.sta_wcid, ml.sta < 0 ? kNoWcid : ml.sta);
+      EXPECT_EQ(tl.cipher, ml.up ? ml.cipher : 0);
+      const KeyTable::Bip& tb = t().bip(i);
+      EXPECT_EQ(tb.keyidx, ml.bip ? ml.bip->idx : kNoKey);
       if (ml.bip) {
-        EXPECT_EQ(std::memcmp(tl.bip_key, ml.bip->key.data(), 16), 0);
+        EXPECT_EQ(std::memcmp(tb.key, ml.bip->key.data(), 16), 0);
       } else {
-        EXPECT_TRUE(AllZero(tl.bip_key, sizeof(tl.bip_key)));
+        EXPECT_TRUE(AllZero(tb.key, sizeof(tb.key)));
       }
       for (int s = 0; s < 2; ++s) {
-        ASSERT_EQ(tl.pending[s], ml.pending[s].has_value()) << "pending " << s;
-        const KeyConf& tc = tl.pending_conf[s];
+        const KeyConf* tc = t().cached(i, s);
+        ASSERT_EQ(tc != nullptr, ml.pending[s].has_value()) << "pending " << s;
         if (ml.pending[s]) {
-          EXPECT_EQ(tc.cipher, ml.pending[s]->cipher);
-          EXPECT_EQ(tc.keyidx, ml.pending[s]->keyidx);
-          EXPECT_EQ(tc.link_id, ml.pending[s]->link_id);
-          EXPECT_EQ(tc.key_len, ml.pending[s]->key_len);
-          EXPECT_EQ(std::memcmp(tc.key, ml.pending[s]->key, kMaxKeyLen), 0);
-        } else {
-          EXPECT_TRUE(AllZero(tc.key, sizeof(tc.key))) << "pending " << s;
+          EXPECT_EQ(tc->cipher, ml.pending[s]->cipher);
+          EXPECT_EQ(tc->keyidx, ml.pending[s]->keyidx);
+          EXPECT_EQ(tc->link_id, ml.pending[s]->link_id);
+          EXPECT_EQ(tc->key_len, ml.pending[s]->key_len);
+          EXPECT_EQ(std::memcmp(tc->key, ml.pending[s]->key, kMaxKeyLen), 0);
         }
       }
     }

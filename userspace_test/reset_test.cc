@@ -214,9 +214,9 @@ TEST(RestoreRecordTest, PlanFollowsTheMac80211Order) {
     EXPECT_EQ(p.items[i].kind, want[i].first) << i;
     EXPECT_EQ(p.items[i].link, want[i].second) << i;
   }
-  EXPECT_EQ(r.active_link(), 5) << "the active link's BSS goes first";
+  EXPECT_EQ(r.active_link(), LinkId(5)) << "the active link's BSS goes first";
   r.LinkRemoved(5);
-  EXPECT_EQ(r.active_link(), 2) << "another associated link becomes active";
+  EXPECT_EQ(r.active_link(), LinkId(2)) << "another associated link becomes active";
   EXPECT_EQ(r.LinkAssociated(9, MacAddr{}, false), Errno::kInval) << "unknown link";
 }
 

@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "connac/fwsim.h"
+#include "connac/testing/fwsim.h"
 #include "connac/keys.h"
 #include "connac/mcu_frame.h"
 #include "connac/mcu_response.h"

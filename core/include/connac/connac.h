@@ -6,8 +6,9 @@
 #define CONNAC_CONNAC_H_
 
 #include "connac/bytes.h"
+#include "connac/check.h"
+#include "connac/device.h"
 #include "connac/family.h"
-#include "connac/fwsim.h"
 #include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
@@ -18,5 +19,7 @@
 #include "connac/reset.h"
 #include "connac/status.h"
 #include "connac/time.h"
+#include "connac/wifi.h"
+#include "connac/wire.h"
 
 #endif  // CONNAC_CONNAC_H_

@@ -29,6 +29,7 @@
 
 #include "connac/mcu_cmd.h"
 #include "connac/time.h"
+#include "connac/wire.h"
 
 namespace connac {
 
@@ -44,9 +45,9 @@ enum class Filler : uint8_t {
 // How the driver's parse_response reads a response (see connac/mcu_response.h).
 enum class ResponseRules : uint8_t { kMt7921, kMt7925, kMt7996 };
 
-// The MCU event header ends in 12 bytes every family shares (len, pkt_type_id, eid, seq,
-// option, rsv, ext_eid, rsv[2], s2d_index), after a hardware RXD of at least RXD0.
-inline constexpr uint8_t kRxdTailSize = 12;
+// The MCU event header ends in 12 bytes every family shares (wire::event: len, pkt_type_id,
+// eid, seq, option, rsv, ext_eid, rsv[2], s2d_index), after a hardware RXD of at least RXD0.
+inline constexpr uint8_t kRxdTailSize = wire::event::kTailSize;
 inline constexpr uint8_t kMinRxdSize = kRxdTailSize + 4;
 
 // A family's constants. There is no default Profile: one with a zero header size would read
@@ -89,8 +90,10 @@ struct RxdLayout {
 
 // REQUIRES: p.valid() (callers check; an invalid profile would put the fields before 0).
 constexpr RxdLayout LayoutOf(const Profile& p) {
+  namespace ev = wire::event;
   const size_t hw = p.rxd_size - size_t{kRxdTailSize};
-  return RxdLayout{hw, hw + 2, hw + 4, hw + 5, hw + 6, hw + 8, hw + 11, p.rxd_size};
+  return RxdLayout{hw + ev::kLen,    hw + ev::kPktTypeId, hw + ev::kEid, hw + ev::kSeq,
+                   hw + ev::kOption, hw + ev::kExtEid,    hw + ev::kS2d, p.rxd_size};
 }
 
 inline constexpr Profile kMt7921 = {

@@ -4,20 +4,20 @@
 // roams, link churn and firmware resets, with no heap.
 //
 // KeyTable mirrors what the driver keeps (mt7925/main.c `mt7925_set_key`,
-// `mt7925_set_link_key`; mt792x.h WTBL layout) and returns the STA_REC_UPDATE commands to
-// send as KeyActions; nothing is sent here (sans-I/O). It fixes what #1036 showed:
+// `mt7925_set_link_key`; mt792x.h WTBL layout) and returns the commands to send as
+// KeyActions; nothing is sent here (sans-I/O). It fixes what #1036 showed:
 //
 //   - DISABLE of a key that is not in the firmware succeeds with no MCU traffic: a torn-down
-//     or unknown link, or an index that no longer matches the slot (GTK rekey). A DISABLE
-//     fails only when the caller's action list has no room for its frames (kNoSpc), and
-//     then, like every failed operation, it changed nothing.
+//     or unknown link, or an index that no longer matches the slot (GTK rekey).
 //   - Every operation checks that its actions fit the caller's list before it changes the
-//     table: an error leaves the table and the list as they were.
+//     table: an error (a DISABLE's kNoSpc included) leaves the table and the list as they were.
 //   - Group keys for a link that is not up yet are cached (ath12k pattern): the latest SET per
 //     slot wins, a DISABLE of the same index cancels it, and LinkAdd() replays GTK then IGTK.
 //   - Pairwise keys (link_id -1) fan out to every link that has a link-station; a key set
 //     before any link-station exists is kept and programmed by StaAdd(). If the host fails to
-//     send one of the fan-out commands, AbortActions() rolls the others back (all or nothing).
+//     send one of the commands, AbortActions() returns the rollback (all or nothing).
+//   - The first SET on a link is preceded by a BSS_INFO_UPDATE carrying the cipher, as
+//     mt7925_set_link_key sends it (KeyAction::kind == kBssCipher).
 //   - IGTK (BIP-CMAC-128) needs the link's CCMP group key: the 32-byte record is that key
 //     followed by the IGTK. Without a CCMP group key on the link the IGTK is EOPNOTSUPP, so
 //     mac80211 does BIP in software instead of the firmware getting a zero key.
@@ -28,8 +28,10 @@
 //   - Key material is zeroized whenever a slot, cache entry or link is freed or rolled back.
 //
 // WTBL layout (mt792x.h): 20 entries. A link's own BSS entry (group keys) is wcid 19 - bss_idx
-// with bss_idx 0..3 (MT792x_MAX_INTERFACES); peer link-stations get the first free wcid in
-// 0..13. Each wcid has two key slots: hw_key_idx (PTK or GTK) and hw_key_idx2 (IGTK).
+// with bss_idx 0..3 (MT792x_MAX_INTERFACES). wcid 0 is the driver's own (mt792x_init_wcid:
+// beacons and management frames), so peer link-stations get the first free wcid in 1..13
+// (mt76_wcid_alloc below MT792x_WTBL_STA - 1). Each wcid has two key slots: hw_key_idx (PTK
+// or GTK) and hw_key_idx2 (IGTK).
 //
 // Example:
 //
@@ -38,8 +40,8 @@
 //   CONNAC_RETURN_IF_ERROR(keys.LinkAdd(0, bssid, &acts));
 //   CONNAC_RETURN_IF_ERROR(keys.SetKey(connac::KeyCmd::kSet, gtk, &acts));
 //   for (size_t i = 0; i < acts.size; ++i) {
-//     auto f = connac::EncodeKeyAction(connac::kMt7925, acts.items[i], seq, buf);
-//     ... send; on failure: keys.AbortActions(acts, i, &rollback) ...
+//     // kBssCipher: the host's BSS_INFO_UPDATE; kKey: EncodeKeyAction(...)
+//     ... send; on failure: keys.AbortActions(acts, i, &rollback), send the rollback ...
 //   }
 //   acts.Wipe();   // the list holds key copies
 //
@@ -57,6 +59,8 @@
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_frame.h"
 #include "connac/status.h"
+#include "connac/wifi.h"
+#include "connac/wire.h"
 
 namespace connac {
 
@@ -125,29 +129,22 @@ constexpr const CipherInfo* FindCipher(uint32_t s) {
   return nullptr;
 }
 
-inline constexpr uint8_t kMaxMloLinks = 15;  // IEEE80211_MLD_MAX_NUM_LINKS
 inline constexpr uint8_t kWtblSize = 20;     // MT792x_WTBL_SIZE
 inline constexpr uint8_t kMaxBssLinks = 4;   // MT792x_MAX_INTERFACES
-inline constexpr uint8_t kPeerWcids = 14;    // wcid 0..13 (mt76_wcid_alloc below WTBL_STA - 1)
+inline constexpr uint8_t kFirstPeerWcid = 1;  // wcid 0: the driver's own (mt792x_init_wcid)
+inline constexpr uint8_t kLastPeerWcid = 13;  // mt76_wcid_alloc(mask, MT792x_WTBL_STA - 1)
+inline constexpr uint8_t kPeerWcids = kLastPeerWcid - kFirstPeerWcid + 1;  // 13 peers
 inline constexpr uint8_t kBssWcidTop = 19;   // MT792x_WTBL_RESERVED: BSS wcid = 19 - bss_idx
-inline constexpr uint8_t kNoKey = 0xff;
+inline constexpr uint8_t kNoKey = 0xff;      // a slot's key index when it holds no key
+inline constexpr uint8_t kNoWcid = 0xff;     // a link without a link-station
 inline constexpr uint8_t kMaxKeyLen = 32;
-inline constexpr uint8_t kStaRecKeyV3Tag = 0x27;
-inline constexpr size_t kStaReqHdrSize = 8;
-inline constexpr size_t kStaRecKeyV3Size = 68;  // incl. the 4-byte TLV header
+inline constexpr uint8_t kMaxPendingKeys = 8;  // group keys cached for links not up yet
+inline constexpr uint8_t kStaRecKeyV3Tag = wire::key_v3::kTag;
+inline constexpr size_t kStaReqHdrSize = wire::sta_req::kSize;
+inline constexpr size_t kStaRecKeyV3Size = wire::key_v3::kSize;  // incl. the 4-byte TLV header
 inline constexpr size_t kKeyFrameSize = kUniHeaderSize + kStaReqHdrSize + kStaRecKeyV3Size;  // 124
-inline constexpr uint8_t kMuarNoStation =
-    0x0e;  // sta_req_hdr.muar_idx for a wcid without a station
-
-struct MacAddr {
-  uint8_t b[6] = {};
-  friend constexpr bool operator==(const MacAddr& x, const MacAddr& y) {
-    for (int i = 0; i < 6; ++i) {
-      if (x.b[i] != y.b[i]) return false;
-    }
-    return true;
-  }
-};
+// sta_req_hdr.muar_idx for a wcid without a station.
+inline constexpr uint8_t kMuarNoStation = 0x0e;
 
 enum class KeyCmd : uint8_t { kSet, kDisable };
 
@@ -162,7 +159,16 @@ struct KeyConf {
   constexpr bool pairwise() const { return link_id < 0; }
 };
 
-// One STA_REC_UPDATE command carrying one STA_REC_KEY_V3 TLV.
+// What a KeyAction asks the host to send.
+enum class KeyActionKind : uint8_t {
+  kKey,        // one STA_REC_UPDATE with one STA_REC_KEY_V3 TLV (EncodeKeyAction)
+  kBssCipher,  // the link's BSS_INFO_UPDATE, now carrying `cipher_id`: the driver sends it
+               // before a link's first key (mt7925_set_link_key, mt7925_mcu_add_bss_info).
+               // The BSS info is the host's to build: only link_id, bss_idx, cipher_id and
+               // peer (the BSSID) are set.
+};
+
+// One command to send.
 struct KeyAction {
   uint8_t link_id = 0;
   uint8_t wcid = 0;
@@ -173,8 +179,9 @@ struct KeyAction {
   uint8_t cipher_id = 0;
   uint8_t key_id = 0;
   uint8_t key_len = 0;
-  MacAddr peer;  // pairwise: link-station address; group: link BSSID
+  MacAddr peer;  // pairwise: link-station address; group and kBssCipher: link BSSID
   uint8_t key[kMaxKeyLen] = {};
+  KeyActionKind kind = KeyActionKind::kKey;
 };
 
 // Fixed-capacity list of actions. Holds key copies: call Wipe() once they are encoded.
@@ -182,8 +189,9 @@ struct KeyAction {
 // The list is caller memory (in the kernel, a C driver's struct): `size` is untrusted and
 // every KeyTable operation refuses a list whose size exceeds the capacity (kInval).
 struct KeyActionList {
-  // At most 4 links are up, each with one link-station: a reset replay is at most 4 pairwise
-  // + 4 GTK + 4 IGTK, and so is one operation with its deferred releases.
+  // At most 4 links are up, each with one link-station: a pairwise SET is at most 4 BSS
+  // ciphers + 4 keys + 8 group keys it releases under pairwise_before_group; a reset replay
+  // at most 4 pairwise + 4 GTK + 4 IGTK.
   static constexpr size_t kCapacity = 16;
   KeyAction items[kCapacity];
   size_t size = 0;
@@ -203,35 +211,43 @@ struct KeyActionList {
   }
 };
 
-// Encodes `a` as the UNI STA_REC_UPDATE frame mt7925 sends (mt7925_mcu_add_key,
+// Encodes key action `a` as the UNI STA_REC_UPDATE frame mt7925 sends (mt7925_mcu_add_key,
 // mt7925_mcu_sta_key_tlv): 48-byte header, 8-byte sta_req_hdr, 68-byte STA_REC_KEY_V3.
 // `out` needs kKeyFrameSize bytes. Returns the frame (a view into `out`).
+// Errors: kInval for a kBssCipher action (not a key frame) and as WriteHeader.
 inline Result<ConstBytes> EncodeKeyAction(const Profile& p, const KeyAction& a, uint8_t seq,
                                           MutableBytes out) {
+  if (a.kind != KeyActionKind::kKey) return Errno::kInval;
   Result<FrameBuilder> b = FrameBuilder::Start(p, CmdWord::Uni(uni::kStaRecUpdate), out);
   if (!b.ok()) return b.status();
   FrameBuilder fb = *b;
-  // sta_req_hdr: bss_idx, wlan_idx_lo, tlv_num (le16, kept by the builder), is_tlv_append,
-  // muar_idx, wlan_idx_hi (wcid bits 10:8: always 0 in a 20-entry table), rsv.
-  const uint8_t hdr[kStaReqHdrSize] = {a.bss_idx, a.wcid, 0, 0, 1, a.muar_idx, 0, 0};
-  CONNAC_RETURN_IF_ERROR(fb.SetFixedHeader(ConstBytes(hdr), /*count_offset=*/2));
+  namespace sr = wire::sta_req;
+  uint8_t hdr[sr::kSize] = {};
+  hdr[sr::kBssIdx] = a.bss_idx;
+  hdr[sr::kWlanIdxLo] = a.wcid;
+  hdr[sr::kIsTlvAppend] = 1;
+  hdr[sr::kMuarIdx] = a.muar_idx;
+  hdr[sr::kWlanIdxHi] = 0;  // wcid bits 10:8: always 0 in a 20-entry table
+  CONNAC_RETURN_IF_ERROR(fb.SetFixedHeader(ConstBytes(hdr), /*count_offset=*/sr::kTlvNum));
   Result<MutableBytes> t =
-      fb.AddTlv(kStaRecKeyV3Tag, kStaRecKeyV3Size - PayloadWriter::kTlvHeaderSize);
+      fb.AddTlv(wire::key_v3::kTag, wire::key_v3::kSize - wire::tlv::kHeaderSize);
   if (!t.ok()) return t.status();
-  const MutableBytes s = *t;  // Offsets below are relative to the TLV body (TLV offset - 4).
-  s.put_u8(0, a.add ? 1 : 0);
-  s.put_u8(1, a.pairwise ? 1 : 0);  // tx_key
-  s.put_u8(2, a.pairwise ? 1 : 0);  // key_type
-  s.put_u8(3, 0);                   // is_authenticator
-  CopyBytes(s.data() + 4, a.peer.b, 6);
-  s.put_u8(10, a.bss_idx);
-  s.put_u8(11, a.cipher_id);
-  s.put_u8(12, a.key_id);
-  s.put_u8(13, a.key_len);
-  s.put_u8(14, a.wcid);  // wlan_idx (low byte)
-  s.put_u8(15, 1);       // mgmt_prot: always 1 ("only used in MLO mode")
-  if (a.add) CopyBytes(s.data() + 16, a.key, a.key_len <= kMaxKeyLen ? a.key_len : kMaxKeyLen);
-  // key_rsc (16 bytes at body offset 48) stays zero, as in the driver.
+  // The TLV from its header on, so the wire::key_v3 offsets apply as they are.
+  const MutableBytes k(t->data() - wire::tlv::kHeaderSize, wire::key_v3::kSize);
+  namespace kv = wire::key_v3;
+  k.put_u8(kv::kAdd, a.add ? 1 : 0);
+  k.put_u8(kv::kTxKey, a.pairwise ? 1 : 0);
+  k.put_u8(kv::kKeyType, a.pairwise ? 1 : 0);
+  k.put_u8(kv::kIsAuthenticator, 0);
+  CopyBytes(k.data() + kv::kPeerAddr, a.peer.b, 6);
+  k.put_u8(kv::kBssIdx, a.bss_idx);
+  k.put_u8(kv::kCipherId, a.cipher_id);
+  k.put_u8(kv::kKeyId, a.key_id);
+  k.put_u8(kv::kKeyLen, a.key_len);
+  k.put_u8(kv::kWlanIdx, a.wcid);
+  k.put_u8(kv::kMgmtProt, 1);  // always 1 ("only used in MLO mode")
+  if (a.add) CopyBytes(k.data() + kv::kKey, a.key, a.key_len <= kMaxKeyLen ? a.key_len : kMaxKeyLen);
+  // key_rsc stays zero, as in the driver.
   return fb.Finish(seq);
 }
 
@@ -246,7 +262,9 @@ struct KeyPolicy {
 // # Invariants
 // - A wcid's slot holds key bytes only while its keyidx != kNoKey; freed bytes are zero.
 // - A link is up iff it owns a BSS wcid (19 - bss_idx); at most 4 links are up.
-// - Each up link has at most one link-station wcid in 0..13.
+// - Each up link has at most one link-station wcid, in 1..13.
+// - A link's cipher is set from its first SET on and cleared only when the link goes down
+//   (or when the BSS_INFO_UPDATE that carried it was not sent).
 class KeyTable {
  public:
   struct Slot {
@@ -269,12 +287,14 @@ class KeyTable {
   struct Link {
     bool up = false;
     uint8_t bss_idx = 0;
-    uint8_t sta_wcid = kNoKey;  // kNoKey: no link-station yet
-    uint8_t bip_keyidx =
-        kNoKey;  // the link's last CCMP group key (mlink->bip), for the IGTK record
-    uint8_t bip_key[16] = {};
-    bool pending[2] = {};  // cached group SET per slot while down (or deferred by policy)
-    KeyConf pending_conf[2];
+    uint8_t sta_wcid = kNoWcid;       // kNoWcid: no link-station yet
+    uint8_t cipher = cipher3::kNone;  // mconf->mt76.cipher: set by the link's first SET
+  };
+  // The IGTK record's companion: the last CCMP key set on a BSS (the driver's mlink->bip of
+  // the vif's own link-station, whose wcid is the BSS entry), by bss_idx.
+  struct Bip {
+    uint8_t keyidx = kNoKey;
+    uint8_t key[16] = {};
   };
 
   constexpr KeyTable() = default;
@@ -284,6 +304,22 @@ class KeyTable {
   const Link& link(uint8_t i) const { return links_[i]; }
   bool resetting() const { return resetting_; }
   bool has_pairwise() const { return ptk_valid_; }
+  // The CCMP key an IGTK on `link` pairs with (kNoKey index when none).
+  const Bip& bip(uint8_t link) const {
+    static constexpr Bip kNone{};
+    return link < kMaxMloLinks && links_[link].up ? bips_[links_[link].bss_idx] : kNone;
+  }
+  // The group key cached for slot `s` (0 GTK, 1 IGTK) of `link` while it is not up (or
+  // deferred by the policy), or nullptr.
+  const KeyConf* cached(uint8_t link, int s) const {
+    return link < kMaxMloLinks && (s == 0 || s == 1) ? PendingConf(link, s) : nullptr;
+  }
+  // Group keys cached for links that are not up (or deferred by the policy).
+  size_t pending_keys() const {
+    size_t n = 0;
+    for (const Pending& p : pending_) n += p.used ? 1 : 0;
+    return n;
+  }
 
   // The slot holding key index `keyidx` on link `link`, or nullptr: the link's BSS wcid first
   // (GTK 1..3 in slot 0, IGTK 4..5 in slot 1), then its link-station's pairwise slot. No
@@ -293,35 +329,39 @@ class KeyTable {
     const Link& l = links_[link];
     const Slot& group = wcids_[kBssWcidTop - l.bss_idx].slot[keyidx >= kIgtkFirst ? 1 : 0];
     if (group.keyidx == keyidx) return &group;
-    if (l.sta_wcid != kNoKey && wcids_[l.sta_wcid].slot[0].keyidx == keyidx)
+    if (l.sta_wcid != kNoWcid && wcids_[l.sta_wcid].slot[0].keyidx == keyidx)
       return &wcids_[l.sta_wcid].slot[0];
     return nullptr;
   }
 
-  // Brings MLO link `link` up with BSSID `bssid` (vif link add + BSS info). Replays the keys
-  // cached for it into `out`. Errors: kInval (link > 14 or already up, or a bad list),
-  // kNoSpc (4 BSS links, or no room in `out` for the cached keys).
-  Status LinkAdd(uint8_t link, const MacAddr& bssid, KeyActionList* out) {
+  // Brings MLO link `link` up with BSSID `bssid` (vif link add + BSS info) and returns its
+  // bss_idx through `bss_idx` (may be null). Replays the keys cached for it into `out`.
+  // Errors: kInval (link > 14 or already up, or a bad list), kNoSpc (4 BSS links, or no room
+  // in `out` for the cached keys).
+  Status LinkAdd(uint8_t link, const MacAddr& bssid, KeyActionList* out,
+                 uint8_t* bss_idx = nullptr) {
     if (!ValidList(out) || link >= kMaxMloLinks || links_[link].up) return Status(Errno::kInval);
     uint8_t bss = 0;
     while (bss < kMaxBssLinks && BssTaken(bss)) ++bss;
     if (bss == kMaxBssLinks) return Status(Errno::kNoSpc);
     // The link comes up with no link-station, so under pairwise_before_group its cached group
-    // keys stay deferred; otherwise each one is (at most) one SET.
-    const Link& cached = links_[link];
+    // keys stay deferred; otherwise each is one SET, after the new link's BSS cipher.
+    const size_t cached = PendingCount(link);
     const size_t replayed =
-        resetting_ || policy_.pairwise_before_group ? 0 : PendingCount(cached);
+        resetting_ || policy_.pairwise_before_group || cached == 0 ? 0 : cached + 1;
     if (out->room() < replayed) return Status(Errno::kNoSpc);
     Link& l = links_[link];
+    l = Link{};
     l.up = true;
     l.bss_idx = bss;
-    l.sta_wcid = kNoKey;
+    bips_[bss] = Bip{};
     Wcid& w = wcids_[kBssWcidTop - bss];
     w = Wcid{};
     w.used = true;
     w.bss = true;
     w.link = link;
     w.addr = bssid;
+    if (bss_idx != nullptr) *bss_idx = bss;
     return ReplayPending(link, out);
   }
 
@@ -333,26 +373,32 @@ class KeyTable {
     Link& l = links_[link];
     if (l.up) {
       FreeWcid(kBssWcidTop - l.bss_idx);
-      if (l.sta_wcid != kNoKey) FreeWcid(l.sta_wcid);
+      if (l.sta_wcid != kNoWcid) FreeWcid(l.sta_wcid);
+      ClearBip(bips_[l.bss_idx]);
     }
-    ClearLink(l);
+    for (uint8_t i = 0; i < kMaxPendingKeys; ++i) {
+      if (pending_[i].used && pending_[i].link == link) ClearPending(i);
+    }
+    l = Link{};
     return OkStatus();
   }
 
   // Adds the peer link-station of `link` (the AP's link address in STA mode) and programs
   // the MLD pairwise key on it if one is set. Errors: kNoLink (link down), kInval (link > 14
-  // or it already has one, or a bad list), kNoSpc (wcids 0..13 all used, or no room in `out`).
+  // or it already has one, or a bad list), kNoSpc (wcids 1..13 all used, or no room in `out`).
   Status StaAdd(uint8_t link, const MacAddr& addr, KeyActionList* out) {
-    if (!ValidList(out) || link >= kMaxMloLinks || links_[link].sta_wcid != kNoKey)
+    if (!ValidList(out) || link >= kMaxMloLinks || links_[link].sta_wcid != kNoWcid)
       return Status(Errno::kInval);
     if (!links_[link].up) return Status(Errno::kNoLink);
-    uint8_t i = 0;
-    while (i < kPeerWcids && wcids_[i].used) ++i;
-    if (i == kPeerWcids) return Status(Errno::kNoSpc);
-    // The pairwise SET, then (pairwise_before_group) the group keys it releases.
+    uint8_t i = kFirstPeerWcid;
+    while (i <= kLastPeerWcid && wcids_[i].used) ++i;
+    if (i > kLastPeerWcid) return Status(Errno::kNoSpc);
+    // The BSS cipher (first key on the link), the pairwise SET, then (pairwise_before_group)
+    // the group keys it releases.
     size_t actions = 0;
     if (!resetting_ && ptk_valid_) {
-      actions = 1 + (policy_.pairwise_before_group ? PendingCount(links_[link]) : 0);
+      actions = 1 + (links_[link].cipher == cipher3::kNone ? 1 : 0) +
+                (policy_.pairwise_before_group ? PendingCount(link) : 0);
     }
     if (out->room() < actions) return Status(Errno::kNoSpc);
     Wcid& w = wcids_[i];
@@ -367,17 +413,17 @@ class KeyTable {
 
   // Removes the link-station of `link`, zeroizing its keys. Idempotent.
   Status StaRemove(uint8_t link) {
-    if (link >= kMaxMloLinks || links_[link].sta_wcid == kNoKey) return OkStatus();
+    if (link >= kMaxMloLinks || links_[link].sta_wcid == kNoWcid) return OkStatus();
     FreeWcid(links_[link].sta_wcid);
-    links_[link].sta_wcid = kNoKey;
+    links_[link].sta_wcid = kNoWcid;
     return OkStatus();
   }
 
   // mac80211 set_key. SET errors: kOpNotSupp (cipher not offloaded, BIGTK, IGTK without the
-  // link's CCMP group key), kInval (bad index, length or link id), kNoSpc (no room in `out`).
-  // DISABLE of a key the firmware does not hold is OK with no action; a DISABLE fails only
-  // with kNoSpc (no room in `out` for its frames) or kInval (a bad list).
-  // On error nothing changed and `out` is unchanged.
+  // link's CCMP group key), kInval (bad index, length or link id), kNoSpc (no room in `out`,
+  // or the cache for links not up is full). DISABLE of a key the firmware does not hold is OK
+  // with no action; a DISABLE fails only with kNoSpc (no room in `out` for its frames) or
+  // kInval (a bad list). On error nothing changed and `out` is unchanged.
   Status SetKey(KeyCmd cmd, const KeyConf& k, KeyActionList* out) {
     if (!ValidList(out)) return Status(Errno::kInval);
     if (cmd == KeyCmd::kDisable) {
@@ -403,16 +449,23 @@ class KeyTable {
   // wcid's keys (see DisableSlot). A failed pairwise fan-out also drops the MLD pairwise key.
   // DISABLE actions are never undone (removal cannot be refused): the ones that did not
   // reach the firmware, the failed one included, go into `rollback` again to be retried.
+  // A BSS cipher that did not reach the firmware is forgotten, so the next SET sends it.
   // So `rollback` always brings the firmware back in line with the table.
+  //
+  // `rollback` may be `&sent`: the list is then replaced by its rollback (what a host with
+  // room for one list does).
   // Errors: kInval (a bad list, `failed` > sent.size, an action naming a wcid or link the
   // table cannot hold), kNoSpc (no room in `rollback`); the table is unchanged then.
   Status AbortActions(const KeyActionList& sent, size_t failed, KeyActionList* rollback) {
     if (!sent.valid() || !ValidList(rollback) || failed > sent.size) return Status(Errno::kInval);
+    const bool in_place = rollback == &sent;
     // The list is caller memory: check every action before the table changes.
     size_t disables = 0;
     for (size_t i = 0; i < sent.size; ++i) {
       const KeyAction& a = sent.items[i];
-      if (a.wcid >= kWtblSize || a.link_id >= kMaxMloLinks) return Status(Errno::kInval);
+      if (a.wcid >= kWtblSize || a.link_id >= kMaxMloLinks || a.bss_idx >= kMaxBssLinks)
+        return Status(Errno::kInval);
+      if (a.kind == KeyActionKind::kBssCipher) continue;
       if (!a.add) {
         if (i >= failed) ++disables;  // retried
         continue;
@@ -420,11 +473,20 @@ class KeyTable {
       const Slot* set = SlotSetBy(a);
       if (i < failed || (set != nullptr && set->replaced)) ++disables;
     }
-    if (rollback->room() < disables) return Status(Errno::kNoSpc);
-    for (size_t i = 0; i < sent.size; ++i) {
-      const KeyAction& a = sent.items[i];
+    if (!in_place && rollback->room() < disables) return Status(Errno::kNoSpc);
+    // In place, entry j <= i is written only after entry i was read (one entry in, at most
+    // one out), so the rollback never overtakes what is left to read.
+    size_t out = in_place ? 0 : rollback->size;
+    const size_t n = sent.size;
+    for (size_t i = 0; i < n; ++i) {
+      const KeyAction a = sent.items[i];
+      if (a.kind == KeyActionKind::kBssCipher) {
+        Link& l = links_[a.link_id];
+        if (i >= failed && l.up && l.cipher == a.cipher_id) l.cipher = cipher3::kNone;
+        continue;
+      }
       if (!a.add) {
-        if (i >= failed) CONNAC_RETURN_IF_ERROR(rollback->Push(a));
+        if (i >= failed) rollback->items[out++] = a;
         continue;
       }
       Wcid& w = wcids_[a.wcid];
@@ -438,27 +500,31 @@ class KeyTable {
       }
       if (a.pairwise && ptk_valid_ && ptk_.keyidx == a.key_id) ClearPtk();
       if (!a.pairwise && s == 0 && a.cipher_id == cipher3::kCcmp) {
-        Link& l = links_[a.link_id];
-        if (l.bip_keyidx == a.key_id) ClearBip(l);
+        Bip& b = bips_[a.bss_idx];
+        if (b.keyidx == a.key_id) ClearBip(b);
       }
       if (i < failed || old_in_firmware) {
         // The DISABLE that undoes this SET drops every key of the wcid (see DisableSlot).
         if (w.used) ClearWcidKeys(w);
-        CONNAC_RETURN_IF_ERROR(rollback->Push(DisableAction(a)));
+        rollback->items[out++] = DisableAction(a);
       }
     }
+    if (in_place) {
+      // What is left of the sent list holds key copies: wipe it.
+      ZeroizeBytes(reinterpret_cast<uint8_t*>(rollback->items + out),
+                   (KeyActionList::kCapacity - out) * sizeof(KeyAction));
+    }
+    rollback->size = out;
     return OkStatus();
   }
 
   // Forgets every key and link, zeroizing them: the device is gone for good (WEDGED) and
   // mac80211 is told to drop the association, or the driver is unbinding.
   void Clear() {
-    for (Wcid& w : wcids_) {
-      ClearSlot(w.slot[0]);
-      ClearSlot(w.slot[1]);
-      w = Wcid{};
-    }
-    for (Link& l : links_) ClearLink(l);
+    for (uint8_t w = 0; w < kWtblSize; ++w) FreeWcid(w);
+    for (Link& l : links_) l = Link{};
+    for (Bip& b : bips_) ClearBip(b);
+    for (uint8_t i = 0; i < kMaxPendingKeys; ++i) ClearPending(i);
     ClearPtk();
     resetting_ = false;
   }
@@ -477,7 +543,8 @@ class KeyTable {
   // keys, then IGTKs (so each IGTK follows its link's CCMP key), links in ascending order; and
   // ends reset mode. Keys removed or links torn down during the reset are gone from the table
   // and so not replayed; nor is an IGTK whose link no longer has its CCMP key (it is dropped,
-  // as its record cannot be rebuilt). A second call emits nothing.
+  // as its record cannot be rebuilt). A second call emits nothing. No BSS cipher is emitted:
+  // the restored BSS_INFO carries each link's cipher (Link::cipher).
   // Errors: kInval (a bad list), kNoSpc (no room in `out` for the whole replay: nothing was
   // emitted and the table is still in reset mode).
   Status ReplayAfterReset(KeyActionList* out) {
@@ -490,11 +557,11 @@ class KeyTable {
         const Link& l = links_[link];
         if (!l.up) continue;
         const uint8_t wi = pass == 0 ? l.sta_wcid : static_cast<uint8_t>(kBssWcidTop - l.bss_idx);
-        if (wi == kNoKey) continue;
+        if (wi == kNoWcid) continue;
         Slot& s = wcids_[wi].slot[pass == 2 ? 1 : 0];
         if (!s.replay) continue;
         s.replay = false;
-        if (pass == 2 && l.bip_keyidx == kNoKey) {
+        if (pass == 2 && bips_[l.bss_idx].keyidx == kNoKey) {
           // The IGTK record carries the link's CCMP key, which was removed since the IGTK
           // went in: the record cannot be rebuilt (key_id 0xff, zero CCMP half), so the IGTK
           // is dropped. mac80211's later DISABLE of it is a no-op.
@@ -512,7 +579,15 @@ class KeyTable {
   }
 
  private:
+  struct Pending {
+    bool used = false;
+    uint8_t link = 0;
+    uint8_t slot = 0;
+    KeyConf conf;
+  };
+
   static constexpr uint8_t kGtkFirst = 1, kGtkLast = 3, kIgtkFirst = 4, kIgtkLast = 5;
+  static constexpr uint8_t kNoPending = 0xff;
 
   static bool ValidList(const KeyActionList* l) { return l != nullptr && l->valid(); }
 
@@ -527,8 +602,33 @@ class KeyTable {
     return &w.slot[s];
   }
 
-  static size_t PendingCount(const Link& l) {
-    return (l.pending[0] ? 1u : 0u) + (l.pending[1] ? 1u : 0u);
+  // --- the cache of group keys for links not up yet (a pool shared by all links).
+  uint8_t FindPending(uint8_t link, int s) const {
+    for (uint8_t i = 0; i < kMaxPendingKeys; ++i) {
+      if (pending_[i].used && pending_[i].link == link && pending_[i].slot == s) return i;
+    }
+    return kNoPending;
+  }
+  size_t PendingCount(uint8_t link) const {
+    return (FindPending(link, 0) != kNoPending ? 1u : 0u) +
+           (FindPending(link, 1) != kNoPending ? 1u : 0u);
+  }
+  const KeyConf* PendingConf(uint8_t link, int s) const {
+    const uint8_t i = FindPending(link, s);
+    return i == kNoPending ? nullptr : &pending_[i].conf;
+  }
+  void ClearPending(uint8_t i) {
+    ZeroizeBytes(pending_[i].conf.key, sizeof(pending_[i].conf.key));
+    pending_[i] = Pending{};
+  }
+  // The entry for (link, s): the existing one, or a free one; kNoPending when the pool is full.
+  uint8_t PendingSlotFor(uint8_t link, int s) const {
+    const uint8_t i = FindPending(link, s);
+    if (i != kNoPending) return i;
+    for (uint8_t j = 0; j < kMaxPendingKeys; ++j) {
+      if (!pending_[j].used) return j;
+    }
+    return kNoPending;
   }
 
   // The SETs ReplayAfterReset() would emit now (it mirrors that loop without changing).
@@ -537,9 +637,9 @@ class KeyTable {
     for (const Link& l : links_) {
       if (!l.up) continue;
       const Wcid& bss = wcids_[kBssWcidTop - l.bss_idx];
-      if (l.sta_wcid != kNoKey && wcids_[l.sta_wcid].slot[0].replay) ++n;
+      if (l.sta_wcid != kNoWcid && wcids_[l.sta_wcid].slot[0].replay) ++n;
       if (bss.slot[0].replay) ++n;
-      if (bss.slot[1].replay && l.bip_keyidx != kNoKey) ++n;
+      if (bss.slot[1].replay && bips_[l.bss_idx].keyidx != kNoKey) ++n;
     }
     return n;
   }
@@ -561,7 +661,7 @@ class KeyTable {
   size_t DisablePairwiseCount(uint8_t keyidx) const {
     size_t n = 0;
     for (const Link& l : links_) {
-      if (l.up && l.sta_wcid != kNoKey && DisableSends(l.sta_wcid, 0, keyidx)) ++n;
+      if (l.up && l.sta_wcid != kNoWcid && DisableSends(l.sta_wcid, 0, keyidx)) ++n;
     }
     return n;
   }
@@ -601,20 +701,9 @@ class KeyTable {
     ClearSlot(w.slot[0]);
     ClearSlot(w.slot[1]);
   }
-  static void ClearBip(Link& l) {
-    ZeroizeBytes(l.bip_key, sizeof(l.bip_key));
-    l.bip_keyidx = kNoKey;
-  }
-  static void ClearPending(Link& l, int s) {
-    ZeroizeBytes(l.pending_conf[s].key, sizeof(l.pending_conf[s].key));
-    l.pending_conf[s] = KeyConf{};
-    l.pending[s] = false;
-  }
-  static void ClearLink(Link& l) {
-    ClearBip(l);
-    ClearPending(l, 0);
-    ClearPending(l, 1);
-    l = Link{};
+  static void ClearBip(Bip& b) {
+    ZeroizeBytes(b.key, sizeof(b.key));
+    b.keyidx = kNoKey;
   }
   void ClearPtk() {
     ZeroizeBytes(ptk_.key, sizeof(ptk_.key));
@@ -622,25 +711,24 @@ class KeyTable {
     ptk_valid_ = false;
   }
   void FreeWcid(uint8_t i) {
-    ClearSlot(wcids_[i].slot[0]);
-    ClearSlot(wcids_[i].slot[1]);
+    ClearWcidKeys(wcids_[i]);
     wcids_[i] = Wcid{};
   }
 
   // Action for the key now in wcid `wi`, slot `s`.
   KeyAction SetAction(uint8_t wi, int s) const {
     const Wcid& w = wcids_[wi];
-    const Link& l = links_[w.link];
     KeyAction a = BaseAction(wi);
     a.add = true;
     const Slot& sl = w.slot[s];
     if (s == 1) {
       // IGTK record (mt7925_mcu_sta_key_tlv): key_id is the CCMP key's index, 32 bytes = the
       // link's CCMP key, then the IGTK.
+      const Bip& b = bips_[a.bss_idx];
       a.cipher_id = cipher3::kBipCmac128;
-      a.key_id = l.bip_keyidx;
+      a.key_id = b.keyidx;
       a.key_len = 32;
-      CopyBytes(a.key, l.bip_key, 16);
+      CopyBytes(a.key, b.key, 16);
       CopyBytes(a.key + 16, sl.key, 16);
       return a;
     }
@@ -680,6 +768,29 @@ class KeyTable {
     return a;
   }
 
+  // Actions a SET on `link` needs beyond its key frame: the BSS cipher if it is the link's
+  // first key (and the firmware is being talked to).
+  size_t CipherActions(uint8_t link) const {
+    return !resetting_ && links_[link].cipher == cipher3::kNone ? 1 : 0;
+  }
+
+  // mt7925_set_link_key: the first SET on a link stores the cipher and re-sends the link's
+  // BSS info with it. During a reset nothing is sent: the restored BSS info carries it.
+  Status EnsureBssCipher(uint8_t link, uint32_t suite_sel, KeyActionList* out) {
+    Link& l = links_[link];
+    if (l.cipher != cipher3::kNone) return OkStatus();
+    l.cipher = FindCipher(suite_sel)->connac3;
+    if (resetting_) return OkStatus();
+    KeyAction a;
+    a.kind = KeyActionKind::kBssCipher;
+    a.link_id = link;
+    a.wcid = static_cast<uint8_t>(kBssWcidTop - l.bss_idx);
+    a.bss_idx = l.bss_idx;
+    a.cipher_id = l.cipher;
+    a.peer = wcids_[a.wcid].addr;
+    return out->Push(a);
+  }
+
   // Stores `k` in wcid `wi` slot `s` and queues its SET (or marks it for replay).
   Status Install(uint8_t wi, int s, const KeyConf& k, KeyActionList* out) {
     Slot& sl = wcids_[wi].slot[s];
@@ -705,44 +816,53 @@ class KeyTable {
     if (s == 1) {
       // The IGTK record carries the link's CCMP group key: check the key it will be paired
       // with (installed, or the cached one when deferred).
-      const bool ccmp =
-          defer ? (l.pending[0] ? l.pending_conf[0].cipher == suite::kCcmp : l.bip_keyidx != kNoKey)
-                : l.bip_keyidx != kNoKey;
+      const KeyConf* cached = PendingConf(link, 0);
+      const bool ccmp = defer && cached != nullptr ? cached->cipher == suite::kCcmp
+                        : l.up                     ? bips_[l.bss_idx].keyidx != kNoKey
+                                                   : false;
       if (!ccmp) return Status(Errno::kOpNotSupp);
     }
     if (defer) {
-      ClearPending(l, s);
-      l.pending[s] = true;
-      l.pending_conf[s] = k;
+      const uint8_t i = PendingSlotFor(link, s);
+      if (i == kNoPending) return Status(Errno::kNoSpc);
+      ClearPending(i);
+      pending_[i].used = true;
+      pending_[i].link = link;
+      pending_[i].slot = static_cast<uint8_t>(s);
+      pending_[i].conf = k;
       return OkStatus();
     }
-    const uint8_t wi = static_cast<uint8_t>(kBssWcidTop - l.bss_idx);
-    if (!resetting_ && out->room() < 1) return Status(Errno::kNoSpc);
+    if (!resetting_ && out->room() < 1 + CipherActions(link)) return Status(Errno::kNoSpc);
+    CONNAC_RETURN_IF_ERROR(EnsureBssCipher(link, k.cipher, out));
     if (k.cipher == suite::kCcmp) {
-      ClearBip(l);
-      l.bip_keyidx = k.keyidx;
-      CopyBytes(l.bip_key, k.key, 16);
+      Bip& b = bips_[l.bss_idx];
+      ClearBip(b);
+      b.keyidx = k.keyidx;
+      CopyBytes(b.key, k.key, 16);
     }
-    return Install(wi, s, k, out);
+    return Install(static_cast<uint8_t>(kBssWcidTop - l.bss_idx), s, k, out);
   }
 
   bool PairwiseOn(uint8_t link) const {
     const Link& l = links_[link];
-    return l.sta_wcid != kNoKey && wcids_[l.sta_wcid].slot[0].keyidx != kNoKey;
+    return l.sta_wcid != kNoWcid && wcids_[l.sta_wcid].slot[0].keyidx != kNoKey;
   }
 
   Status InstallPairwiseOn(uint8_t link, const KeyConf& k, KeyActionList* out) {
+    CONNAC_RETURN_IF_ERROR(EnsureBssCipher(link, k.cipher, out));
     return Install(links_[link].sta_wcid, 0, k, out);
   }
 
   Status SetPairwise(const KeyConf& k, KeyActionList* out) {
-    // Room for every action, so a full list fails before anything changed: one SET per
-    // link-station, plus the group keys it releases under pairwise_before_group.
+    // Room for every action, so a full list fails before anything changed: per link-station
+    // its BSS cipher (first key on the link), its SET, and the group keys it releases under
+    // pairwise_before_group.
     size_t targets = 0;
-    for (const Link& l : links_) {
-      if (!l.up || l.sta_wcid == kNoKey) continue;
-      targets += 1;
-      if (policy_.pairwise_before_group) targets += (l.pending[0] ? 1 : 0) + (l.pending[1] ? 1 : 0);
+    for (uint8_t link = 0; link < kMaxMloLinks; ++link) {
+      const Link& l = links_[link];
+      if (!l.up || l.sta_wcid == kNoWcid) continue;
+      targets += 1 + CipherActions(link);
+      if (policy_.pairwise_before_group) targets += PendingCount(link);
     }
     if (!resetting_ && out->room() < targets) return Status(Errno::kNoSpc);
     ClearPtk();
@@ -750,7 +870,7 @@ class KeyTable {
     ptk_valid_ = true;
     for (uint8_t link = 0; link < kMaxMloLinks; ++link) {
       const Link& l = links_[link];
-      if (!l.up || l.sta_wcid == kNoKey) continue;
+      if (!l.up || l.sta_wcid == kNoWcid) continue;
       CONNAC_RETURN_IF_ERROR(InstallPairwiseOn(link, k, out));
       CONNAC_RETURN_IF_ERROR(ReleaseDeferred(link, out));
     }
@@ -765,11 +885,11 @@ class KeyTable {
 
   // Replays the link's cached group keys: GTK (slot 0) before IGTK (slot 1).
   Status ReplayPending(uint8_t link, KeyActionList* out) {
-    Link& l = links_[link];
     for (int s = 0; s < 2; ++s) {
-      if (!l.pending[s]) continue;
-      KeyConf k = l.pending_conf[s];
-      ClearPending(l, s);
+      const uint8_t i = FindPending(link, s);
+      if (i == kNoPending) continue;
+      KeyConf k = pending_[i].conf;
+      ClearPending(i);
       Status st = SetGroup(k, out);
       ZeroizeBytes(k.key, sizeof(k.key));
       // An IGTK whose GTK turned out not to be CCMP stays in software; nothing to send.
@@ -780,14 +900,17 @@ class KeyTable {
 
   void DisableGroup(const KeyConf& k, KeyActionList* out) {
     if (k.link_id < 0 || k.link_id >= static_cast<int8_t>(kMaxMloLinks)) return;
-    Link& l = links_[k.link_id];
+    const uint8_t link = static_cast<uint8_t>(k.link_id);
+    Link& l = links_[link];
     // The slot follows from the index (IGTK 4..5 live in hw_key_idx2), so a removal needs no
     // cipher: mac80211's key is already half torn down in the #1036 case.
     const int s = k.keyidx >= kIgtkFirst ? 1 : 0;
     // A cached SET of this index is cancelled, whether the link is down or deferred.
-    if (l.pending[s] && l.pending_conf[s].keyidx == k.keyidx) ClearPending(l, s);
+    const uint8_t p = FindPending(link, s);
+    if (p != kNoPending && pending_[p].conf.keyidx == k.keyidx) ClearPending(p);
     if (!l.up) return;  // #1036: the link is already torn down: success, no traffic.
-    if (s == 0 && l.bip_keyidx == k.keyidx) ClearBip(l);
+    Bip& b = bips_[l.bss_idx];
+    if (s == 0 && b.keyidx == k.keyidx) ClearBip(b);
     const uint8_t wi = static_cast<uint8_t>(kBssWcidTop - l.bss_idx);
     DisableSlot(wi, s, k.keyidx, out);
   }
@@ -796,7 +919,7 @@ class KeyTable {
     if (ptk_valid_ && ptk_.keyidx == keyidx) ClearPtk();
     for (uint8_t link = 0; link < kMaxMloLinks; ++link) {
       const Link& l = links_[link];
-      if (l.up && l.sta_wcid != kNoKey) DisableSlot(l.sta_wcid, 0, keyidx, out);
+      if (l.up && l.sta_wcid != kNoWcid) DisableSlot(l.sta_wcid, 0, keyidx, out);
     }
   }
 
@@ -822,6 +945,8 @@ class KeyTable {
 
   Wcid wcids_[kWtblSize];
   Link links_[kMaxMloLinks];
+  Bip bips_[kMaxBssLinks];
+  Pending pending_[kMaxPendingKeys];
   KeyConf ptk_;  // the MLD pairwise key, programmed on every link-station
   bool ptk_valid_ = false;
   bool resetting_ = false;

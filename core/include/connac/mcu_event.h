@@ -27,6 +27,7 @@
 #include "connac/bytes.h"
 #include "connac/family.h"
 #include "connac/status.h"
+#include "connac/wire.h"
 
 namespace connac {
 
@@ -83,7 +84,7 @@ inline Result<McuEvent> ParseEvent(const Profile& p, ConstBytes raw) {
   if (raw.size() < p.rxd_size) return Errno::kBadMsg;
   const RxdLayout l = LayoutOf(p);
   McuEvent e;
-  e.rxd0 = *raw.le32(0);
+  e.rxd0 = *raw.le32(wire::event::kRxd0);
   e.len = *raw.le16(l.len);
   e.pkt_type_id = *raw.le16(l.pkt_type_id);
   e.eid = raw[l.eid];
@@ -94,6 +95,44 @@ inline Result<McuEvent> ParseEvent(const Profile& p, ConstBytes raw) {
   e.raw = raw;
   e.payload = *raw.From(l.payload);
   return e;
+}
+
+// The header fields of an event that its sender chooses (EncodeEvent).
+struct EventHeader {
+  uint8_t eid = 0;
+  uint8_t seq = 0;  // the command's seq for a response; 0 for an unsolicited event
+  uint8_t option = 0;
+  uint8_t ext_eid = 0;
+  uint16_t pkt_type_id = 0;
+  uint8_t s2d_index = 0;
+};
+
+// Writes an MCU event as the firmware sends it for profile `p`: the hardware RXD with RXD0 =
+// total length | PKT_TYPE_RX_EVENT << 27 (the rest zero), the common tail (wire::event) with
+// len counted from the end of the hardware RXD, then a copy of `payload` (an unsolicited
+// event's 4-byte fixed header included). Returns the event's length. The firmware
+// simulators and the tests build every event with this, so they share ParseEvent's layout.
+// Errors: kInval (invalid profile), kMsgSize (longer than RXD0's 16 bits), kNoBufs (`out`
+// too small; nothing written).
+inline Result<size_t> EncodeEvent(const Profile& p, const EventHeader& h, ConstBytes payload,
+                                  MutableBytes out) {
+  if (!p.valid()) return Errno::kInval;
+  if (payload.size() > 0xffff - size_t{p.rxd_size}) return Errno::kMsgSize;
+  const size_t total = p.rxd_size + payload.size();
+  if (out.size() < total) return Errno::kNoBufs;
+  const RxdLayout l = LayoutOf(p);
+  ZeroBytes(out.data(), p.rxd_size);
+  out.put_le32(wire::event::kRxd0,
+               static_cast<uint32_t>(total) | (uint32_t{rxd0::kPktTypeRxEvent} << rxd0::kPktTypeShift));
+  out.put_le16(l.len, static_cast<uint16_t>(total - l.len));
+  out.put_le16(l.pkt_type_id, h.pkt_type_id);
+  out.put_u8(l.eid, h.eid);
+  out.put_u8(l.seq, h.seq);
+  out.put_u8(l.option, h.option);
+  out.put_u8(l.ext_eid, h.ext_eid);
+  out.put_u8(l.s2d_index, h.s2d_index);
+  CopyBytes(out.data() + p.rxd_size, payload.data(), payload.size());
+  return total;
 }
 
 struct Tlv {

@@ -34,12 +34,13 @@
 #include "connac/family.h"
 #include "connac/mcu_cmd.h"
 #include "connac/status.h"
+#include "connac/wire.h"
 
 namespace connac {
 
-inline constexpr size_t kHwTxdSize = 32;
-inline constexpr size_t kUniHeaderSize = 48;
-inline constexpr size_t kLegacyHeaderSize = 64;
+inline constexpr size_t kHwTxdSize = wire::txd::kSize;
+inline constexpr size_t kUniHeaderSize = wire::uni_cmd::kSize;
+inline constexpr size_t kLegacyHeaderSize = wire::legacy_cmd::kSize;
 // The driver reserves the legacy size as headroom for every command (mcu_ops.headroom).
 inline constexpr size_t kMcuHeadroom = kLegacyHeaderSize;
 // TX_BYTES (DW0 15:0) bounds the whole frame.
@@ -143,16 +144,23 @@ inline Result<size_t> WriteHeader(const Profile& p, CmdWord cmd, uint8_t seq, si
   } else {
     ZeroBytes(frame.data(), kLegacyHeaderSize);
   }
-  frame.put_le32(0, static_cast<uint32_t>(total) | txd::kDw0PktFmtCmd | txd::kDw0QIdxMcu);
-  frame.put_le32(4, p.filler == Filler::kConnac2 ? txd::kDw1Connac2 : txd::kDw1Connac3);
-  frame.put_le16(32, static_cast<uint16_t>(total - kHwTxdSize));
-  frame.put_u8(37, kMcuPktId);
-  frame.put_u8(39, seq);
+  namespace uni = wire::uni_cmd;
+  namespace leg = wire::legacy_cmd;
+  frame.put_le32(wire::txd::kDw0,
+                 static_cast<uint32_t>(total) | txd::kDw0PktFmtCmd | txd::kDw0QIdxMcu);
+  frame.put_le32(wire::txd::kDw1,
+                 p.filler == Filler::kConnac2 ? txd::kDw1Connac2 : txd::kDw1Connac3);
+  // len, pkt_type and seq sit at the same offsets in both headers.
+  static_assert(uni::kLen == leg::kLen && uni::kPktType == leg::kPktType &&
+                uni::kSeq == leg::kSeq && uni::kS2d == leg::kS2d);
+  frame.put_le16(uni::kLen, static_cast<uint16_t>(total - kHwTxdSize));
+  frame.put_u8(uni::kPktType, kMcuPktId);
+  frame.put_u8(uni::kSeq, seq);
 
   if (cmd.uni()) {
-    frame.put_le16(34, cmd.id());
-    frame.put_u8(42, static_cast<uint8_t>(UniS2dFor(p, cmd)));
-    frame.put_u8(43, UniOptionFor(p, cmd, params));
+    frame.put_le16(uni::kCid, cmd.id());
+    frame.put_u8(uni::kS2d, static_cast<uint8_t>(UniS2dFor(p, cmd)));
+    frame.put_u8(uni::kOption, UniOptionFor(p, cmd, params));
     return total;
   }
 
@@ -162,12 +170,12 @@ inline Result<size_t> WriteHeader(const Profile& p, CmdWord cmd, uint8_t seq, si
   // mt7996 ignores the CE bit here; the connac2 and mt7925 fillers treat CE like EXT.
   const bool set_query = ext != 0 || (p.filler != Filler::kMt7996 && cmd.ce());
   if (set_query) sq = cmd.query() ? SetQuery::kQuery : SetQuery::kSet;
-  frame.put_le16(34, kMcuPqId);
-  frame.put_u8(36, cmd.id());
-  frame.put_u8(38, static_cast<uint8_t>(sq));
-  frame.put_u8(41, ext);
-  frame.put_u8(42, static_cast<uint8_t>(cmd.wa() ? S2d::kH2C : S2d::kH2N));
-  frame.put_u8(43, ext != 0 ? 1 : 0);
+  frame.put_le16(leg::kPqId, kMcuPqId);
+  frame.put_u8(leg::kCid, cmd.id());
+  frame.put_u8(leg::kSetQuery, static_cast<uint8_t>(sq));
+  frame.put_u8(leg::kExtCid, ext);
+  frame.put_u8(leg::kS2d, static_cast<uint8_t>(cmd.wa() ? S2d::kH2C : S2d::kH2N));
+  frame.put_u8(leg::kExtCidAck, ext != 0 ? 1 : 0);
   return total;
 }
 
@@ -337,19 +345,21 @@ inline Result<DecodedFrame> DecodeFrame(ConstBytes f, const char** reason = null
     if (reason != nullptr) *reason = why;
     return Errno::kBadMsg;
   };
+  namespace uni = wire::uni_cmd;
+  namespace leg = wire::legacy_cmd;
   if (f.size() < kUniHeaderSize) return bad("shorter than the 48-byte UNI header");
   DecodedFrame d;
-  d.dw0 = *f.le32(0);
-  d.dw1 = *f.le32(4);
+  d.dw0 = *f.le32(wire::txd::kDw0);
+  d.dw1 = *f.le32(wire::txd::kDw1);
   d.tx_bytes = static_cast<uint16_t>(d.dw0 & txd::kDw0TxBytesMask);
   d.pkt_fmt = static_cast<uint8_t>((d.dw0 >> 23) & 0x3);
   d.q_idx = static_cast<uint8_t>(d.dw0 >> 25);
   if (d.dw1 == txd::kDw1Connac2) d.txd_generation = "connac2";
   if (d.dw1 == txd::kDw1Connac3) d.txd_generation = "connac3";
-  d.len = *f.le16(32);
-  d.pkt_type = f[37];
-  d.seq = f[39];
-  d.s2d_index = f[42];
+  d.len = *f.le16(uni::kLen);
+  d.pkt_type = f[uni::kPktType];
+  d.seq = f[uni::kSeq];
+  d.s2d_index = f[uni::kS2d];
   if (d.tx_bytes != f.size()) return bad("TX_BYTES does not match the frame length");
   if (d.len != f.size() - kHwTxdSize) return bad("len does not match the frame length");
   if (d.pkt_fmt != 2 || d.q_idx != 0x20) return bad("DW0 is not an MCU command descriptor");
@@ -357,15 +367,18 @@ inline Result<DecodedFrame> DecodeFrame(ConstBytes f, const char** reason = null
   if (!IsValidSeq(d.seq)) return bad("seq outside 1..15");
   if (d.s2d_index > 3) return bad("s2d_index outside 0..3");
 
-  const uint16_t w34 = *f.le16(34);
-  const uint8_t b43 = f[43];
+  // The UNI cid and the legacy pq_id share offset 34; the UNI option and the legacy
+  // ext_cid_ack share 43: pq_id 0x8000 with a 0/1 byte at 43 is the legacy header.
+  static_assert(uni::kCid == leg::kPqId && uni::kOption == leg::kExtCidAck);
+  const uint16_t w34 = *f.le16(uni::kCid);
+  const uint8_t b43 = f[uni::kOption];
   if (w34 == kMcuPqId && b43 <= 1) {
     if (f.size() < kLegacyHeaderSize) return bad("shorter than the 64-byte legacy header");
     d.uni = false;
     d.pq_id = w34;
-    d.cid = f[36];
-    d.set_query = f[38];
-    d.ext_cid = f[41];
+    d.cid = f[leg::kCid];
+    d.set_query = f[leg::kSetQuery];
+    d.ext_cid = f[leg::kExtCid];
     d.ext_cid_ack = b43;
     if (d.ext_cid_ack != (d.ext_cid != 0 ? 1 : 0)) return bad("ext_cid_ack disagrees with ext_cid");
     if (d.set_query == static_cast<uint8_t>(SetQuery::kReserved) || d.set_query > 3) {

@@ -38,6 +38,7 @@
 #include "connac/family.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
+#include "connac/wire.h"
 
 namespace connac {
 
@@ -69,8 +70,8 @@ constexpr Response Malformed(const char* why) { return Response{Verdict::kMalfor
 
 // {u8 cid, 3 pad, le32 status} (mt7925_mcu_uni_event, mt76_connac_mcu_uni_event).
 inline Response U8CidResult(CmdWord cmd, ConstBytes payload) {
-  Result<uint8_t> cid = payload.u8(0);
-  Result<uint32_t> st = payload.le32(4);
+  Result<uint8_t> cid = payload.u8(wire::uni_result::kCid);
+  Result<uint32_t> st = payload.le32(wire::uni_result::kStatus);
   if (!cid.ok() || !st.ok()) return Malformed("result event shorter than 8 bytes");
   if (*cid != cmd.id()) return Stale("result cid does not match the command");
   return Done(static_cast<int32_t>(*st), payload);
@@ -127,8 +128,8 @@ inline Response ParseResponse(const Profile& p, CmdWord cmd, uint8_t seq, ConstB
     case ResponseRules::kMt7996: {
       if (patch_sem) return Done(ev.raw[l.ext_eid], ev.payload);
       if ((ev.option & event_option::kUniEvent) != 0 && ev.eid == uni_event::kResult) {
-        Result<uint16_t> cid = ev.payload.le16(0);
-        Result<uint32_t> st = ev.payload.le32(4);
+        Result<uint16_t> cid = ev.payload.le16(wire::uni_result::kCid);
+        Result<uint32_t> st = ev.payload.le32(wire::uni_result::kStatus);
         if (!cid.ok() || !st.ok()) return Malformed("result event shorter than 8 bytes");
         if (*cid != cmd.id()) return Stale("result cid does not match the command");
         return Done(static_cast<int32_t>(*st), ev.payload);

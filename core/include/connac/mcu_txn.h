@@ -262,6 +262,28 @@ class InflightTableBase {
     return OkStatus();
   }
 
+  // The host matched the answer to `t` itself (a host with its own framing and waits):
+  // frees the slot without quarantining its seq. kStale if `t` is outdated.
+  Status Complete(const Ticket& t) {
+    if (!IsCurrent(t)) return Status(Errno::kStale);
+    Slots()[t.slot].busy = false;
+    ++counters_.completed;
+    return OkStatus();
+  }
+
+  // When the oldest command in flight was armed, or Never() when none is (the reset
+  // sequencer's liveness probe asks for it).
+  Instant OldestArmed() const {
+    const Slot* slots = Slots();
+    Instant oldest = Instant::Never();
+    for (size_t i = 0; i < capacity_; ++i) {
+      if (!slots[i].busy) continue;
+      const Duration t = TimeoutFor(*profile_, slots[i].cmd);
+      oldest = Earlier(oldest, slots[i].deadline + Duration::Nanos(-t.ns));
+    }
+    return oldest;
+  }
+
   // True while `t` names a command still in flight.
   bool IsCurrent(const Ticket& t) const {
     const Slot* slots = Slots();

@@ -48,9 +48,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "connac/keys.h"
 #include "connac/status.h"
 #include "connac/time.h"
+#include "connac/wifi.h"
 
 namespace connac {
 
@@ -88,6 +88,20 @@ constexpr const char* ResetStateName(ResetState s) {
 // The reset steps the host performs, in order. Values index per-step tables.
 enum class ResetStep : uint8_t { kWfsys, kSemaphore, kPatch, kRam, kReady, kRestore };
 inline constexpr size_t kResetSteps = 6;
+
+// Each step has its state, in the same order: ResetState = kWfsys + ResetStep.
+constexpr ResetState StateOf(ResetStep s) {
+  return static_cast<ResetState>(static_cast<uint8_t>(ResetState::kWfsys) +
+                                 static_cast<uint8_t>(s));
+}
+static_assert(StateOf(ResetStep::kWfsys) == ResetState::kWfsys &&
+              StateOf(ResetStep::kSemaphore) == ResetState::kSemaphore &&
+              StateOf(ResetStep::kPatch) == ResetState::kPatch &&
+              StateOf(ResetStep::kRam) == ResetState::kRam &&
+              StateOf(ResetStep::kReady) == ResetState::kReady &&
+              StateOf(ResetStep::kRestore) == ResetState::kRestore,
+              "ResetState lists the step states in ResetStep's order");
+static_assert(static_cast<size_t>(ResetStep::kRestore) + 1 == kResetSteps);
 
 constexpr const char* ResetStepName(ResetStep s) {
   switch (s) {
@@ -286,6 +300,7 @@ class ResetSequencer {
 
  private:
   bool InStep() const { return state_ >= ResetState::kWfsys && state_ <= ResetState::kRestore; }
+  // REQUIRES: InStep() (StateOf's inverse).
   ResetStep CurrentStep() const {
     return static_cast<ResetStep>(static_cast<uint8_t>(state_) -
                                   static_cast<uint8_t>(ResetState::kWfsys));
@@ -336,9 +351,7 @@ class ResetSequencer {
   }
 
   ResetActions EnterStep(ResetStep step, Instant now) {
-    Enter(static_cast<ResetState>(static_cast<uint8_t>(ResetState::kWfsys) +
-                                  static_cast<uint8_t>(step)),
-          now);
+    Enter(StateOf(step), now);
     deadline_ = now + cfg_.step_watchdog[static_cast<size_t>(step)];
     return {ResetActions::kRunStep, step};
   }
@@ -414,7 +427,11 @@ class RestoreRecord {
   constexpr RestoreRecord() = default;
 
   const LinkRec& link(uint8_t l) const { return links_[l]; }
-  uint8_t active_link() const { return active_; }
+  // The link in use (restored first), or LinkId::None().
+  LinkId active_link() const { return active_; }
+  // The device address (DEV_INFO), when SetDevice() was called.
+  bool has_device() const { return has_device_; }
+  const MacAddr& device() const { return device_; }
 
   Status SetDevice(const MacAddr& addr) {
     device_ = addr;
@@ -431,16 +448,16 @@ class RestoreRecord {
     links_[l].phase = LinkPhase::kAssociated;
     links_[l].sta = true;
     links_[l].sta_addr = sta_addr;
-    if (active || active_ == kNoKey) active_ = l;
+    if (active || !active_.valid()) active_ = LinkId(l);
     return OkStatus();
   }
   void LinkRemoved(uint8_t l) {
     if (l >= kMaxMloLinks) return;
     links_[l] = LinkRec{};
-    if (active_ == l) {
-      active_ = kNoKey;
-      for (uint8_t i = 0; i < kMaxMloLinks && active_ == kNoKey; ++i) {
-        if (links_[i].phase == LinkPhase::kAssociated) active_ = i;
+    if (active_ == LinkId(l)) {
+      active_ = LinkId::None();
+      for (uint8_t i = 0; i < kMaxMloLinks && !active_.valid(); ++i) {
+        if (links_[i].phase == LinkPhase::kAssociated) active_ = LinkId(i);
       }
     }
   }
@@ -449,11 +466,12 @@ class RestoreRecord {
   Plan MakePlan() const {
     Plan p;
     if (has_device_) p.items[p.size++] = Item{ItemKind::kDevice, 0};
-    if (active_ != kNoKey && links_[active_].phase == LinkPhase::kAssociated) {
-      p.items[p.size++] = Item{ItemKind::kBss, active_};
+    const uint8_t active = active_.valid() ? active_.value() : kMaxMloLinks;
+    if (active < kMaxMloLinks && links_[active].phase == LinkPhase::kAssociated) {
+      p.items[p.size++] = Item{ItemKind::kBss, active};
     }
     for (uint8_t l = 0; l < kMaxMloLinks; ++l) {
-      if (l != active_ && links_[l].phase == LinkPhase::kAssociated)
+      if (l != active && links_[l].phase == LinkPhase::kAssociated)
         p.items[p.size++] = Item{ItemKind::kBss, l};
     }
     for (uint8_t l = 0; l < kMaxMloLinks; ++l) {
@@ -467,7 +485,7 @@ class RestoreRecord {
  private:
   MacAddr device_;
   bool has_device_ = false;
-  uint8_t active_ = kNoKey;
+  LinkId active_;
   LinkRec links_[kMaxMloLinks];
 };
 

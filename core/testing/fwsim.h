@@ -1,6 +1,8 @@
-// File: connac/fwsim.h
+// File: connac/testing/fwsim.h
 //
-// FwSim: a deterministic mt7925 firmware simulator that speaks the real frames.
+// FwSim: a deterministic mt7925 firmware simulator that speaks the real frames. Test
+// equipment: it lives outside the core's public headers and is never built into
+// connac_core.ko (the kernel test module and the userspace tests use it).
 //
 // It takes host-to-device frames as bytes (decoded with DecodeFrame), answers with real
 // mt7925 events (44-byte RXD, UNI RESULT {cid, status} for the result-type commands) after a
@@ -20,8 +22,8 @@
 //   uint8_t ev[64];
 //   while (auto n = fw.PollEvent(now, ev); n.ok()) host.OnEvent(ConstBytes(ev, *n));
 
-#ifndef CONNAC_FWSIM_H_
-#define CONNAC_FWSIM_H_
+#ifndef CONNAC_TESTING_FWSIM_H_
+#define CONNAC_TESTING_FWSIM_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +36,7 @@
 #include "connac/mcu_frame.h"
 #include "connac/reset.h"
 #include "connac/time.h"
+#include "connac/wire.h"
 
 namespace connac {
 
@@ -56,7 +59,8 @@ struct FwSimConfig {
 class FwSim {
  public:
   static constexpr size_t kMaxPending = 16;
-  static constexpr size_t kEventSize = 52;  // 44-byte RXD + {cid, pad, le32 status}
+  // The 44-byte mt7925 RXD + a UNI result {cid, pad, le32 status}.
+  static constexpr size_t kEventSize = 44 + wire::uni_result::kSize;
 
   struct FwKey {
     bool present = false;
@@ -84,6 +88,15 @@ class FwSim {
   bool bss_active(uint8_t bss_idx) const { return bss_idx < kMaxBssLinks && bss_[bss_idx]; }
   bool sta_present(uint8_t wcid) const { return wcid < kWtblSize && sta_[wcid]; }
   bool device_present() const { return dev_; }
+
+  // Faults injected directly (the config's triggers count commands): the firmware stops
+  // answering now; or it reports an assert (COREDUMP event at `now`) and then stops.
+  void Hang() { hung_ = true; }
+  void Assert(Instant now) {
+    if (!running()) return;
+    hung_ = true;
+    Queue(now, 0, uni_event::kCoredump, 0, /*unsolicited=*/true);
+  }
 
   // A liveness probe (a register heartbeat in the driver): answers iff the firmware runs.
   bool Probe() const { return running(); }
@@ -133,16 +146,17 @@ class FwSim {
     if (out.size() < kEventSize) return Errno::kNoBufs;
     const Pending p = pending_[best];
     pending_[best].used = false;
-    ZeroBytes(out.data(), kEventSize);
-    out.put_le32(0, (7u << 27) | kEventSize);  // PKT_TYPE_RX_EVENT, byte count
-    out.put_le16(32, static_cast<uint16_t>(kEventSize - 32));
-    out.put_u8(36, p.eid);
-    out.put_u8(37, p.seq);
-    out.put_u8(38, static_cast<uint8_t>(event_option::kUniEvent |
-                                        (p.unsolicited ? event_option::kUnsolicited : 0)));
-    out.put_u8(44, p.cid);  // {u8 cid, 3 pad, le32 status = 0}
+    EventHeader h;
+    h.eid = p.eid;
+    h.seq = p.seq;
+    h.option = static_cast<uint8_t>(event_option::kUniEvent |
+                                    (p.unsolicited ? event_option::kUnsolicited : 0));
+    uint8_t result[wire::uni_result::kSize] = {};  // {u8 cid, 3 pad, le32 status = 0}
+    result[wire::uni_result::kCid] = p.cid;
+    Result<size_t> n = EncodeEvent(kMt7925, h, ConstBytes(result), out);
+    if (!n.ok()) return n.status();
     ++counters_.responses;
-    return kEventSize;
+    return *n;
   }
 
   // When the next event is due, or Never().
@@ -232,14 +246,14 @@ class FwSim {
     if (!d.uni) return;
     if (d.cmd == CmdWord::Uni(uni::kDevInfoUpdate)) dev_ = true;
     if (d.cmd == CmdWord::Uni(uni::kBssInfoUpdate)) {
-      Result<uint8_t> bss = d.payload.u8(0);
+      Result<uint8_t> bss = d.payload.u8(0);  // bss_info's fixed header starts with bss_idx
       if (bss.ok() && *bss < kMaxBssLinks) bss_[*bss] = true;
       sta_removed_ = false;
     }
     if (d.cmd != CmdWord::Uni(uni::kStaRecUpdate)) return;
-    Result<uint8_t> wcid = d.payload.u8(1);
+    Result<uint8_t> wcid = d.payload.u8(wire::sta_req::kWlanIdxLo);
     if (!wcid.ok() || *wcid >= kWtblSize) return;
-    Result<ConstBytes> tlvs = d.payload.From(kStaReqHdrSize);
+    Result<ConstBytes> tlvs = d.payload.From(wire::sta_req::kSize);
     if (!tlvs.ok()) return;
     TlvIteratorLite it(*tlvs);
     bool had_key = false;
@@ -248,11 +262,11 @@ class FwSim {
       uint16_t tag = 0;
       ConstBytes v;
       if (!it.Next(&tag, &v)) break;
-      if (tag == kStaRecKeyV3Tag && v.size() >= kStaRecKeyV3Size - 4) {
+      if (tag == wire::key_v3::kTag && v.size() >= wire::key_v3::kSize - wire::tlv::kHeaderSize) {
         had_key = true;
         ApplyKey(*wcid, v);
       }
-      if (tag == kStaRecRemoveTag) {
+      if (tag == wire::kStaRecRemoveTag) {
         sta_[*wcid] = false;
         keys_[*wcid][0] = FwKey{};
         keys_[*wcid][1] = FwKey{};
@@ -263,8 +277,13 @@ class FwSim {
     if (!had_key && !removed) sta_[*wcid] = true;
   }
 
+  // `v` is the TLV's value: the wire::key_v3 offsets less the 4-byte header.
+  static constexpr size_t At(size_t key_v3_offset) {
+    return key_v3_offset - wire::tlv::kHeaderSize;
+  }
+
   void ApplyKey(uint8_t wcid, ConstBytes v) {
-    const bool add = v[0] != 0;
+    const bool add = v[At(wire::key_v3::kAdd)] != 0;
     if (!add) {
       // A delete names no slot (mt7925_mcu_sta_key_tlv); the simulator drops both.
       ZeroizeBytes(reinterpret_cast<uint8_t*>(keys_[wcid]), sizeof(keys_[wcid]));
@@ -272,13 +291,14 @@ class FwSim {
       keys_[wcid][1] = FwKey{};
       return;
     }
-    const uint8_t cipher = v[11];
+    const uint8_t cipher = v[At(wire::key_v3::kCipherId)];
     FwKey& k = keys_[wcid][cipher == cipher3::kBipCmac128 ? 1 : 0];
     k.present = true;
     k.cipher = cipher;
-    k.key_id = v[12];
-    k.key_len = v[13] <= kMaxKeyLen ? v[13] : kMaxKeyLen;
-    CopyBytes(k.key, v.data() + 16, kMaxKeyLen);
+    k.key_id = v[At(wire::key_v3::kKeyId)];
+    const uint8_t len = v[At(wire::key_v3::kKeyLen)];
+    k.key_len = len <= kMaxKeyLen ? len : kMaxKeyLen;
+    CopyBytes(k.key, v.data() + At(wire::key_v3::kKey), kMaxKeyLen);
   }
 
   void WipeState() {
@@ -302,11 +322,11 @@ class FwSim {
    public:
     explicit TlvIteratorLite(ConstBytes b) : rest_(b) {}
     bool Next(uint16_t* tag, ConstBytes* value) {
-      if (rest_.size() < 4) return false;
-      const uint16_t len = *rest_.le16(2);
-      if (len < 4 || len > rest_.size()) return false;
-      *tag = *rest_.le16(0);
-      *value = ConstBytes(rest_.data() + 4, len - 4u);
+      if (rest_.size() < wire::tlv::kHeaderSize) return false;
+      const uint16_t len = *rest_.le16(wire::tlv::kLen);
+      if (len < wire::tlv::kHeaderSize || len > rest_.size()) return false;
+      *tag = *rest_.le16(wire::tlv::kTag);
+      *value = ConstBytes(rest_.data() + wire::tlv::kHeaderSize, len - wire::tlv::kHeaderSize);
       rest_ = ConstBytes(rest_.data() + len, rest_.size() - len);
       return true;
     }
@@ -314,8 +334,6 @@ class FwSim {
    private:
     ConstBytes rest_;
   };
-
-  static constexpr uint16_t kStaRecRemoveTag = 0x25;  // STA_REC_REMOVE
 
   FwSimConfig cfg_;
   bool loaded_ = true;  // starts running: the scenario begins with a booted firmware
@@ -335,4 +353,4 @@ class FwSim {
 
 }  // namespace connac
 
-#endif  // CONNAC_FWSIM_H_
+#endif  // CONNAC_TESTING_FWSIM_H_
