@@ -309,8 +309,7 @@ class KeyTable {
     // The link comes up with no link-station, so under pairwise_before_group its cached group
     // keys stay deferred; otherwise each one is (at most) one SET.
     const Link& cached = links_[link];
-    const size_t replayed =
-        resetting_ || policy_.pairwise_before_group ? 0 : PendingCount(cached);
+    const size_t replayed = resetting_ || policy_.pairwise_before_group ? 0 : PendingCount(cached);
     if (out->room() < replayed) return Status(Errno::kNoSpc);
     Link& l = links_[link];
     l.up = true;
