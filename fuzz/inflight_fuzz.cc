@@ -1,5 +1,5 @@
-// Fuzz target: InflightTable<7> (the C API's capacity, CONNAC_TXN_MAX_INFLIGHT) driven by a program of arms, events, time, cancels and
-// fail-alls, checked against a shadow model after every step.
+// Fuzz target: InflightTable<7> (the C API's capacity, CONNAC_TXN_MAX_INFLIGHT) driven by a program
+// of arms, events, time, cancels and fail-alls, checked against a shadow model after every step.
 //
 // Input: byte 0 picks the profile (mt7921, mt7925, mt7996); then operations, one byte each
 // (value % 8) with their operands:

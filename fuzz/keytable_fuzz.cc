@@ -48,8 +48,8 @@ using namespace connac;  // NOLINT(build/namespaces): a fuzz target, not a heade
 
 // CONNAC_FUZZ_TRACE=1 prints every operation (to read a crash input).
 const bool kTrace = std::getenv("CONNAC_FUZZ_TRACE") != nullptr;
-#define TRACE(...) \
-  do {                                        \
+#define TRACE(...)                                 \
+  do {                                             \
     if (kTrace) std::fprintf(stderr, __VA_ARGS__); \
   } while (0)
 
@@ -106,8 +106,8 @@ class Harness {
       if (link_remove) freed[1] = static_cast<uint8_t>(kBssWcidTop - table_.link(link).bss_idx);
     }
     const Status st = link_remove ? table_.LinkRemove(link) : table_.StaRemove(link);
-    TRACE("%s %u (frees wcids %u %u)\n", link_remove ? "link remove" : "sta remove", link,
-          freed[0], freed[1]);
+    TRACE("%s %u (frees wcids %u %u)\n", link_remove ? "link remove" : "sta remove", link, freed[0],
+          freed[1]);
     FUZZ_CHECK(st.ok());  // removals are idempotent
     for (uint8_t w : freed) {
       if (w != kNoKey) fw_[w] = FwWcid{};  // the firmware drops it with its BSS/STA record
@@ -194,8 +194,8 @@ class Harness {
 
   // The firmware executes one STA_REC_UPDATE key frame.
   void Apply(const KeyAction& a) {
-    TRACE("  fw: %s wcid %u cipher %u key_id %u\n", a.add ? "SET" : "DISABLE", a.wcid,
-          a.cipher_id, a.key_id);
+    TRACE("  fw: %s wcid %u cipher %u key_id %u\n", a.add ? "SET" : "DISABLE", a.wcid, a.cipher_id,
+          a.key_id);
     FUZZ_CHECK(a.wcid < kWtblSize);
     FwWcid& w = fw_[a.wcid];
     if (!a.add) {

@@ -44,8 +44,7 @@ using namespace connac;  // NOLINT(build/namespaces): a fuzz target, not a heade
 bool InStep(ResetState s) { return s >= ResetState::kWfsys && s <= ResetState::kRestore; }
 
 ResetStep StepOf(ResetState s) {
-  return static_cast<ResetStep>(static_cast<uint8_t>(s) -
-                                static_cast<uint8_t>(ResetState::kWfsys));
+  return static_cast<ResetStep>(static_cast<uint8_t>(s) - static_cast<uint8_t>(ResetState::kWfsys));
 }
 
 bool InEpisode(ResetState s) {
@@ -77,9 +76,9 @@ class Harness {
         case 5: {
           now_ = now_ + Duration::Millis(7 * static_cast<int64_t>(in.U8()));
           const uint8_t back = in.U8();
-          const Instant oldest =
-              back == 0 ? Instant::Never()
-                        : now_ + Duration::Millis(-50 * static_cast<int64_t>(back));
+          const Instant oldest = back == 0
+                                     ? Instant::Never()
+                                     : now_ + Duration::Millis(-50 * static_cast<int64_t>(back));
           a = seq_.OnTick(now_, oldest);
           break;
         }

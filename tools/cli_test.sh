@@ -132,7 +132,14 @@ if [[ "$out" == *8badf00dcafe1234* ]] && ! sed -E 's/"hex":"[0-9a-f]+"//g' <<<"$
   pass=$((pass + 1)); echo "ok - keys: key bytes appear only inside hex"; else
   fail=$((fail + 1)); echo "not ok - keys: key bytes leaked outside hex"; echo "$out"; fi
 
-expect_fail "keys: malformed line names its number" "line 2: unknown operation" keys --script=/dev/null --script="$(printf 'link add 0\nfrobnicate\n' > "$errf.k"; echo "$errf.k")"
+# Lines run as they are read (bounded memory): a malformed line stops the script after the
+# lines of the operations before it.
+printf 'link add 0\nfrobnicate\nlink add 1\n' >"$errf.k"
+got=$("$connac" keys --script=/dev/null --script="$errf.k" 2>"$errf"); rc=$?
+if [[ $rc -eq 2 && "$got" == '{"op":"link add","ret":0,"mcu":[]}' && $(wc -l <"$errf") -eq 1 &&
+      "$(cat "$errf")" == "connac keys: line 2: unknown operation 'frobnicate'" ]]; then
+  pass=$((pass + 1)); echo "ok - keys: malformed line names its number, after the lines before it"; else
+  fail=$((fail + 1)); echo "not ok - keys: malformed line"; echo "  rc=$rc stdout: $got"; echo "  stderr: $(cat "$errf")"; fi
 expect_fail "keys: unknown cipher" "line 1: unknown cipher 'ROT13'" keys --script="$(printf 'key set pairwise idx=0 cipher=ROT13\n' > "$errf.k"; echo "$errf.k")"
 expect_fail "keys: group key needs link=" "line 1: link= is required" keys --script="$(printf 'key del group idx=1\n' > "$errf.k"; echo "$errf.k")"
 expect_fail "keys: missing script" "cannot read script" keys --script=/nonexistent/script
@@ -203,5 +210,109 @@ expect_fail "simulate: unknown policy" "--policy must be connac or mt76" simulat
 expect_fail "simulate: probe is a connac option" "--probe is a connac policy option" simulate --scenario=fw-assert --policy=mt76 --probe=true
 expect_fail "simulate: scenario required" "--scenario is required" simulate
 
-echo "cli: ${pass} passed, ${fail} failed"
+# ---- Bad-input table (docs/cli.md) -----------------------------------------------------
+# Each row: description, expected exit code (2 bad input, 1 output not written), a string
+# stderr must contain, and the command (run by bash; $c is the binary, $t a scratch dir).
+# Every row also checks the error contract: exactly one stderr line of at most 200 bytes,
+# valid UTF-8 with no control bytes, and, for exit 2, nothing on stdout.
+t=$(mktemp -d "${TEST_TMPDIR:-/tmp}/cli_bad.XXXXXX")
+trap 'rm -f "$errf" "$errf.k"; rm -rf "$t"' EXIT
+skipped=0
+# A sanitizer runtime reserves terabytes of address space, so `ulimit -v` cannot apply to it.
+sanitized=0
+if grep -qa -e __asan_init -e __tsan_init "$connac"; then sanitized=1; fi
+# The limit for the bounded-memory rows: the tool needs a few MB; reading the input whole
+# (as it once did) needs several times the input.
+memlimit="ulimit -v 262144"  # 256 MiB of address space
+printf 'x%.0s' $(seq 4000) >"$t/line4k"
+for _ in $(seq 750); do cat "$t/line4k"; done >"$t/line3m"  # one 3 MB line
+printf '\n' >>"$t/line3m"
+bad() {
+  local desc=$1 want_rc=$2 want=$3 cmd=$4 got rc err len
+  got=$(c=$connac t=$t bash -c "$cmd" 2>"$errf")
+  rc=$?
+  err=$(cat "$errf")
+  len=$(wc -c <"$errf")
+  local why=()
+  [[ $rc -eq $want_rc ]] || why+=("rc=$rc, want $want_rc")
+  [[ $(wc -l <"$errf") -eq 1 && $(tail -c 1 "$errf" | od -An -c | tr -d ' ') == '\n' ]] ||
+    why+=("stderr is not one line")
+  [[ $len -le 200 ]] || why+=("stderr is $len bytes")
+  LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$errf" && why+=("raw control byte on stderr")
+  iconv -f UTF-8 -t UTF-8 "$errf" >/dev/null 2>&1 || why+=("stderr is not valid UTF-8")
+  [[ "$err" == *"$want"* ]] || why+=("stderr lacks: $want")
+  [[ $want_rc -ne 2 || -z "$got" ]] || why+=("stdout not empty")
+  if [[ ${#why[@]} -eq 0 ]]; then
+    pass=$((pass + 1)); echo "ok - bad input: $desc"
+  else
+    fail=$((fail + 1)); echo "not ok - bad input: $desc"; printf '  %s\n' "${why[@]}"
+    echo "  stderr: $(head -c 300 "$errf" | od -An -c | head -4 | tr -s ' ')"
+  fi
+}
+bad "flag without value at the end" 2 "--seq needs a value" '"$c" encode --cmd=0x00020002 --seq'
+bad "flag followed by another flag" 2 "--seq needs a value" '"$c" encode --seq --cmd=0x00020002'
+bad "value-less --script" 2 "--script needs a value" '"$c" keys --script'
+bad "keys: script is a directory" 2 "': Is a directory" '"$c" keys --script="$t"'
+bad "keys: --script=- with stdin closed" 2 "cannot read script '<stdin>': Bad file descriptor" \
+  '"$c" keys --script=- <&-'
+bad "keys: a 3 MB bad line is quoted, not echoed" 2 "line 1: longer than 4096 bytes: 'xxxxxxxx" \
+  '"$c" keys --script="$t/line3m"'
+bad "keys: a 3 MB bad line from stdin" 2 "line 1: longer than 4096 bytes: 'xxx" \
+  '"$c" keys --script=- <"$t/line3m"'
+if [[ $sanitized -eq 0 ]]; then
+  bad "keys: /dev/zero under a 256 MiB limit" 2 "line 1: longer than 4096 bytes: '\\x00\\x00" \
+    "$memlimit; timeout 60 \"\$c\" keys --script=/dev/zero"
+  # 128 MiB of comments, then one operation: streamed, it runs; read whole, it cannot fit.
+  got=$( (eval "$memlimit"; yes '# padding padding padding padding padding padding padding' |
+    head -c 134217728; printf '\nkey set pairwise idx=0 cipher=ROT13\n') |
+    (eval "$memlimit"; timeout 120 "$connac" keys --script=-) 2>"$errf")
+  rc=$?
+  if [[ $rc -eq 2 && -z "$got" && "$(cat "$errf")" == "connac keys: line 2314100: unknown cipher 'ROT13'" ]]; then
+    pass=$((pass + 1)); echo "ok - bad input: keys streams 128 MiB under a 256 MiB limit"; else
+    fail=$((fail + 1)); echo "not ok - bad input: keys streams 128 MiB under a 256 MiB limit"
+    echo "  rc=$rc stderr: $(head -c 300 "$errf")"; fi
+else
+  bad "keys: /dev/zero (no memory limit under a sanitizer)" 2 "line 1: longer than 4096 bytes" \
+    'timeout 60 "$c" keys --script=/dev/zero'
+  skipped=$((skipped + 1)); echo "skip - bad input: keys streams 128 MiB under a 256 MiB limit (ulimit -v and a sanitizer runtime do not mix)"
+fi
+bad "CR in a script line is escaped" 2 "line 2: unknown operation 'frob\\rnicate'" \
+  'printf "link add 0\nfrob\rnicate now\n" | "$c" keys --script=- >/dev/null'
+bad "invalid UTF-8 in --cmd is escaped" 2 "unknown command name '\\xff\\xfeA'" \
+  '"$c" encode --cmd=$'"'"'\xff\xfeA'"'"' --seq=1'
+bad "terminal escape and bidi override in --cmd are escaped" 2 "'\\x1b[31mX\\u202e'" \
+  '"$c" describe --cmd=$'"'"'\e[31mX\xe2\x80\xae'"'"''
+bad "a 3000-byte --cmd is cut" 2 "unknown command name 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...'" \
+  '"$c" encode --cmd=$(printf "A%.0s" $(seq 3000)) --seq=1'
+bad "non-hex byte in --hex is escaped" 2 "--hex: '\\xff' at offset 2 is not a hex digit" \
+  '"$c" decode --hex=$'"'"'00\xff'"'"''
+bad "CR after --seq is not a number" 2 "--seq must be 1..15 (4-bit, 0 is never used), got '12\\r'" \
+  '"$c" encode --cmd=0x00020002 --seq=$'"'"'12\r'"'"''
+bad "CR after --seed is not a number" 2 "--seed must be a number, got '7\\r'" \
+  '"$c" simulate --scenario=fw-assert --seed=$'"'"'7\r'"'"''
+bad "unknown subcommand is quoted, escaped" 2 "connac: unknown subcommand 'fro\\x1b'" \
+  '"$c" $'"'"'fro\e'"'"''
+bad "no subcommand: one line, not the usage" 2 "connac: missing subcommand" '"$c"'
+bad "unknown flag name is escaped" 2 "unknown flag --\\r" '"$c" encode --$'"'"'\r'"'"'=1'
+bad "diagnose: invalid UTF-8 path is escaped" 2 "cannot open '\\xff\\r': No such file" \
+  '"$c" diagnose $'"'"'\xff\r'"'"''
+bad "keys: a key without key= is not echoed" 2 "unexpected hex word in 'key set pairwise' (a key needs key=)" \
+  'echo "key set pairwise idx=0 cipher=CCMP 8badf00dcafe12348badf00dcafe1234" | "$c" keys --script=-'
+bad "encode to a full disk" 1 "connac encode: cannot write output: No space left on device" \
+  '"$c" encode --cmd=0x00020002 --seq=1 >/dev/full'
+bad "decode to a full disk" 1 "connac decode: cannot write output" '"$c" decode --hex='"$bss12"' >/dev/full'
+bad "parse-response to a full disk" 1 "connac parse-response: cannot write output" \
+  '"$c" parse-response --cmd=0x00020002 --seq=14 --hex=0000 >/dev/full'
+bad "describe to a full disk" 1 "connac describe: cannot write output" '"$c" describe --cmd=1 >/dev/full'
+bad "keys to a full disk" 1 "connac keys: cannot write output" \
+  'echo "link add 0" | "$c" keys --script=- >/dev/full'
+bad "diagnose to a full disk" 1 "connac diagnose: cannot write output" \
+  '"$c" diagnose /dev/null >/dev/full'
+bad "simulate to a full disk" 1 "connac simulate: cannot write output" \
+  '"$c" simulate --scenario=fw-assert --json >/dev/full'
+bad "--help to a full disk" 1 "cannot write output" '"$c" --help >/dev/full'
+bad "stdout closed" 1 "connac describe: cannot write output: Bad file descriptor" \
+  '"$c" describe --cmd=1 >&-'
+
+echo "cli: ${pass} passed, ${fail} failed, ${skipped} skipped"
 [[ $fail -eq 0 ]]

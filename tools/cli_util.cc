@@ -2,8 +2,10 @@
 
 #include "tools/cli_util.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -13,10 +15,131 @@
 
 namespace connac::cli {
 
+namespace {
+
+// Reads one UTF-8 sequence at the front of p[0..n): its length and code point, or 0 when the
+// bytes are not well-formed UTF-8 (overlong forms, surrogates and values past U+10FFFF are
+// not: Unicode 15, table 3-7).
+size_t Utf8Sequence(const unsigned char* p, size_t n, uint32_t* cp) {
+  const unsigned char b = p[0];
+  size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
+  if (b >= 0xc2 && b <= 0xdf) {
+    len = 2;
+    *cp = b & 0x1f;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    len = 3;
+    *cp = b & 0x0f;
+    if (b == 0xe0) lo = 0xa0;
+    if (b == 0xed) hi = 0x9f;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    len = 4;
+    *cp = b & 0x07;
+    if (b == 0xf0) lo = 0x90;
+    if (b == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (n < len) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    const unsigned char c = p[i];
+    if (c < (i == 1 ? lo : 0x80) || c > (i == 1 ? hi : 0xbf)) return 0;
+    *cp = *cp << 6 | (c & 0x3f);
+  }
+  return len;
+}
+
+// Code points a terminal acts on or that reorder the text around them: C1 controls and the
+// Unicode direction marks, embeddings, overrides and isolates (the "Trojan Source" set).
+bool IsUnicodeControl(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
+std::string EscapeForTerminal(absl::string_view s, size_t max_bytes, bool escape_backslash) {
+  constexpr absl::string_view kCut = "...";
+  std::string out;
+  size_t cut_at = 0;  // the longest whole-piece prefix of out that leaves room for "..."
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    char esc[16];
+    absl::string_view piece;
+    size_t used = 1;
+    const unsigned char c = p[i];
+    uint32_t cp = 0;
+    if (c == '\\' && escape_backslash) {
+      piece = "\\\\";
+    } else if (c >= 0x20 && c < 0x7f) {
+      piece = absl::string_view(s.data() + i, 1);
+    } else if (c == '\t') {
+      piece = "\\t";
+    } else if (c == '\n') {
+      piece = "\\n";
+    } else if (c == '\r') {
+      piece = "\\r";
+    } else if (c >= 0x80 && (used = Utf8Sequence(p + i, n - i, &cp)) != 0) {
+      if (IsUnicodeControl(cp)) {
+        piece = absl::string_view(esc, absl::SNPrintF(esc, sizeof(esc), "\\u%04x", cp));
+      } else {
+        piece = absl::string_view(s.data() + i, used);
+      }
+    } else {
+      used = 1;
+      piece = absl::string_view(esc, absl::SNPrintF(esc, sizeof(esc), "\\x%02x", c));
+    }
+    if (out.size() + piece.size() > max_bytes) {
+      // It does not all fit: cut back to a whole piece and mark the cut.
+      out.resize(cut_at);
+      if (cut_at + kCut.size() <= max_bytes) out.append(kCut.data(), kCut.size());
+      return out;
+    }
+    out.append(piece.data(), piece.size());
+    if (out.size() + kCut.size() <= max_bytes) cut_at = out.size();
+    i += used;
+  }
+  return out;
+}
+
+std::string Quote(absl::string_view input) {
+  return absl::StrCat("'", EscapeForTerminal(input, kMaxQuoted), "'");
+}
+
 void Fail(absl::string_view sub, absl::string_view msg) {
-  std::fprintf(stderr, "connac %.*s: %.*s\n", static_cast<int>(sub.size()), sub.data(),
-               static_cast<int>(msg.size()), msg.data());
+  // The reason is built by this tool, with input already quoted; escaping again only catches
+  // a control byte that slipped through, so backslashes are left alone.
+  const std::string prefix =
+      absl::StrCat("connac ", EscapeForTerminal(sub, 32, /*escape_backslash=*/false), ": ");
+  const std::string reason =
+      EscapeForTerminal(msg, kMaxErrorLine - 1 - prefix.size(), /*escape_backslash=*/false);
+  std::fprintf(stderr, "%s%s\n", prefix.c_str(), reason.c_str());
   std::exit(2);
+}
+
+namespace {
+
+[[noreturn]] void FailOutput(absl::string_view sub, int err) {
+  std::fprintf(stderr, "connac %.*s: cannot write output: %s\n", static_cast<int>(sub.size()),
+               sub.data(), err != 0 ? std::strerror(err) : "write error");
+  std::exit(1);
+}
+
+}  // namespace
+
+void WriteOutput(absl::string_view sub, absl::string_view s) {
+  if (s.empty()) return;
+  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) FailOutput(sub, errno);
+}
+
+void FinishOutput(absl::string_view sub) {
+  // A write that failed inside stdio's buffer shows up as ferror(); the last buffered bytes
+  // only reach the descriptor at fflush; close() itself can still fail (NFS, quota).
+  if (std::fflush(stdout) != 0) FailOutput(sub, errno);
+  // An earlier failed write left no reliable errno behind.
+  if (std::ferror(stdout)) FailOutput(sub, 0);
+  if (std::fclose(stdout) != 0) FailOutput(sub, errno);
 }
 
 namespace {
@@ -28,27 +151,42 @@ int HexValue(char c) {
   return -1;
 }
 
+// The character at text[i] for an error line: one whole UTF-8 character when it starts one.
+std::string CharAt(absl::string_view text, size_t i) {
+  uint32_t cp = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t len = p[i] >= 0x80 ? Utf8Sequence(p + i, text.size() - i, &cp) : 1;
+  if (len == 0) len = 1;
+  return Quote(text.substr(i, len));
+}
+
 }  // namespace
 
-std::optional<std::vector<uint8_t>> ParseHex(absl::string_view text, std::string* why) {
-  if (absl::StartsWith(text, "0x") || absl::StartsWith(text, "0X")) text.remove_prefix(2);
-  std::vector<uint8_t> out;
+std::optional<SecretBytes> ParseHex(absl::string_view text, std::string* why) {
+  size_t base = 0;
+  if (absl::StartsWith(text, "0x") || absl::StartsWith(text, "0X")) {
+    text.remove_prefix(2);
+    base = 2;
+  }
+  SecretBytes out;
   out.reserve(text.size() / 2);
   int high = -1;
+  size_t digits = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == ' ' || c == ':' || c == '\n' || c == '\t') {
       if (high >= 0) {
-        *why = absl::StrFormat("odd number of hex digits before offset %d", i);
+        *why = absl::StrFormat("odd number of hex digits before offset %d", base + i);
         return std::nullopt;
       }
       continue;
     }
     const int v = HexValue(c);
     if (v < 0) {
-      *why = absl::StrFormat("'%c' at offset %d is not a hex digit", c, i);
+      *why = absl::StrFormat("%s at offset %d is not a hex digit", CharAt(text, i), base + i);
       return std::nullopt;
     }
+    ++digits;
     if (high < 0) {
       high = v;
     } else {
@@ -57,19 +195,25 @@ std::optional<std::vector<uint8_t>> ParseHex(absl::string_view text, std::string
     }
   }
   if (high >= 0) {
-    *why = "odd number of hex digits";
+    *why = absl::StrFormat("odd number of hex digits (%d)", digits);
     return std::nullopt;
   }
   return out;
 }
 
-std::string ToHex(const uint8_t* data, size_t size) {
+void AppendHex(const uint8_t* data, size_t size, SecretString* out) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(size * 2, '0');
+  const size_t at = out->size();
+  out->resize(at + size * 2);
   for (size_t i = 0; i < size; ++i) {
-    s[2 * i] = kDigits[data[i] >> 4];
-    s[2 * i + 1] = kDigits[data[i] & 0xf];
+    (*out)[at + 2 * i] = kDigits[data[i] >> 4];
+    (*out)[at + 2 * i + 1] = kDigits[data[i] & 0xf];
   }
+}
+
+SecretString ToHex(const uint8_t* data, size_t size) {
+  SecretString s;
+  AppendHex(data, size, &s);
   return s;
 }
 
@@ -108,7 +252,7 @@ std::optional<CmdWord> ParseCmd(absl::string_view text, std::string* why) {
     t.remove_prefix(2);
     uint32_t v = 0;
     if (!IsHexString(t) || t.size() > 8 || !absl::SimpleHexAtoi(t, &v)) {
-      *why = absl::StrCat("'", text, "' is not a 32-bit hex command word");
+      *why = absl::StrCat(Quote(text), " is not a 32-bit hex command word");
       return std::nullopt;
     }
     return CmdWord{v};
@@ -118,9 +262,12 @@ std::optional<CmdWord> ParseCmd(absl::string_view text, std::string* why) {
     if (absl::SimpleHexAtoi(t, &v)) return CmdWord{v};
   }
   if (absl::ascii_isdigit(static_cast<unsigned char>(t[0]))) {
+    // Digits only: SimpleAtoi would also take surrounding whitespace and a sign.
     uint32_t v = 0;
-    if (absl::SimpleAtoi(t, &v)) return CmdWord{v};
-    *why = absl::StrCat("'", text, "' is not a command word or name");
+    bool digits = true;
+    for (char c : t) digits &= absl::ascii_isdigit(static_cast<unsigned char>(c));
+    if (digits && absl::SimpleAtoi(t, &v)) return CmdWord{v};
+    *why = absl::StrCat(Quote(text), " is not a command word or name");
     return std::nullopt;
   }
   bool query = false;
@@ -135,7 +282,7 @@ std::optional<CmdWord> ParseCmd(absl::string_view text, std::string* why) {
       const absl::string_view name = t.substr(p.text.size());
       found = CmdFromName(p.kind, name.data(), name.size(), &w);
       if (!found) {
-        *why = absl::StrCat("unknown command name '", text, "'");
+        *why = absl::StrCat("unknown command name ", Quote(text));
         return std::nullopt;
       }
       break;
@@ -152,12 +299,12 @@ std::optional<CmdWord> ParseCmd(absl::string_view text, std::string* why) {
       }
     }
     if (hits == 0) {
-      *why = absl::StrCat("unknown command name '", text, "'");
+      *why = absl::StrCat("unknown command name ", Quote(text));
       return std::nullopt;
     }
     if (hits > 1) {
-      *why = absl::StrCat("command name '", text,
-                          "' is ambiguous; prefix it with UNI_, EXT_, CE_ or CMD_");
+      *why = absl::StrCat("command name ", Quote(text),
+                          " is ambiguous; prefix it with UNI_, EXT_, CE_ or CMD_");
       return std::nullopt;
     }
   }

@@ -24,21 +24,20 @@
 //       findings; with --json one object {"devices":[...],"mcu_timeouts":[...],...}
 //       (docs/diagnose.md).
 //
-// Bad input (unknown subcommand or flag, bad hex, out-of-range numbers, a frame that is not
-// an MCU frame) prints one line "connac <sub>: <reason>" on stderr and exits 2. The output
-// formats above are a public contract: extend them only by adding fields.
+// Bad input (unknown subcommand or flag, a flag without its value, bad hex, out-of-range
+// numbers, a frame that is not an MCU frame, an unreadable file) prints one line
+// "connac <sub>: <reason>" on stderr, at most 200 bytes, quoting a short escaped prefix of
+// the input, and exits 2. Output that cannot be written exits 1. docs/cli.md has the table.
+// The output formats above are a public contract: extend them only by adding fields.
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
-#include <set>
 #include <string>
-#include <vector>
 #include "absl/strings/string_view.h"
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -50,22 +49,6 @@
 #include "tools/diagnose_cmd.h"
 #include "tools/keys_cmd.h"
 #include "tools/sim/simulate_cmd.h"
-
-// Every flag is a string so that a bad value is this tool's error (exit 2), not Abseil's.
-ABSL_FLAG(std::string, cmd, "",
-          "command word (0x00020002, 00020002) or mt76 name (UNI_BSS_INFO_UPDATE)");
-ABSL_FLAG(std::string, seq, "", "sequence number, 1..15");
-ABSL_FLAG(std::string, payload, "", "payload bytes as hex");
-ABSL_FLAG(std::string, hex, "", "frame or event bytes as hex");
-ABSL_FLAG(std::string, family, "mt7925", "chip family profile: mt7921, mt7925 or mt7996");
-ABSL_FLAG(std::string, wait, "true", "mt7996 only: the sender waits for a response (sets ACK)");
-ABSL_FLAG(std::string, script, "", "key-slot script: a file, or - for stdin");
-ABSL_FLAG(std::string, json, "false",
-          "diagnose, simulate: print one JSON object (--json or --json=true)");
-ABSL_FLAG(std::string, scenario, "", "simulate: scenario name (docs/reset.md)");
-ABSL_FLAG(std::string, policy, "connac", "simulate: connac or mt76");
-ABSL_FLAG(std::string, seed, "1", "simulate: seed for the scenario's jitter");
-ABSL_FLAG(std::string, probe, "false", "simulate: connac liveness probe (true/false)");
 
 namespace connac::cli {
 namespace {
@@ -81,28 +64,64 @@ constexpr char kUsage[] =
     "  connac simulate --scenario=<name> --policy=<connac|mt76> [--seed=<n>] [--probe=true] "
     "[--json]\n";
 
+// The flags. Values are views into argv, which lives until exit: a --payload or --hex that
+// carries key bytes is never copied to the heap. Every value is a string, checked by the
+// subcommand, so that a bad value is this tool's error (exit 2), never a flag library's.
+enum Flag : int {
+  kCmd,       // command word (0x00020002, 00020002) or mt76 name (UNI_BSS_INFO_UPDATE)
+  kSeq,       // sequence number, 1..15
+  kPayload,   // payload bytes as hex
+  kHex,       // frame or event bytes as hex
+  kFamily,    // chip family profile: mt7921, mt7925 or mt7996
+  kWait,      // mt7996 only: the sender waits for a response (sets ACK)
+  kScript,    // key-slot script: a file, or - for stdin
+  kJson,      // diagnose, simulate: one JSON object; "--json" alone means --json=true
+  kScenario,  // simulate: scenario name (docs/reset.md)
+  kPolicy,    // simulate: connac or mt76
+  kSeed,      // simulate: seed for the scenario's jitter
+  kProbe,     // simulate: connac liveness probe (true/false)
+  kNumFlags,
+};
+
+struct FlagInfo {
+  absl::string_view name;
+  absl::string_view default_value;
+};
+constexpr FlagInfo kFlagInfo[kNumFlags] = {
+    {"cmd", ""},          {"seq", ""},          {"payload", ""}, {"hex", ""},
+    {"family", "mt7925"}, {"wait", "true"},     {"script", ""},  {"json", "false"},
+    {"scenario", ""},     {"policy", "connac"}, {"seed", "1"},   {"probe", "false"},
+};
+
+// Set once by ParseArgs (a fixed array: globals stay trivially destructible).
+absl::string_view flag_value[kNumFlags];
+
+absl::string_view GetFlag(Flag f) { return flag_value[f]; }
+
+constexpr uint32_t Bit(Flag f) { return 1u << f; }
+
 struct Subcommand {
   absl::string_view name;
-  std::set<absl::string_view> flags;
+  uint32_t flags;  // Bit() of each flag it takes
   int (*run)(absl::string_view);
   int max_positional;  // non-flag arguments allowed (diagnose's FILE), <= kMaxPositional
 };
 
-// The positional arguments CheckFlags accepted (a fixed array: globals stay trivially
-// destructible).
+// The positional arguments ParseArgs accepted.
 constexpr int kMaxPositional = 1;
 absl::string_view positional_args[kMaxPositional];
 int num_positional = 0;
 
 const Profile& FamilyFlag(absl::string_view sub) {
-  const std::string f = absl::GetFlag(FLAGS_family);
+  const absl::string_view f = GetFlag(kFamily);
   const Profile* p = ParseFamily(f);
-  if (p == nullptr) Fail(sub, absl::StrCat("unknown --family '", f, "' (mt7921, mt7925, mt7996)"));
+  if (p == nullptr)
+    Fail(sub, absl::StrCat("unknown --family ", Quote(f), " (mt7921, mt7925, mt7996)"));
   return *p;
 }
 
 CmdWord CmdFlag(absl::string_view sub) {
-  const std::string c = absl::GetFlag(FLAGS_cmd);
+  const absl::string_view c = GetFlag(kCmd);
   if (c.empty()) Fail(sub, "--cmd is required");
   std::string why;
   std::optional<CmdWord> w = ParseCmd(c, &why);
@@ -111,36 +130,40 @@ CmdWord CmdFlag(absl::string_view sub) {
 }
 
 uint8_t SeqFlag(absl::string_view sub) {
-  const std::string s = absl::GetFlag(FLAGS_seq);
+  const absl::string_view s = GetFlag(kSeq);
   if (s.empty()) Fail(sub, "--seq is required");
   int v = 0;
-  if (!absl::SimpleAtoi(s, &v) || v < 1 || v > kMaxSeq) {
-    Fail(sub, absl::StrCat("--seq must be 1..15 (4-bit, 0 is never used), got '", s, "'"));
+  bool digits = s.size() <= 2;
+  for (char c : s) digits &= c >= '0' && c <= '9';
+  if (!digits || !absl::SimpleAtoi(s, &v) || v < 1 || v > kMaxSeq) {
+    Fail(sub, absl::StrCat("--seq must be 1..15 (4-bit, 0 is never used), got ", Quote(s)));
   }
   return static_cast<uint8_t>(v);
 }
 
-std::vector<uint8_t> HexFlag(absl::string_view sub, absl::string_view flag, const std::string& text,
-                             bool required) {
-  if (text.empty() && required) Fail(sub, absl::StrCat("--", flag, " is required"));
+SecretBytes HexFlag(absl::string_view sub, Flag flag, bool required) {
+  const absl::string_view text = GetFlag(flag);
+  if (text.empty() && required) Fail(sub, absl::StrCat("--", kFlagInfo[flag].name, " is required"));
   std::string why;
-  std::optional<std::vector<uint8_t>> bytes = ParseHex(text, &why);
-  if (!bytes) Fail(sub, absl::StrCat("--", flag, ": ", why));
-  return *bytes;
+  std::optional<SecretBytes> bytes = ParseHex(text, &why);
+  if (!bytes) Fail(sub, absl::StrCat("--", kFlagInfo[flag].name, ": ", why));
+  return std::move(*bytes);
 }
 
 int RunEncode(absl::string_view sub) {
   const Profile& p = FamilyFlag(sub);
   const CmdWord cmd = CmdFlag(sub);
   const uint8_t seq = SeqFlag(sub);
-  const std::vector<uint8_t> payload = HexFlag(sub, "payload", absl::GetFlag(FLAGS_payload), false);
-  const std::string wait = absl::GetFlag(FLAGS_wait);
-  if (wait != "true" && wait != "false") Fail(sub, "--wait must be true or false");
+  const SecretBytes payload = HexFlag(sub, kPayload, false);
+  const absl::string_view wait = GetFlag(kWait);
+  if (wait != "true" && wait != "false") {
+    Fail(sub, absl::StrCat("--wait must be true or false, got ", Quote(wait)));
+  }
   if (cmd.has_unknown_bits()) {
     Fail(sub,
          absl::StrFormat("command word 0x%08x sets bits above 20, which mt76 never uses", cmd.raw));
   }
-  std::vector<uint8_t> out(HeaderSizeFor(cmd) + payload.size());
+  SecretBytes out(HeaderSizeFor(cmd) + payload.size());
   FrameParams params;
   params.wait_response = wait == "true";
   Result<size_t> n = EncodeFrame(p, cmd, seq, ConstBytes(payload.data(), payload.size()),
@@ -151,16 +174,21 @@ int RunEncode(absl::string_view sub) {
                                     payload.size())
                   : absl::StrCat("cannot encode: ", n.status().name()));
   }
-  std::printf("%s\n", ToHex(out.data(), *n).c_str());
+  SecretString line = ToHex(out.data(), *n);
+  line += '\n';
+  WriteOutput(sub, line);
+  Wipe(&line);
   return 0;
 }
 
 int RunDecode(absl::string_view sub) {
-  const std::vector<uint8_t> f = HexFlag(sub, "hex", absl::GetFlag(FLAGS_hex), true);
+  const SecretBytes f = HexFlag(sub, kHex, true);
   const char* reason = "";
   Result<DecodedFrame> d = DecodeFrame(ConstBytes(f.data(), f.size()), &reason);
   if (!d.ok()) Fail(sub, absl::StrCat("not an MCU command frame: ", reason));
   const DecodedFrame& x = *d;
+  // The header fields hold no key bytes; the payload (a key frame's key) goes straight into
+  // a SecretString.
   std::string j = absl::StrFormat(
       "{\"format\":\"%s\",\"cmd\":\"0x%08x\",\"name\":\"%s\",\"query\":%s,\"seq\":%d,"
       "\"len\":%d,\"tx_bytes\":%d,\"dw0\":\"0x%08x\",\"dw1\":\"0x%08x\",\"txd_generation\":\"%s\","
@@ -176,9 +204,12 @@ int RunDecode(absl::string_view sub) {
         &j, ",\"pq_id\":\"0x%04x\",\"set_query\":%d,\"ext_cid\":\"0x%02x\",\"ext_cid_ack\":%d",
         x.pq_id, x.set_query, x.ext_cid, x.ext_cid_ack);
   }
-  absl::StrAppendFormat(&j, ",\"payload_len\":%d,\"payload\":\"%s\"}", x.payload.size(),
-                        ToHex(x.payload.data(), x.payload.size()));
-  std::printf("%s\n", j.c_str());
+  absl::StrAppendFormat(&j, ",\"payload_len\":%d,\"payload\":\"", x.payload.size());
+  SecretString line(j.data(), j.size());
+  AppendHex(x.payload.data(), x.payload.size(), &line);
+  line += "\"}\n";
+  WriteOutput(sub, line);
+  Wipe(&line);
   return 0;
 }
 
@@ -186,13 +217,16 @@ int RunParseResponse(absl::string_view sub) {
   const Profile& p = FamilyFlag(sub);
   const CmdWord cmd = CmdFlag(sub);
   const uint8_t seq = SeqFlag(sub);
-  const std::vector<uint8_t> ev = HexFlag(sub, "hex", absl::GetFlag(FLAGS_hex), true);
+  const SecretBytes ev = HexFlag(sub, kHex, true);
   const Response r = ParseResponse(p, cmd, seq, ConstBytes(ev.data(), ev.size()));
   switch (r.verdict) {
-    case Verdict::kDone: std::printf("{\"verdict\":\"done\",\"status\":%d}\n", r.status); break;
-    case Verdict::kStale: std::printf("{\"verdict\":\"stale\"}\n"); break;
+    case Verdict::kDone:
+      WriteOutput(sub, absl::StrFormat("{\"verdict\":\"done\",\"status\":%d}\n", r.status));
+      break;
+    case Verdict::kStale: WriteOutput(sub, "{\"verdict\":\"stale\"}\n"); break;
     case Verdict::kMalformed:
-      std::printf("{\"verdict\":\"malformed\",\"reason\":\"%s\"}\n", JsonEscape(r.reason).c_str());
+      WriteOutput(sub, absl::StrCat("{\"verdict\":\"malformed\",\"reason\":\"",
+                                    JsonEscape(r.reason), "\"}\n"));
       break;
   }
   return 0;
@@ -201,46 +235,54 @@ int RunParseResponse(absl::string_view sub) {
 int RunDescribe(absl::string_view sub) {
   const CmdWord cmd = CmdFlag(sub);
   const CmdName n = DescribeCmd(cmd);
-  std::printf(
-      "{\"cmd\":\"0x%08x\",\"name\":\"%s\",\"kind\":\"%s\",\"known\":%s,\"id\":\"0x%02x\","
-      "\"ext_id\":\"0x%02x\",\"query\":%s,\"uni\":%s,\"ce\":%s,\"wa\":%s,\"wm\":%s,"
-      "\"unknown_bits\":%s}\n",
-      cmd.raw, JsonEscape(CmdDisplayName(cmd)).c_str(), n.kind_name,
-      n.name != nullptr ? "true" : "false", cmd.id(), cmd.ext_id(), cmd.query() ? "true" : "false",
-      cmd.uni() ? "true" : "false", cmd.ce() ? "true" : "false", cmd.wa() ? "true" : "false",
-      cmd.wm() ? "true" : "false", cmd.has_unknown_bits() ? "true" : "false");
+  WriteOutput(
+      sub, absl::StrFormat(
+               "{\"cmd\":\"0x%08x\",\"name\":\"%s\",\"kind\":\"%s\",\"known\":%s,\"id\":\"0x%02x\","
+               "\"ext_id\":\"0x%02x\",\"query\":%s,\"uni\":%s,\"ce\":%s,\"wa\":%s,\"wm\":%s,"
+               "\"unknown_bits\":%s}\n",
+               cmd.raw, JsonEscape(CmdDisplayName(cmd)), n.kind_name,
+               n.name != nullptr ? "true" : "false", cmd.id(), cmd.ext_id(),
+               cmd.query() ? "true" : "false", cmd.uni() ? "true" : "false",
+               cmd.ce() ? "true" : "false", cmd.wa() ? "true" : "false",
+               cmd.wm() ? "true" : "false", cmd.has_unknown_bits() ? "true" : "false"));
   return 0;
 }
 
-int RunKeys(absl::string_view) { return RunKeysScript(absl::GetFlag(FLAGS_script)); }
+int RunKeys(absl::string_view) { return RunKeysScript(GetFlag(kScript)); }
 
 int RunDiagnose(absl::string_view) {
-  return RunDiagnoseCmd(num_positional == 0 ? "-" : positional_args[0], absl::GetFlag(FLAGS_json));
+  return RunDiagnoseCmd(num_positional == 0 ? "-" : positional_args[0], GetFlag(kJson));
 }
 
 int RunSim(absl::string_view) {
-  return RunSimulate(absl::GetFlag(FLAGS_scenario), absl::GetFlag(FLAGS_policy),
-                     absl::GetFlag(FLAGS_seed), absl::GetFlag(FLAGS_probe),
-                     absl::GetFlag(FLAGS_json));
+  return RunSimulate(GetFlag(kScenario), GetFlag(kPolicy), GetFlag(kSeed), GetFlag(kProbe),
+                     GetFlag(kJson));
 }
 
-const Subcommand kSubcommands[] = {
-    {"encode", {"cmd", "seq", "payload", "family", "wait"}, RunEncode, 0},
-    {"decode", {"hex"}, RunDecode, 0},
-    {"parse-response", {"cmd", "seq", "hex", "family"}, RunParseResponse, 0},
-    {"describe", {"cmd"}, RunDescribe, 0},
-    {"keys", {"script"}, RunKeys, 0},
-    {"diagnose", {"json"}, RunDiagnose, 1},
-    {"simulate", {"scenario", "policy", "seed", "probe", "json"}, RunSim, 0},
+constexpr Subcommand kSubcommands[] = {
+    {"encode", Bit(kCmd) | Bit(kSeq) | Bit(kPayload) | Bit(kFamily) | Bit(kWait), RunEncode, 0},
+    {"decode", Bit(kHex), RunDecode, 0},
+    {"parse-response", Bit(kCmd) | Bit(kSeq) | Bit(kHex) | Bit(kFamily), RunParseResponse, 0},
+    {"describe", Bit(kCmd), RunDescribe, 0},
+    {"keys", Bit(kScript), RunKeys, 0},
+    {"diagnose", Bit(kJson), RunDiagnose, 1},
+    {"simulate", Bit(kScenario) | Bit(kPolicy) | Bit(kSeed) | Bit(kProbe) | Bit(kJson), RunSim, 0},
 };
 
-// Checks flag names before Abseil sees them: Abseil exits 1 on an unknown flag, and this
-// tool's contract is exit 2 with one line. Positional arguments (up to s.max_positional; "-"
-// is stdin) are collected into positional_args and removed from argv.
-void CheckFlags(const Subcommand& s, int* argc, char** argv) {
-  int out = 1;
+[[noreturn]] void Usage(absl::string_view sub) {
+  WriteOutput(sub, kUsage);
+  FinishOutput(sub);
+  std::exit(0);
+}
+
+// Reads the arguments after the subcommand: "--name=value", "--name value" (or one dash),
+// "--json" alone, positional arguments (up to s.max_positional; "-" is stdin), and "--"
+// (everything after it is positional). A repeated flag takes its last value. Any other shape
+// is bad input: exit 2, one line.
+void ParseArgs(const Subcommand& s, int argc, char** argv) {
+  for (int f = 0; f < kNumFlags; ++f) flag_value[f] = kFlagInfo[f].default_value;
   bool only_positional = false;  // after "--"
-  for (int i = 1; i < *argc; ++i) {
+  for (int i = 0; i < argc; ++i) {
     absl::string_view a = argv[i];
     if (a == "--" && !only_positional) {
       only_positional = true;
@@ -248,54 +290,58 @@ void CheckFlags(const Subcommand& s, int* argc, char** argv) {
     }
     if (only_positional || a.size() < 2 || a[0] != '-') {
       if (num_positional >= s.max_positional) {
-        Fail(s.name, absl::StrCat("unexpected argument '", a, "'"));
+        Fail(s.name, absl::StrCat("unexpected argument ", Quote(a)));
       }
       positional_args[num_positional++] = a;
       continue;
     }
-    argv[out++] = argv[i];
     a.remove_prefix(a[1] == '-' ? 2 : 1);
-    const absl::string_view name = a.substr(0, a.find('='));
-    if (name == "help") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
+    const size_t eq = a.find('=');
+    const absl::string_view name = a.substr(0, eq);
+    if (name == "help") Usage(s.name);
+    int f = 0;
+    while (f < kNumFlags && kFlagInfo[f].name != name) ++f;
+    if (f == kNumFlags || (s.flags & Bit(static_cast<Flag>(f))) == 0) {
+      Fail(s.name, absl::StrCat("unknown flag --", EscapeForTerminal(name, kMaxQuoted)));
     }
-    if (s.flags.count(name) == 0) Fail(s.name, absl::StrCat("unknown flag --", name));
-    if (a.find('=') != absl::string_view::npos) continue;
-    if (name == "json") {  // a presence flag: "--json" means --json=true, takes no value
-      static char json_true[] = "--json=true";
-      argv[out - 1] = json_true;
-      continue;
+    if (eq != absl::string_view::npos) {
+      flag_value[f] = a.substr(eq + 1);
+    } else if (f == kJson) {  // a presence flag: "--json" means --json=true
+      flag_value[f] = "true";
+    } else if (i + 1 < argc && !absl::StartsWith(argv[i + 1], "--")) {
+      flag_value[f] = argv[++i];  // "--flag value"
+    } else {
+      // At the end, or followed by the next flag: "--seq --payload=00" is a forgotten value,
+      // not a sequence number of "--payload=00".
+      Fail(s.name, absl::StrCat("--", name, " needs a value (--", name, "=<value>)"));
     }
-    if (i + 1 < *argc) argv[out++] = argv[++i];  // "--flag value"
   }
-  *argc = out;
 }
 
 int Main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(kUsage);
   if (argc < 2) {
-    std::fputs(kUsage, stderr);
+    std::fputs(
+        "connac: missing subcommand (encode, decode, parse-response, describe, keys, "
+        "diagnose, simulate); connac --help shows the usage\n",
+        stderr);
     return 2;
   }
   const absl::string_view name = argv[1];
-  if (name == "--help" || name == "help" || name == "-h") {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  if (name == "--help" || name == "help" || name == "-h") Usage("help");
   for (const Subcommand& s : kSubcommands) {
     if (s.name != name) continue;
-    // Drop the subcommand so Abseil sees only flags.
-    std::vector<char*> args;
-    args.push_back(argv[0]);
-    for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
-    int n = static_cast<int>(args.size());
-    CheckFlags(s, &n, args.data());
-    absl::ParseCommandLine(n, args.data());
-    return s.run(s.name);
+    ParseArgs(s, argc - 2, argv + 2);
+    const int rc = s.run(s.name);
+    FinishOutput(s.name);
+    return rc;
   }
-  Fail(name,
-       "unknown subcommand (encode, decode, parse-response, describe, keys, diagnose, simulate)");
+  // Not "connac <name>: ...": the name is untrusted input, quoted like any other.
+  std::fprintf(stderr, "%s\n",
+               absl::StrCat("connac: unknown subcommand ", Quote(name),
+                            " (encode, decode, parse-response, describe, keys, "
+                            "diagnose, simulate)")
+                   .c_str());
+  return 2;
 }
 
 }  // namespace

@@ -27,13 +27,13 @@ constexpr size_t kReadChunk = 256 * 1024;
 
 int RunDiagnoseCmd(absl::string_view path, absl::string_view json) {
   if (json != "true" && json != "false" && !json.empty()) {
-    Fail(kSub, absl::StrCat("--json must be true or false, got '", json, "'"));
+    Fail(kSub, absl::StrCat("--json must be true or false, got ", Quote(json)));
   }
   int fd = STDIN_FILENO;
   const std::string name = path == "-" ? "<stdin>" : std::string(path);
   if (path != "-") {
     fd = open(name.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) Fail(kSub, absl::StrCat("cannot open '", name, "': ", std::strerror(errno)));
+    if (fd < 0) Fail(kSub, absl::StrCat("cannot open ", Quote(name), ": ", std::strerror(errno)));
   }
   diagnose::Analyzer analyzer;
   std::unique_ptr<char[]> buf(new char[kReadChunk]);
@@ -42,7 +42,7 @@ int RunDiagnoseCmd(absl::string_view path, absl::string_view json) {
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      Fail(kSub, absl::StrCat("cannot read '", name, "': ", std::strerror(errno)));
+      Fail(kSub, absl::StrCat("cannot read ", Quote(name), ": ", std::strerror(errno)));
     }
     analyzer.Feed(buf.get(), static_cast<size_t>(n));
   }
@@ -51,8 +51,7 @@ int RunDiagnoseCmd(absl::string_view path, absl::string_view json) {
   if (json == "true") {
     diagnose::WriteJson(report, stdout);
   } else {
-    const std::string out = diagnose::RenderText(report);
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    WriteOutput(kSub, diagnose::RenderText(report));
   }
   return 0;
 }

@@ -555,11 +555,18 @@ constexpr Cfg80211Text kCfg80211Texts[] = {
 bool ClassifyBody(absl::string_view body, Event* ev) {
   *ev = Event();
   if (body.size() < 4) return false;
-  // "<driver> <bus>: <msg>" or "<driver> <bus> <iface>: <msg>" (dev_printk / netdev_printk).
-  // Every mt76 driver module is named mt7...; the name comes first, so this test is cheap.
+  // "<driver> <bus>: <msg>" or "<driver> <bus> <iface>: <msg>" (dev_printk / netdev_printk:
+  // dev_driver_string(), then dev_name()). The driver string is the bound driver's name:
+  // KBUILD_MODNAME for the PCI, USB and SDIO drivers (mt7925e, mt7921u, mt7921s, mt7996e), and
+  // for the on-chip platform drivers their .driver.name, which may hold '-' or '_':
+  // "mt7622-wmac" (mt7615/soc.c), "mt798x-wmac" (mt7915/soc.c), "mt76_wmac" (mt7603/soc.c).
+  // Every one starts with mt7, so this test is cheap.
   if (absl::StartsWith(body, "mt7")) {
     size_t sp = 0;
-    while (sp < body.size() && sp < 16 && (IsAlnum(body[sp]) || body[sp] == '_')) ++sp;
+    while (sp < body.size() && sp < 16 &&
+           (IsAlnum(body[sp]) || body[sp] == '_' || body[sp] == '-')) {
+      ++sp;
+    }
     if (sp < body.size() && body[sp] == ' ') {
       const absl::string_view rest = body.substr(sp + 1);
       for (size_t j = 0; j < rest.size() && j < 64; ++j) {

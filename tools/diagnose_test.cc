@@ -210,6 +210,77 @@ const RuleCase kRules[] = {
      {R"({"device":"mt7921u 2-1:1.3","driver":"mt7921u","bus":"2-1:1.3","family":"mt7921")",
       R"("name":"CE START_HW_SCAN")"},
      {}},
+    // Device names of every bus. dev_err() prints "<driver> <dev_name>: <msg>"
+    // (dev_printk: dev_driver_string(), dev_name()); the driver string is the bound driver's
+    // .name (mt76: KBUILD_MODNAME, mt7921/Makefile etc.; the platform drivers' .driver.name
+    // in mt7615/soc.c and mt7915/soc.c). dev_name() per bus: PCI "%04x:%02x:%02x.%d"
+    // (domain:bus:slot.fn), USB interface "<bus>-<port path>:<config>.<interface>", SDIO
+    // function "<host>:<rca>:<fn>" (mmc card "mmcN:%04x", then ":%d"), DT platform device
+    // "<unit address>.<node name>" (of_device_make_bus_id; the node is wmac@18000000 in
+    // mt7622.dtsi, wifi@18000000 in mt7981b.dtsi / mt7986a.dtsi).
+    {"bus PCI: mt7925e 0000:03:00.0",
+     "[12.5] mt7925e 0000:03:00.0: Message 00020002 (seq 1) timeout\n",
+     {R"({"device":"mt7925e 0000:03:00.0","driver":"mt7925e","bus":"0000:03:00.0","family":"mt7925")"},
+     {}},
+    {"bus USB: mt7921u 2-1:1.0",
+     "[12.5] mt7921u 2-1:1.0: Message 00040003 (seq 7) timeout\n",
+     {R"({"device":"mt7921u 2-1:1.0","driver":"mt7921u","bus":"2-1:1.0","family":"mt7921")"},
+     {}},
+    {"bus USB behind a hub: mt7925u 4-1.3:1.0",
+     "[12.5] mt7925u 4-1.3:1.0: Message 00020002 (seq 2) timeout\n",
+     {R"({"device":"mt7925u 4-1.3:1.0","driver":"mt7925u","bus":"4-1.3:1.0","family":"mt7925")"},
+     {}},
+    {"bus SDIO: mt7921s mmc1:0001:1",
+     "[12.5] mt7921s mmc1:0001:1: Message 00020002 (seq 3) timeout\n",
+     {R"({"device":"mt7921s mmc1:0001:1","driver":"mt7921s","bus":"mmc1:0001:1","family":"mt7921")",
+      R"("device":"mt7921s mmc1:0001:1","cmd":"0x00020002")"},
+     {}},
+    {"bus SDIO, mt7663s (mt7615 family, no core profile)",
+     "[12.5] mt7663s mmc0:0001:1: Message 000000ed (seq 3) timeout\n",
+     {R"({"device":"mt7663s mmc0:0001:1","driver":"mt7663s","bus":"mmc0:0001:1","family":null)"},
+     {}},
+    {"platform MT7622: mt7622-wmac 18000000.wmac (hyphen in the driver name)",
+     "[74118.5] mt7622-wmac 18000000.wmac: Message 00005aed (seq 9) timeout\n",
+     {R"({"device":"mt7622-wmac 18000000.wmac","driver":"mt7622-wmac","bus":"18000000.wmac","family":null)",
+      R"("device":"mt7622-wmac 18000000.wmac","cmd":"0x00005aed","name":"EXT GET_MIB_INFO")"},
+     {R"("code":"nothing_recognised")"}},
+    {"platform MT7981/MT7986: mt798x-wmac 18000000.wifi, a hang recovered by a reload",
+     "[100.0] mt798x-wmac 18000000.wifi: Message 00005aed (seq 9) timeout\n"
+     "[103.0] mt798x-wmac 18000000.wifi: Message 00085aed (seq 10) timeout\n"
+     "[104.0] mt798x-wmac 18000000.wifi: HW/SW Version: 0x8a108a10, Build Time: 20240823160000a\n"
+     "[104.2] mt798x-wmac 18000000.wifi: WM Firmware Version: ____000000, Build Time: "
+     "20240823160101\n",
+     {R"({"device":"mt798x-wmac 18000000.wifi","driver":"mt798x-wmac","bus":"18000000.wifi","family":null)",
+      R"("episodes":[{"device":"mt798x-wmac 18000000.wifi","first_timeout_t":100,"timeouts":2,"fw_reload_t":104,"reconnected_t":null,"verdict":"recovered")"},
+     {}},
+    {"platform device in OpenWrt logread",
+     "Fri May 10 11:40:12 2024 kern.err kernel: [74118.579123] mt798x-wmac 18000000.wifi: "
+     "Message 00005aed (seq 9) timeout\n",
+     {R"("mcu_timeouts":[{"t":74118.579123,"line":1,"device":"mt798x-wmac 18000000.wifi")"},
+     {}},
+    {"platform device with an interface (netdev_printk: driver, device, interface)",
+     "[5.0] mt7622-wmac 18000000.wmac wlan1: renamed from wlan0\n"
+     "[9.0] wlan1: associated\n",
+     {R"({"device":"mt7622-wmac 18000000.wmac","driver":"mt7622-wmac","bus":"18000000.wmac","family":null,"interfaces":["wlan1"])"},
+     {}},
+    {"MT7628 on-chip (mt7603/soc.c): mt76_wmac 10300000.wmac",
+     "[5.0] mt76_wmac 10300000.wmac wlan0: renamed from wlan1\n",
+     {R"({"device":"mt76_wmac 10300000.wmac","driver":"mt76_wmac","bus":"10300000.wmac")"},
+     {}},
+    // wiphy_info()/wiphy_err() print "ieee80211 phyN: <msg>" (the wiphy's class name and
+    // name): firmware debug text (mt7921/mcu.c, mt7925/mcu.c) and mac80211's "Hardware
+    // restart was requested". Nothing on such a line ties phyN to a bus device and no rule
+    // reads them, so they are skipped, not taken for a device or an interface.
+    {"ieee80211 phyN lines are not devices",
+     "[5.0] ieee80211 phy0: Hardware restart was requested\n"
+     "[5.1] ieee80211 phy0: Message 00020002 (seq 1) timeout\n",
+     {R"("devices":[])", R"("mcu_timeouts":[])", R"("code":"nothing_recognised")"},
+     {}},
+    // A name that merely starts like an mt76 driver but is not followed by "<bus>: ".
+    {"hyphenated word without a bus id is not a device",
+     "[5.0] mt7622-wmac: probe of 18000000.wmac failed with error -2\n",
+     {R"("devices":[])"},
+     {}},
     // Firmware loads.
     {"first load (patch then WM line) is a boot load with both build times",
      "[5.0] mt7925e 0000:c0:00.0: HW/SW Version: 0x8a108a10, Build Time: 20250721232852a\n"

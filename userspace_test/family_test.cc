@@ -8,9 +8,9 @@
 
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
+#include "connac/mcu_ids.h"
 #include "connac/mcu_response.h"
 #include "connac/mcu_txn.h"
-#include "connac/mcu_ids.h"
 #include "connac/time.h"
 #include "gtest/gtest.h"
 #include "userspace_test/test_util.h"  // (only for its ASan frame-size note)

@@ -47,6 +47,8 @@ class FwSimHost {
   };
   static constexpr size_t kMaxEndings = 64;
   using Observer = void (*)(void* ctx, const DeviceAction& a, Instant now);
+  // A reset step the simulator ran finished (`ok` or not) at `now`.
+  using StepObserver = void (*)(void* ctx, ResetStep step, bool ok, Instant now);
 
   FwSimHost(const FwSimConfig& fw, const DeviceConfig& dev) : fw_(fw), dev_(kMt7925, dev) {}
 
@@ -55,8 +57,9 @@ class FwSimHost {
   FwSim& fw() { return fw_; }
   const FwSim& fw() const { return fw_; }
   Instant now() const { return now_; }
-  void SetObserver(Observer o, void* ctx) {
+  void SetObserver(Observer o, void* ctx, StepObserver s = nullptr) {
     observer_ = o;
+    step_observer_ = s;
     observer_ctx_ = ctx;
   }
 
@@ -85,14 +88,25 @@ class FwSimHost {
     return s;
   }
 
+  // When something is next due: a firmware event, a Device deadline, a reset step's end.
+  Instant NextDue() const {
+    Instant next = Earlier(fw_.NextEventAt(), dev_.NextDeadline());
+    if (step_active_) next = Earlier(next, step_done_);
+    return next;
+  }
+
+  // Moves the clock to `t` (never back) and handles what is due then.
+  void AdvanceTo(Instant t) {
+    if (now_ < t) now_ = t;
+    Step();
+  }
+
   // Runs the virtual clock until `until` or until nothing is due.
   void RunUntil(Instant until) {
     for (int guard = 0; guard < 100000; ++guard) {
-      Instant next = Earlier(fw_.NextEventAt(), dev_.NextDeadline());
-      if (step_active_) next = Earlier(next, step_done_);
+      const Instant next = NextDue();
       if (next.is_never() || until < next) break;
-      if (now_ < next) now_ = next;
-      Step();
+      AdvanceTo(next);
     }
     if (now_ < until && !until.is_never()) now_ = until;
   }
@@ -109,6 +123,7 @@ class FwSimHost {
     }
     if (step_active_ && step_done_ <= now_) {
       step_active_ = false;
+      if (step_observer_ != nullptr) step_observer_(observer_ctx_, step_, step_ok_, now_);
       dev_.OnStepResult(step_, step_ok_, now_);
       Drain();
     }
@@ -128,7 +143,8 @@ class FwSimHost {
     switch (a.kind) {
       case DeviceAction::Kind::kComplete:
       case DeviceAction::Kind::kFail:
-        if (n_endings_ < kMaxEndings) endings_[n_endings_] = Ending{a.ticket, a.kind, a.status, now_};
+        if (n_endings_ < kMaxEndings)
+          endings_[n_endings_] = Ending{a.ticket, a.kind, a.status, now_};
         ++n_endings_;
         break;
       case DeviceAction::Kind::kSend: SendOwned(a); break;
@@ -205,6 +221,7 @@ class FwSimHost {
   uint32_t reports_ = 0;
   bool tx_stopped_ = false;
   Observer observer_ = nullptr;
+  StepObserver step_observer_ = nullptr;
   void* observer_ctx_ = nullptr;
 };
 

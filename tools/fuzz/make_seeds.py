@@ -13,6 +13,8 @@ Sources (nothing is invented where a golden vector exists):
   inflight        short programs (see fuzz/inflight_fuzz.cc) using the golden events' shapes
   keys_script     tools/scripts/roam-1036.keys and the scripts of tools/cli_test.sh
   diagnose        tools/testdata/diagnose/*.log and *.dmesg, behind a chunk-size byte
+  cli_parse       the command words, names and frames of tools/cli_test.sh, and bad input of
+                  each kind the CLI's bad-input table covers, behind a length-bound byte
   keytable, reset, capi
                   short programs (see fuzz/<target>_fuzz.cc) built on the same golden frames
                   and events where they take device bytes
@@ -226,6 +228,16 @@ def main():
         with open(p, "rb") as f:
             seeds.append(bytes([(31, 0, 200, 7)[i % 4]]) + f.read())
     write("diagnose", seeds)
+
+    # ---- cli_parse: a bound byte, then what a user types for --cmd / --hex / --payload: the
+    # words and names of tools/cli_test.sh and README, its frames, and bad input of each kind
+    texts = [b"0x00020002", b"00020002", b"131074", b"UNI_BSS_INFO_UPDATE", b"UNI BSS_INFO_UPDATE",
+             b"MCU_UNI_CMD_BSS_INFO_UPDATE", b"EXT_GET_MIB_INFO", b"MCU_EXT_CMD_GET_MIB_INFO",
+             b"CE_REG_READ:query", b"CMD_PATCH_SEM_CONTROL", b"MCU_CMD_FW_SCATTER", b"BSS_INFO_UPDATE",
+             b"0x00005aed", b"UNI_NOPE", b"0x80020002", b"12\r",
+             cli_var("bss12").encode(), cli_var("ptk_frame").encode()[:200], b"0x0a 1B:ff\tde\nad",
+             b"abc", b"00zz", b"00\xff\xfe", b"\x1b[31mX\xe2\x80\xae", b"caf\xc3\xa9", b"A" * 300]
+    write("cli_parse", [bytes([(48, 200, 7, 63)[i % 4]]) + t for i, t in enumerate(texts)])
 
     # ---- keytable: byte 0 policy; ops of fuzz/keytable_fuzz.cc. SET/DISABLE operands:
     # link, cipher pick (0 CCMP, 1 AES-CMAC, 2 TKIP), keyidx, link id + 1, length tweak; then

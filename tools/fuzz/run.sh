@@ -19,7 +19,7 @@ secs=${FUZZ_SECONDS:-20}
 out=build/fuzz
 cxx=${FUZZ_CXX:-clang++-14}
 
-all_targets=(frame_decode event_response tlv inflight keys_script diagnose keytable reset capi)
+all_targets=(frame_decode event_response tlv inflight keys_script diagnose keytable reset capi cli_parse)
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 
@@ -52,6 +52,7 @@ absl_libs=(
 extra_srcs() {
   case $1 in
     keys_script) echo tools/keys_cmd.cc tools/cli_util.cc ;;
+    cli_parse) echo tools/cli_util.cc ;;
     diagnose) echo tools/diagnose.cc tools/diagnose_line.cc tools/cli_util.cc ;;
     # The C API as the kernel module builds it: the glue and the C trampolines (clang++
     # compiles the .c as C++ with a note; the kernel and Bazel compile it as C).

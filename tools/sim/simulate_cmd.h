@@ -6,13 +6,13 @@
 #ifndef CONNAC_TOOLS_SIM_SIMULATE_CMD_H_
 #define CONNAC_TOOLS_SIM_SIMULATE_CMD_H_
 
-#include <string>
+#include "absl/strings/string_view.h"
 
 namespace connac::cli {
 
 // Flag values as given (strings); bad values exit 2 with one line.
-int RunSimulate(const std::string& scenario, const std::string& policy, const std::string& seed,
-                const std::string& probe, const std::string& json);
+int RunSimulate(absl::string_view scenario, absl::string_view policy, absl::string_view seed,
+                absl::string_view probe, absl::string_view json);
 
 }  // namespace connac::cli
 

@@ -29,8 +29,9 @@ extern "C" void connac_core_check_failed(const char* expr, const char* file, int
 
 // Evaluates to `cond`; when it is false, reports it first. Usable in constexpr functions as
 // long as the check holds during constant evaluation.
-#define CONNAC_CORE_CHECK(cond) \
-  (__builtin_expect(!!(cond), 1) ? true \
-                                 : (connac_core_check_failed(#cond, __FILE_NAME__, __LINE__), false))
+#define CONNAC_CORE_CHECK(cond)  \
+  (__builtin_expect(!!(cond), 1) \
+       ? true                    \
+       : (connac_core_check_failed(#cond, __FILE_NAME__, __LINE__), false))
 
 #endif  // CONNAC_CHECK_H_

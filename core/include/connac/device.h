@@ -113,9 +113,9 @@ struct DeviceAction {
   int32_t status = 0;
   Ticket ticket;
   CmdWord cmd;
-  ConstBytes payload;  // kComplete
-  ConstBytes event;    // kUnsolicited
-  KeyAction key;       // kSend (not is_restore); holds key bytes: wipe after encoding
+  ConstBytes payload;   // kComplete
+  ConstBytes event;     // kUnsolicited
+  KeyAction key;        // kSend (not is_restore); holds key bytes: wipe after encoding
   RestoreItem restore;  // kSend (is_restore)
 };
 
@@ -124,7 +124,7 @@ struct DeviceCounters {
   uint32_t refused = 0;  // Submit() while the firmware was dead
   uint32_t key_ops = 0;
   uint32_t key_ops_failed = 0;
-  uint32_t key_frames = 0;     // key and BSS-cipher commands sent
+  uint32_t key_frames = 0;  // key and BSS-cipher commands sent
   uint32_t rollback_frames = 0;
   uint32_t restore_items = 0;  // device, BSS and station commands sent by restores
   uint32_t keys_replayed = 0;
@@ -385,9 +385,9 @@ class Device {
   enum class Pending : uint8_t { kNone, kComplete, kUnsolicited };
   enum class KeyPhase : uint8_t {
     kIdle,
-    kSending,    // the operation's frames
-    kRollback,   // its rollback, after a frame failed
-    kDone,       // kKeyOpDone is due
+    kSending,   // the operation's frames
+    kRollback,  // its rollback, after a frame failed
+    kDone,      // kKeyOpDone is due
   };
   enum class RestorePhase : uint8_t { kPlan, kKeys };
 

@@ -54,9 +54,14 @@ inline constexpr uint8_t kMinRxdSize = kRxdTailSize + 4;
 // before its event (hosts pick one of kMt7921 / kMt7925 / kMt7996 below). A hand-built one
 // that breaks the rules is refused by valid(), which every parser checks.
 struct Profile {
-  constexpr Profile(Family f, const char* n, Filler fi, ResponseRules r, uint8_t rxd,
-                    Duration timeout)
-      : family(f), name(n), filler(fi), rules(r), rxd_size(rxd), default_timeout(timeout) {}
+  constexpr Profile(Family family, const char* name, Filler filler, ResponseRules rules,
+                    uint8_t rxd_size, Duration default_timeout)
+      : family(family),
+        name(name),
+        filler(filler),
+        rules(rules),
+        rxd_size(rxd_size),
+        default_timeout(default_timeout) {}
   Profile() = delete;
 
   // Every size and rule is one the parsers can work with.

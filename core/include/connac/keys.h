@@ -129,14 +129,14 @@ constexpr const CipherInfo* FindCipher(uint32_t s) {
   return nullptr;
 }
 
-inline constexpr uint8_t kWtblSize = 20;     // MT792x_WTBL_SIZE
-inline constexpr uint8_t kMaxBssLinks = 4;   // MT792x_MAX_INTERFACES
+inline constexpr uint8_t kWtblSize = 20;      // MT792x_WTBL_SIZE
+inline constexpr uint8_t kMaxBssLinks = 4;    // MT792x_MAX_INTERFACES
 inline constexpr uint8_t kFirstPeerWcid = 1;  // wcid 0: the driver's own (mt792x_init_wcid)
 inline constexpr uint8_t kLastPeerWcid = 13;  // mt76_wcid_alloc(mask, MT792x_WTBL_STA - 1)
 inline constexpr uint8_t kPeerWcids = kLastPeerWcid - kFirstPeerWcid + 1;  // 13 peers
-inline constexpr uint8_t kBssWcidTop = 19;   // MT792x_WTBL_RESERVED: BSS wcid = 19 - bss_idx
-inline constexpr uint8_t kNoKey = 0xff;      // a slot's key index when it holds no key
-inline constexpr uint8_t kNoWcid = 0xff;     // a link without a link-station
+inline constexpr uint8_t kBssWcidTop = 19;  // MT792x_WTBL_RESERVED: BSS wcid = 19 - bss_idx
+inline constexpr uint8_t kNoKey = 0xff;     // a slot's key index when it holds no key
+inline constexpr uint8_t kNoWcid = 0xff;    // a link without a link-station
 inline constexpr uint8_t kMaxKeyLen = 32;
 inline constexpr uint8_t kMaxPendingKeys = 8;  // group keys cached for links not up yet
 inline constexpr uint8_t kStaRecKeyV3Tag = wire::key_v3::kTag;
@@ -246,7 +246,8 @@ inline Result<ConstBytes> EncodeKeyAction(const Profile& p, const KeyAction& a, 
   k.put_u8(kv::kKeyLen, a.key_len);
   k.put_u8(kv::kWlanIdx, a.wcid);
   k.put_u8(kv::kMgmtProt, 1);  // always 1 ("only used in MLO mode")
-  if (a.add) CopyBytes(k.data() + kv::kKey, a.key, a.key_len <= kMaxKeyLen ? a.key_len : kMaxKeyLen);
+  if (a.add)
+    CopyBytes(k.data() + kv::kKey, a.key, a.key_len <= kMaxKeyLen ? a.key_len : kMaxKeyLen);
   // key_rsc stays zero, as in the driver.
   return fb.Finish(seq);
 }

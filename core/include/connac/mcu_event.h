@@ -122,8 +122,8 @@ inline Result<size_t> EncodeEvent(const Profile& p, const EventHeader& h, ConstB
   if (out.size() < total) return Errno::kNoBufs;
   const RxdLayout l = LayoutOf(p);
   ZeroBytes(out.data(), p.rxd_size);
-  out.put_le32(wire::event::kRxd0,
-               static_cast<uint32_t>(total) | (uint32_t{rxd0::kPktTypeRxEvent} << rxd0::kPktTypeShift));
+  out.put_le32(wire::event::kRxd0, static_cast<uint32_t>(total) |
+                                       (uint32_t{rxd0::kPktTypeRxEvent} << rxd0::kPktTypeShift));
   out.put_le16(l.len, static_cast<uint16_t>(total - l.len));
   out.put_le16(l.pkt_type_id, h.pkt_type_id);
   out.put_u8(l.eid, h.eid);

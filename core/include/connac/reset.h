@@ -95,11 +95,11 @@ constexpr ResetState StateOf(ResetStep s) {
                                  static_cast<uint8_t>(s));
 }
 static_assert(StateOf(ResetStep::kWfsys) == ResetState::kWfsys &&
-              StateOf(ResetStep::kSemaphore) == ResetState::kSemaphore &&
-              StateOf(ResetStep::kPatch) == ResetState::kPatch &&
-              StateOf(ResetStep::kRam) == ResetState::kRam &&
-              StateOf(ResetStep::kReady) == ResetState::kReady &&
-              StateOf(ResetStep::kRestore) == ResetState::kRestore,
+                  StateOf(ResetStep::kSemaphore) == ResetState::kSemaphore &&
+                  StateOf(ResetStep::kPatch) == ResetState::kPatch &&
+                  StateOf(ResetStep::kRam) == ResetState::kRam &&
+                  StateOf(ResetStep::kReady) == ResetState::kReady &&
+                  StateOf(ResetStep::kRestore) == ResetState::kRestore,
               "ResetState lists the step states in ResetStep's order");
 static_assert(static_cast<size_t>(ResetStep::kRestore) + 1 == kResetSteps);
 

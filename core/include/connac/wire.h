@@ -62,14 +62,14 @@ inline constexpr size_t kSize = 64;
 // The MCU event header's common tail, from the end of the hardware RXD (RXD0 holds the total
 // length in 15:0 and PKT_TYPE in 31:27). connac::LayoutOf(profile) adds the RXD size.
 namespace event {
-inline constexpr size_t kRxd0 = 0;  // le32, at the very start of the event
-inline constexpr size_t kLen = 0;         // le16: length from the end of the hardware RXD
-inline constexpr size_t kPktTypeId = 2;   // le16
-inline constexpr size_t kEid = 4;         // event id (= command id for a response)
-inline constexpr size_t kSeq = 5;         // the command's seq; 0 for unsolicited events
-inline constexpr size_t kOption = 6;      // bit1 UNI event, bit2 unsolicited
-inline constexpr size_t kExtEid = 8;      // ext_eid (the PATCH_* result byte)
-inline constexpr size_t kS2d = 11;        // s2d_index
+inline constexpr size_t kRxd0 = 0;       // le32, at the very start of the event
+inline constexpr size_t kLen = 0;        // le16: length from the end of the hardware RXD
+inline constexpr size_t kPktTypeId = 2;  // le16
+inline constexpr size_t kEid = 4;        // event id (= command id for a response)
+inline constexpr size_t kSeq = 5;        // the command's seq; 0 for unsolicited events
+inline constexpr size_t kOption = 6;     // bit1 UNI event, bit2 unsolicited
+inline constexpr size_t kExtEid = 8;     // ext_eid (the PATCH_* result byte)
+inline constexpr size_t kS2d = 11;       // s2d_index
 inline constexpr size_t kTailSize = 12;
 }  // namespace event
 
@@ -83,11 +83,11 @@ inline constexpr size_t kSize = 8;
 // The fixed header of a STA_REC_UPDATE payload.
 namespace sta_req {
 inline constexpr size_t kBssIdx = 0;
-inline constexpr size_t kWlanIdxLo = 1;   // wcid bits 7:0
-inline constexpr size_t kTlvNum = 2;      // le16, kept by PayloadWriter
+inline constexpr size_t kWlanIdxLo = 1;    // wcid bits 7:0
+inline constexpr size_t kTlvNum = 2;       // le16, kept by PayloadWriter
 inline constexpr size_t kIsTlvAppend = 4;  // 1
-inline constexpr size_t kMuarIdx = 5;     // omac_idx, 0x0e for a wcid without a station
-inline constexpr size_t kWlanIdxHi = 6;   // wcid bits 10:8
+inline constexpr size_t kMuarIdx = 5;      // omac_idx, 0x0e for a wcid without a station
+inline constexpr size_t kWlanIdxHi = 6;    // wcid bits 10:8
 inline constexpr size_t kSize = 8;
 }  // namespace sta_req
 
@@ -102,9 +102,9 @@ inline constexpr size_t kHeaderSize = 4;
 // included), as mt7925_mcu_sta_key_tlv fills it.
 namespace key_v3 {
 inline constexpr uint16_t kTag = 0x27;
-inline constexpr size_t kAdd = 4;       // 1 SET, 0 DISABLE
-inline constexpr size_t kTxKey = 5;     // 1 for a pairwise key
-inline constexpr size_t kKeyType = 6;   // 1 for a pairwise key
+inline constexpr size_t kAdd = 4;      // 1 SET, 0 DISABLE
+inline constexpr size_t kTxKey = 5;    // 1 for a pairwise key
+inline constexpr size_t kKeyType = 6;  // 1 for a pairwise key
 inline constexpr size_t kIsAuthenticator = 7;
 inline constexpr size_t kPeerAddr = 8;  // 6 bytes
 inline constexpr size_t kBssIdx = 14;
