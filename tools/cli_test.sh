@@ -99,14 +99,16 @@ expect_fail "payload too large" "longer than 65535" encode --cmd=0x00020002 --se
 keys() { printf "$1" | "$connac" keys --script=- 2>"$errf"; }
 z() { printf '%0*d' "$1" 0; }  # N zero hex digits
 
-# Pairwise CCMP, idx 0, default key 10..1f, on link 0's station (wcid 0), first seq (1):
-# 48-byte UNI header (TX_BYTES 124, len 92, cid 3), sta_req_hdr {bss 0, wcid 0, tlv_num 1,
-# append 1, muar 0}, STA_REC_KEY_V3 {tag 0x27, len 68, add 1, tx_key 1, key_type 1, auth 0,
-# peer 02:00:00:00:00:10, bss 0, cipher 4, key_id 0, key_len 16, wlan_idx 0, mgmt_prot 1,
-# key, 16 zero, rsc zero} (mt7925_mcu_add_key / mt7925_mcu_sta_key_tlv).
-ptk_frame="7c00004100400000$(z 48)5c00030000a000010000000700000000""0000010001000000""27004400010101000200000000100004001000011011121314151617""18191a1b1c1d1e1f$(z 32)$(z 32)"
+# Pairwise CCMP, idx 0, default key 10..1f, on link 0's station (wcid 1: wcid 0 is the
+# driver's own, mt792x_init_wcid), first seq (1): 48-byte UNI header (TX_BYTES 124, len 92,
+# cid 3), sta_req_hdr {bss 0, wcid 1, tlv_num 1, append 1, muar 0}, STA_REC_KEY_V3 {tag 0x27,
+# len 68, add 1, tx_key 1, key_type 1, auth 0, peer 02:00:00:00:00:10, bss 0, cipher 4,
+# key_id 0, key_len 16, wlan_idx 1, mgmt_prot 1, key, 16 zero, rsc zero} (mt7925_mcu_add_key /
+# mt7925_mcu_sta_key_tlv). Before it, the link's first key, the BSS_INFO_UPDATE carrying the
+# cipher (mt7925_set_link_key): built by the driver, so shown without a frame.
+ptk_frame="7c00004100400000$(z 48)5c00030000a000010000000700000000""0001010001000000""27004400010101000200000000100004001001011011121314151617""18191a1b1c1d1e1f$(z 32)$(z 32)"
 got=$(keys 'link add 0\nsta add 0 02:00:00:00:00:10\nkey set pairwise idx=0 cipher=CCMP\n' | tail -1)
-want='{"op":"key set pairwise","ret":0,"mcu":[{"cmd":"0x00020003","wcid":0,"add":1,"key_id":0,"cipher_id":4,"hex":"'"$ptk_frame"'"}]}'
+want='{"op":"key set pairwise","ret":0,"mcu":[{"cmd":"0x00020002","bss_cipher":true,"link":0,"bss_idx":0,"cipher_id":4},{"cmd":"0x00020003","wcid":1,"add":1,"key_id":0,"cipher_id":4,"hex":"'"$ptk_frame"'"}]}'
 if [[ "$got" == "$want" ]]; then pass=$((pass + 1)); echo "ok - keys: pairwise SET frame byte-exact"; else
   fail=$((fail + 1)); echo "not ok - keys: pairwise SET frame byte-exact"; echo "  want: $want"; echo "  got:  $got"; fi
 
@@ -116,9 +118,11 @@ want='{"op":"key del group","ret":0,"mcu":[]}|{"op":"key del group","ret":0,"mcu
 if [[ "$got" == "$want" ]]; then pass=$((pass + 1)); echo "ok - keys: #1036 removals after link teardown return 0, no MCU traffic"; else
   fail=$((fail + 1)); echo "not ok - keys: #1036 removals"; echo "  got: $got"; fi
 
-got=$(keys 'link add 0\nsta add 0 02:00:00:00:00:10\nlink add 1\nsta add 1 02:00:00:00:00:11\nkey set pairwise idx=0 cipher=CCMP fail=1\nreset\n' \
+# fail=3: the fourth command (link 1's PTK, after BSS 0, PTK 0, BSS 1) is rejected; the
+# rollback takes PTK 0 out again.
+got=$(keys 'link add 0\nsta add 0 02:00:00:00:00:10\nlink add 1\nsta add 1 02:00:00:00:00:11\nkey set pairwise idx=0 cipher=CCMP fail=3\nreset\n' \
   | tail -2 | sed -E 's/,"hex":"[0-9a-f]+"//g' | tr '\n' '|')
-want='{"op":"key set pairwise","ret":-5,"mcu":[{"cmd":"0x00020003","wcid":0,"add":1,"key_id":0,"cipher_id":4},{"cmd":"0x00020003","wcid":1,"add":1,"key_id":0,"cipher_id":4},{"cmd":"0x00020003","wcid":0,"add":0,"key_id":0,"cipher_id":0}]}|{"op":"reset","ret":0,"mcu":[]}|'
+want='{"op":"key set pairwise","ret":-5,"mcu":[{"cmd":"0x00020002","bss_cipher":true,"link":0,"bss_idx":0,"cipher_id":4},{"cmd":"0x00020003","wcid":1,"add":1,"key_id":0,"cipher_id":4},{"cmd":"0x00020002","bss_cipher":true,"link":1,"bss_idx":1,"cipher_id":4},{"cmd":"0x00020003","wcid":2,"add":1,"key_id":0,"cipher_id":4},{"cmd":"0x00020003","wcid":1,"add":0,"key_id":0,"cipher_id":0}]}|{"op":"reset","ret":0,"mcu":[]}|'
 if [[ "$got" == "$want" ]]; then pass=$((pass + 1)); echo "ok - keys: failed fan-out rolls back and is not replayed"; else
   fail=$((fail + 1)); echo "not ok - keys: failed fan-out rollback"; echo "  want: $want"; echo "  got:  $got"; fi
 

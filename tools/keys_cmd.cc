@@ -298,13 +298,21 @@ class Runner {
 
  private:
   bool Append(const KeyAction& a, SecretString* mcu, std::string* error) {
+    if (!mcu->empty()) *mcu += ",";
+    if (a.kind == KeyActionKind::kBssCipher) {
+      // The link's BSS_INFO_UPDATE with the cipher of its first key: the driver builds it
+      // (mt7925_mcu_add_bss_info), so there is no frame to show, only what it carries.
+      mcu->append(absl::StrFormat(
+          "{\"cmd\":\"0x%08x\",\"bss_cipher\":true,\"link\":%d,\"bss_idx\":%d,\"cipher_id\":%d}",
+          CmdWord::Uni(uni::kBssInfoUpdate).raw, a.link_id, a.bss_idx, a.cipher_id));
+      return true;
+    }
     uint8_t buf[kKeyFrameSize];
     Result<ConstBytes> f = EncodeKeyAction(kMt7925, a, seqs_.Next(), MutableBytes(buf));
     if (!f.ok()) {
       *error = absl::StrCat("internal error encoding a key frame: ", f.status().name());
       return false;
     }
-    if (!mcu->empty()) *mcu += ",";
     mcu->append(absl::StrFormat(
         "{\"cmd\":\"0x%08x\",\"wcid\":%d,\"add\":%d,\"key_id\":%d,\"cipher_id\":%d,\"hex\":\"",
         CmdWord::Uni(uni::kStaRecUpdate).raw, a.wcid, a.add ? 1 : 0, a.key_id, a.cipher_id));

@@ -97,6 +97,46 @@ TEST(ParseEventTest, GoldenHeaders) {
   }
 }
 
+// EncodeEvent writes the golden events byte for byte: the encoder the firmware simulators and
+// tests use shares its layout with ParseEvent, and both are pinned by the driver's structs.
+TEST(EncodeEventTest, ReproducesTheGoldenEvents) {
+  for (const EventCase& c : kEventCases) {
+    // Only the events a firmware would send: RXD0 and len say the real length (the other
+    // golden cases put distinct values in every field to test the parser).
+    const size_t size = Hex(c.bytes).size();
+    if (c.rxd0 >> 27 != 7 || (c.rxd0 & 0xffff) != size || c.len != size - (c.p->rxd_size - 12u)) {
+      continue;
+    }
+    SCOPED_TRACE(c.desc);
+    const std::vector<uint8_t> want = Hex(c.bytes);
+    EventHeader h;
+    h.eid = c.eid;
+    h.seq = c.seq;
+    h.option = c.option;
+    h.ext_eid = c.ext_eid;
+    h.pkt_type_id = c.pkt_type_id;
+    h.s2d_index = c.s2d;
+    const std::vector<uint8_t> payload = Hex(c.payload);
+    std::vector<uint8_t> out(want.size() + 8, 0xa5);
+    Result<size_t> n = EncodeEvent(*c.p, h, View(payload), connac_test::MutView(out));
+    ASSERT_TRUE(n.ok());
+    out.resize(*n);
+    EXPECT_TRUE(connac_test::BytesEqual(View(want), View(out)));
+  }
+}
+
+TEST(EncodeEventTest, RefusesWhatDoesNotFit) {
+  uint8_t small[43];
+  EXPECT_EQ(EncodeEvent(kMt7925, EventHeader{}, ConstBytes(), MutableBytes(small)).status(),
+            Errno::kNoBufs);
+  std::vector<uint8_t> big(0x10000);
+  std::vector<uint8_t> out(big.size() + 64);
+  EXPECT_EQ(EncodeEvent(kMt7925, EventHeader{}, View(big), connac_test::MutView(out)).status(), Errno::kMsgSize);
+  const Profile bad(Family::kMt7925, "x", Filler::kMt7925, ResponseRules::kMt7925, 0,
+                    Duration::Seconds(3));
+  EXPECT_EQ(EncodeEvent(bad, EventHeader{}, ConstBytes(), connac_test::MutView(out)).status(), Errno::kInval);
+}
+
 // Each header byte lands in exactly the field the layout says, for every profile.
 TEST(ParseEventTest, EachOffsetFeedsItsField) {
   for (const Profile* p : kAllProfiles) {

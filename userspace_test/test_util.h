@@ -128,26 +128,23 @@ inline bool Inside(connac::ConstBytes inner, connac::ConstBytes outer) {
   return p >= b && p - b <= outer.size() && inner.size() <= outer.size() - (p - b);
 }
 
-// Builds an MCU event as the firmware sends it: HW RXD (DW0 = PKT_TYPE_RX_EVENT and the
-// length), then the 12-byte MCU part, then `payload`. Offsets are spelled out here rather than
-// taken from connac::LayoutOf, so tests check the core's layout: the MCU part starts at 32 on
-// connac3 (mt7925_mcu_rxd, mt7996_mcu_rxd) and at 24 on mt7921 (mt76_connac2_mcu_rxd).
+// Builds an MCU event as the firmware sends it, with the core's one event layout
+// (connac::EncodeEvent, wire::event). The layout itself is pinned by the golden events of
+// mcu_event_test.cc, spelled out byte by byte from mt7925_mcu_rxd / mt76_connac2_mcu_rxd.
 inline std::vector<uint8_t> MakeEvent(const connac::Profile& p, uint8_t seq, uint8_t eid,
                                       uint8_t option, uint8_t ext_eid,
                                       const std::vector<uint8_t>& payload) {
-  const size_t hw = p.family == connac::Family::kMt7921 ? 24 : 32;
-  std::vector<uint8_t> e(hw + 12, 0);
-  const size_t total = e.size() + payload.size();
-  e[0] = static_cast<uint8_t>(total);
-  e[1] = static_cast<uint8_t>(total >> 8);
-  e[3] = 0x38;                               // PKT_TYPE_RX_EVENT (7) << 27
-  e[hw] = static_cast<uint8_t>(total - hw);  // len
-  e[hw + 1] = static_cast<uint8_t>((total - hw) >> 8);
-  e[hw + 4] = eid;
-  e[hw + 5] = seq;
-  e[hw + 6] = option;
-  e[hw + 8] = ext_eid;
-  e.insert(e.end(), payload.begin(), payload.end());
+  connac::EventHeader h;
+  h.eid = eid;
+  h.seq = seq;
+  h.option = option;
+  h.ext_eid = ext_eid;
+  std::vector<uint8_t> e(p.rxd_size + payload.size());
+  const connac::Result<size_t> n = connac::EncodeEvent(
+      p, h, connac::ConstBytes(payload.data(), payload.size()), connac::MutableBytes(e.data(), e.size()));
+  EXPECT_TRUE(n.ok()) << n.status().name();
+  if (!n.ok()) return {};
+  e.resize(*n);
   return e;
 }
 

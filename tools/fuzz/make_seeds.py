@@ -278,7 +278,23 @@ def main():
     write("capi", progs)
 
 
+def layout_samples():
+    """One line per event make_event() builds, for //fuzz:seed_layout_test, which rebuilds each
+    with the core's connac::EncodeEvent and compares: the seeds must share the core's layout.
+    Line: event <rxd_size> <seq> <eid> <option> <ext_eid> <payload hex|-> <event hex>."""
+    payloads = [b"", hexbytes("02000000010000c0"), bytes(range(1, 40))]
+    for rxd in (36, 44):
+        for seq, eid, option, ext_eid in ((12, RESULT, UNI_EV, 0), (0, 0x2B, UNI_EV | 0x04, 0),
+                                          (3, 0x01, 0, 0xFF), (15, 0xED, 0, 0x2C)):
+            for p in payloads:
+                ev = make_event(rxd, seq, eid, option, ext_eid, p)
+                print("event", rxd, seq, eid, option, ext_eid, p.hex() or "-", ev.hex())
+
+
 if __name__ == "__main__":
     import sys
+    if sys.argv[1:] == ["--layout-samples"]:
+        layout_samples()
+        sys.exit(0)
     ONLY.update(sys.argv[1:])
     main()
