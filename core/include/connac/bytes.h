@@ -107,6 +107,16 @@ class MutableBytes {
     data_[off + 3] = static_cast<uint8_t>(v >> 24);
   }
 
+  // One 64-bit store on a little-endian CPU (every target the kernel module builds for),
+  // eight byte stores elsewhere.
+  void put_le64(size_t off, uint64_t v) const {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    __builtin_memcpy(data_ + off, &v, sizeof(v));
+#else
+    for (int i = 0; i < 8; ++i) data_[off + i] = static_cast<uint8_t>(v >> (8 * i));
+#endif
+  }
+
   constexpr MutableBytes first(size_t n) const {
     return MutableBytes(data_, n < size_ ? n : size_);
   }
