@@ -194,7 +194,8 @@ class Harness {
     FUZZ_CHECK(p.items[p.size - 1].kind == Kind::kKeys);
     size_t i = 0;
     if (device_) FUZZ_CHECK(p.items[i++].kind == Kind::kDevice);
-    const uint8_t active = record_.active_link();
+    const uint8_t active =
+        record_.active_link().valid() ? record_.active_link().value() : kMaxMloLinks;
     bool bss_seen[kMaxMloLinks] = {};
     bool sta_seen[kMaxMloLinks] = {};
     bool first_bss = true;
