@@ -248,7 +248,10 @@ class Analyzer {
   void CloseEpisode(int dev, EpisodeEnd end, const Stamp& at);
   template <typename T>
   void Keep(std::vector<T>* list, const T& rec);
+  // Findings (tools/diagnose_findings.cc); the two const ones read the per-device state.
   void WriteFindings();
+  void DeviceStateFindings(std::vector<Finding>* out) const;
+  void UnknownCmdFindings(std::vector<Finding>* out) const;
 
   LineSplitter splitter_;
   PrefixParser prefix_;
