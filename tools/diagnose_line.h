@@ -157,7 +157,7 @@ struct Mac {
 };
 
 // The messages the analyzer knows. Values are stable: they index the tables in
-// tools/diagnose.cc.
+// tools/diagnose_format.cc.
 enum class EventKind : uint8_t {
   kNone,
   // Driver lines, "<driver> <bus>: <msg>" (mt76 dev_err/dev_info).
@@ -189,7 +189,7 @@ enum class EventKind : uint8_t {
 };
 
 // nl80211 errors returned to userspace (net/wireless/nl80211.c). Order matches the table
-// in tools/diagnose.cc.
+// in tools/diagnose_format.cc.
 enum class Cfg80211Msg : uint8_t {
   kLinkIdRequired,  // link ID must for MLO group key
   kLinkIdPairwise,  // link ID not allowed for pairwise key
