@@ -58,6 +58,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>  // placement new only (SetResetConfig)
 
 #include "connac/bytes.h"
 #include "connac/check.h"
@@ -139,7 +140,10 @@ enum class Origin : uint8_t {
 template <size_t kInflight = 7>
 class Device {
  public:
-  explicit Device(const Profile& p, const DeviceConfig& c = {})
+  // [[gnu::cold]] here and on the reset's restore and wedge paths: they run once per device
+  // or per episode, so GCC optimizes them for size (the kernel's __cold); connac_core.ko's
+  // .text has a 32 KiB budget (docs/kmod.md).
+  [[gnu::cold]] explicit Device(const Profile& p, const DeviceConfig& c = {})
       : txn_(p), keys_(c.keys), seq_(c.reset) {}
 
   // --- Views ---------------------------------------------------------------------------
@@ -238,6 +242,22 @@ class Device {
   void RequestReset(Instant now) {
     Now(now);
     Merge(seq_.OnRequest(now_));
+  }
+
+  // Replaces the reset timings (the C API's connac_dev_set_config()). Only while the
+  // sequencer has seen nothing (RUNNING, every counter zero): a sequencer with a history
+  // keeps it. Errors: kBusy.
+  Status SetResetConfig(const ResetConfig& c) {
+    const ResetCounters& k = seq_.counters();
+    const auto* p = reinterpret_cast<const uint8_t*>(&k);
+    for (size_t i = 0; i < sizeof(k); ++i) {
+      if (p[i] != 0) return Status(Errno::kBusy);
+    }
+    if (seq_.state() != ResetState::kRunning || flags_ != 0) return Status(Errno::kBusy);
+    // In place: `seq_ = ResetSequencer(c)` puts a second sequencer (336 bytes) on the
+    // kernel stack. ResetSequencer is trivially destructible.
+    new (&seq_) ResetSequencer(c);
+    return OkStatus();
   }
 
   // --- Links, stations, keys (mac80211's callbacks) ------------------------------------
@@ -547,7 +567,7 @@ class Device {
     restoring_ = true;
   }
 
-  bool NextRestore(DeviceAction* a) {
+  [[gnu::cold]] bool NextRestore(DeviceAction* a) {
     if (restore_phase_ == RestorePhase::kPlan) {
       while (restore_next_ < plan_.size) {
         const RestoreRecord::Item& it = plan_.items[restore_next_];
@@ -604,7 +624,7 @@ class Device {
 
   // Terminal: the device needs a rebind; mac80211 is told to drop the association, so no key
   // is left believed-installed.
-  void Wedge() {
+  [[gnu::cold]] void Wedge() {
     keys_.Clear();
     restoring_ = false;
     if (key_phase_ != KeyPhase::kIdle) {
