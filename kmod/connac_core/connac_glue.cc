@@ -1,11 +1,14 @@
 // connac_glue.cc: the C API of connac_core.ko (kmod/include/connac_core.h), implemented on
-// the header-only C++ core.
+// connac::Device (core/include/connac/device.h).
 //
 // Why a separate C++ object: the core is C++ and the kernel's module code is C. This file
-// is the only place where the two meet. It includes no kernel header (they are not C++); the
-// kernel services it needs come from the C shim through connac_shim.h. The same file is
-// compiled by kbuild (kmod/cxx.mk, with the kernel's own flags and objtool) and by Bazel for
-// the userspace tests of the API (kmod/BUILD), so both run the same code.
+// is the only place where the two meet. Every function of connac_core.h is defined here,
+// under its public name; the export list (connac_exports.c) is generated from the header at
+// build time (kmod/scripts/gen_exports.sh), so a function is declared once and implemented
+// once. The header's extern "C" declarations make the compiler check every signature here.
+// The file includes no kernel header (they are not C++); the kernel services it needs come
+// from the C shim through connac_shim.h. kbuild (kmod/cxx.mk) and Bazel (kmod/BUILD) compile
+// this same file, so the userspace tests run the module's code.
 //
 // Rules for this file (checked by kmod/scripts/cxx_guard.sh on every kernel build):
 //   - no namespace-scope object with a dynamic initializer (the kernel never runs them),
@@ -19,12 +22,13 @@
 //     never reported as a broken invariant.
 
 #include <new>
+#include <type_traits>
 
 #include "connac/bytes.h"
+#include "connac/device.h"
 #include "connac/family.h"
 #include "connac/keys.h"
 #include "connac/mcu_cmd.h"
-#include "connac/mcu_event.h"
 #include "connac/mcu_frame.h"
 #include "connac/mcu_response.h"
 #include "connac/mcu_txn.h"
@@ -32,7 +36,6 @@
 #include "connac/status.h"
 #include "connac/time.h"
 #include "connac_core.h"
-#include "connac_impl.h"
 #include "connac_shim.h"
 
 // Reports a broken invariant and evaluates to false, so callers write
@@ -42,157 +45,89 @@
        ? true                    \
        : (connac_shim_assert_failed(#cond, __FILE_NAME__, __LINE__), false))
 
+// The control plane: device setup, links, stations, keys, configuration, snapshots, names.
+// A driver calls these at association time or from debugfs, not per command, so GCC
+// optimizes them (and what it inlines into them) for size, as the kernel's __cold does;
+// the per-command path (submit, on_event, on_tick, next_action, framing) stays at -O2.
+// This keeps connac_core.ko's .text near its 32 KiB target (docs/kmod.md, footprint).
+#define CONNAC_COLD __attribute__((cold))
+
 namespace {
 
 using connac::CmdWord;
 using connac::ConstBytes;
+using connac::DeviceAction;
 using connac::Errno;
+using connac::Instant;
 using connac::MutableBytes;
 using connac::Profile;
+using connac::ResetState;
+using connac::ResetStep;
 using connac::Result;
 using connac::Status;
 
 constexpr int kEinval = -static_cast<int>(Errno::kInval);
+constexpr int Neg(Errno e) { return -static_cast<int>(e); }
 
 // The C header spells out numbers the core defines; they must agree.
 static_assert(CONNAC_MAX_SEQ == connac::kMaxSeq);
 static_assert(CONNAC_UNI_HEADER_SIZE == connac::kUniHeaderSize);
 static_assert(CONNAC_LEGACY_HEADER_SIZE == connac::kLegacyHeaderSize);
 static_assert(CONNAC_KEY_MAX_LEN == connac::kMaxKeyLen);
-static_assert(CONNAC_KEY_ACTIONS_MAX == connac::KeyActionList::kCapacity);
 static_assert(CONNAC_KEY_FRAME_SIZE == connac::kKeyFrameSize);
 static_assert(CONNAC_MAX_MLO_LINKS == connac::kMaxMloLinks);
-static_assert(CONNAC_NEVER == connac::Instant::Never().ns);
+static_assert(CONNAC_NEVER == Instant::Never().ns);
 static_assert(CONNAC_SUITE_CCMP == connac::suite::kCcmp &&
               CONNAC_SUITE_AES_CMAC == connac::suite::kAesCmac &&
               CONNAC_SUITE_TKIP == connac::suite::kTkip &&
               CONNAC_SUITE_GCMP == connac::suite::kGcmp &&
               CONNAC_SUITE_GCMP_256 == connac::suite::kGcmp256 &&
               CONNAC_SUITE_CCMP_256 == connac::suite::kCcmp256);
-static_assert(CONNAC_EV_COMPLETED == int{connac::EventOutcome::kCompleted} &&
-              CONNAC_EV_STALE == int{connac::EventOutcome::kStale} &&
-              CONNAC_EV_LATE == int{connac::EventOutcome::kLate} &&
-              CONNAC_EV_UNMATCHED == int{connac::EventOutcome::kUnmatched} &&
-              CONNAC_EV_MALFORMED == int{connac::EventOutcome::kMalformed} &&
-              CONNAC_EV_UNSOLICITED == int{connac::EventOutcome::kUnsolicited});
 
-// The sequencer's C enums and flags are the core's values.
-using connac::ResetActions;
-using connac::ResetState;
-using connac::ResetStep;
-constexpr int StateC(ResetState s) { return static_cast<int>(s); }
-static_assert(CONNAC_SEQ_RUNNING == StateC(ResetState::kRunning) &&
-              CONNAC_SEQ_PROBING == StateC(ResetState::kProbing) &&
-              CONNAC_SEQ_WFSYS_RESET == StateC(ResetState::kWfsys) &&
-              CONNAC_SEQ_FW_SEMAPHORE == StateC(ResetState::kSemaphore) &&
-              CONNAC_SEQ_FW_PATCH == StateC(ResetState::kPatch) &&
-              CONNAC_SEQ_FW_RAM == StateC(ResetState::kRam) &&
-              CONNAC_SEQ_FW_READY == StateC(ResetState::kReady) &&
-              CONNAC_SEQ_RESTORE == StateC(ResetState::kRestore) &&
-              CONNAC_SEQ_BACKOFF == StateC(ResetState::kBackoff) &&
-              CONNAC_SEQ_HOLD_OFF == StateC(ResetState::kHoldOff) &&
-              CONNAC_SEQ_WEDGED == StateC(ResetState::kWedged));
-static_assert(CONNAC_SEQ_STEPS == connac::kResetSteps && CONNAC_SEQ_CAUSES == connac::kResetCauses);
-static_assert(CONNAC_SEQ_STEP_WFSYS == static_cast<int>(ResetStep::kWfsys) &&
-              CONNAC_SEQ_STEP_SEMAPHORE == static_cast<int>(ResetStep::kSemaphore) &&
-              CONNAC_SEQ_STEP_PATCH == static_cast<int>(ResetStep::kPatch) &&
-              CONNAC_SEQ_STEP_RAM == static_cast<int>(ResetStep::kRam) &&
-              CONNAC_SEQ_STEP_READY == static_cast<int>(ResetStep::kReady) &&
-              CONNAC_SEQ_STEP_RESTORE == static_cast<int>(ResetStep::kRestore));
-static_assert(CONNAC_SEQ_CAUSE_TIMEOUT == static_cast<int>(connac::ResetCause::kTimeout) &&
-              CONNAC_SEQ_CAUSE_ASSERT == static_cast<int>(connac::ResetCause::kAssert) &&
-              CONNAC_SEQ_CAUSE_PROBE == static_cast<int>(connac::ResetCause::kProbe) &&
-              CONNAC_SEQ_CAUSE_REQUEST == static_cast<int>(connac::ResetCause::kRequest));
-static_assert(CONNAC_SEQ_ACT_FAIL_PENDING == ResetActions::kFailPending &&
-              CONNAC_SEQ_ACT_REJECT_NEW == ResetActions::kRejectNew &&
-              CONNAC_SEQ_ACT_STOP_TX == ResetActions::kStopTx &&
-              CONNAC_SEQ_ACT_RUN_STEP == ResetActions::kRunStep &&
-              CONNAC_SEQ_ACT_PROBE == ResetActions::kProbe &&
-              CONNAC_SEQ_ACT_RESUME_TX == ResetActions::kResumeTx &&
-              CONNAC_SEQ_ACT_ACCEPT_NEW == ResetActions::kAcceptNew &&
-              CONNAC_SEQ_ACT_REPORT == ResetActions::kReport &&
-              CONNAC_SEQ_ACT_WEDGED == ResetActions::kWedged);
-static_assert(sizeof(connac::ResetConfig::backoff) / sizeof(connac::Duration) ==
-              sizeof(connac_seq_config::backoff_ns) / sizeof(long long));
-static_assert(CONNAC_RESTORE_DEVICE == static_cast<int>(connac::RestoreRecord::ItemKind::kDevice) &&
-              CONNAC_RESTORE_BSS == static_cast<int>(connac::RestoreRecord::ItemKind::kBss) &&
-              CONNAC_RESTORE_STA == static_cast<int>(connac::RestoreRecord::ItemKind::kSta) &&
-              CONNAC_RESTORE_KEYS == static_cast<int>(connac::RestoreRecord::ItemKind::kKeys));
-static_assert(CONNAC_RESTORE_MAX_ITEMS == connac::RestoreRecord::kMaxItems);
-
-// Each connac_impl_ twin has exactly the signature of the public function that calls it.
-#define CONNAC_SAME_SIGNATURE(name) \
-  static_assert(std::is_same_v<decltype(&connac_impl_##name), decltype(&connac_##name)>)
-CONNAC_SAME_SIGNATURE(dev_init);
-CONNAC_SAME_SIGNATURE(dev_destroy);
-CONNAC_SAME_SIGNATURE(dev_family);
-CONNAC_SAME_SIGNATURE(dev_state_bytes);
-CONNAC_SAME_SIGNATURE(frame_encode);
-CONNAC_SAME_SIGNATURE(frame_decode);
-CONNAC_SAME_SIGNATURE(parse_response);
-CONNAC_SAME_SIGNATURE(cmd_name);
-CONNAC_SAME_SIGNATURE(cmd_timeout_ns);
-CONNAC_SAME_SIGNATURE(errno_name);
-CONNAC_SAME_SIGNATURE(txn_arm);
-CONNAC_SAME_SIGNATURE(txn_on_event);
-CONNAC_SAME_SIGNATURE(txn_expire);
-CONNAC_SAME_SIGNATURE(txn_next_deadline);
-CONNAC_SAME_SIGNATURE(txn_cancel);
-CONNAC_SAME_SIGNATURE(txn_is_current);
-CONNAC_SAME_SIGNATURE(txn_fail_all);
-CONNAC_SAME_SIGNATURE(txn_get_counters);
-CONNAC_SAME_SIGNATURE(key_link_add);
-CONNAC_SAME_SIGNATURE(key_link_remove);
-CONNAC_SAME_SIGNATURE(key_sta_add);
-CONNAC_SAME_SIGNATURE(key_sta_remove);
-CONNAC_SAME_SIGNATURE(key_set);
-CONNAC_SAME_SIGNATURE(key_abort);
-CONNAC_SAME_SIGNATURE(key_reset_begin);
-CONNAC_SAME_SIGNATURE(key_reset_replay);
-CONNAC_SAME_SIGNATURE(key_action_encode);
-CONNAC_SAME_SIGNATURE(key_actions_wipe);
-CONNAC_SAME_SIGNATURE(seq_admit);
-CONNAC_SAME_SIGNATURE(seq_on_timeout);
-CONNAC_SAME_SIGNATURE(seq_on_assert);
-CONNAC_SAME_SIGNATURE(seq_on_request);
-CONNAC_SAME_SIGNATURE(seq_on_step_result);
-CONNAC_SAME_SIGNATURE(seq_on_probe_result);
-CONNAC_SAME_SIGNATURE(seq_on_tick);
-CONNAC_SAME_SIGNATURE(seq_next_deadline);
-CONNAC_SAME_SIGNATURE(seq_state);
-CONNAC_SAME_SIGNATURE(seq_state_name);
-CONNAC_SAME_SIGNATURE(seq_step_name);
-CONNAC_SAME_SIGNATURE(seq_get_counters);
-CONNAC_SAME_SIGNATURE(seq_get_report);
-CONNAC_SAME_SIGNATURE(seq_get_config);
-CONNAC_SAME_SIGNATURE(seq_set_config);
-CONNAC_SAME_SIGNATURE(restore_set_device);
-CONNAC_SAME_SIGNATURE(restore_link_joining);
-CONNAC_SAME_SIGNATURE(restore_link_associated);
-CONNAC_SAME_SIGNATURE(restore_link_removed);
-CONNAC_SAME_SIGNATURE(restore_make_plan);
-#undef CONNAC_SAME_SIGNATURE
-
-// enum connac_family indexes kAllProfiles.
+// Every C enum is the core's, value for value.
+constexpr int E(auto v) { return static_cast<int>(v); }
 static_assert(sizeof(connac::kAllProfiles) / sizeof(connac::kAllProfiles[0]) == 3);
+using State = ResetState;
+static_assert(CONNAC_STATE_RUNNING == E(State::kRunning) &&
+              CONNAC_STATE_PROBING == E(State::kProbing) &&
+              CONNAC_STATE_WFSYS_RESET == E(State::kWfsys) &&
+              CONNAC_STATE_FW_SEMAPHORE == E(State::kSemaphore) &&
+              CONNAC_STATE_FW_PATCH == E(State::kPatch) && CONNAC_STATE_FW_RAM == E(State::kRam) &&
+              CONNAC_STATE_FW_READY == E(State::kReady) &&
+              CONNAC_STATE_RESTORE == E(State::kRestore) &&
+              CONNAC_STATE_BACKOFF == E(State::kBackoff) &&
+              CONNAC_STATE_HOLD_OFF == E(State::kHoldOff) &&
+              CONNAC_STATE_WEDGED == E(State::kWedged));
+static_assert(CONNAC_STEPS == connac::kResetSteps && CONNAC_CAUSES == connac::kResetCauses);
+static_assert(CONNAC_STEP_WFSYS == E(ResetStep::kWfsys) &&
+              CONNAC_STEP_SEMAPHORE == E(ResetStep::kSemaphore) &&
+              CONNAC_STEP_PATCH == E(ResetStep::kPatch) && CONNAC_STEP_RAM == E(ResetStep::kRam) &&
+              CONNAC_STEP_READY == E(ResetStep::kReady) &&
+              CONNAC_STEP_RESTORE == E(ResetStep::kRestore));
+static_assert(CONNAC_CAUSE_TIMEOUT == E(connac::ResetCause::kTimeout) &&
+              CONNAC_CAUSE_ASSERT == E(connac::ResetCause::kAssert) &&
+              CONNAC_CAUSE_PROBE == E(connac::ResetCause::kProbe) &&
+              CONNAC_CAUSE_REQUEST == E(connac::ResetCause::kRequest));
+using Item = connac::RestoreRecord::ItemKind;
+static_assert(CONNAC_RESTORE_DEVICE == E(Item::kDevice) && CONNAC_RESTORE_BSS == E(Item::kBss) &&
+              CONNAC_RESTORE_STA == E(Item::kSta));
+using Act = DeviceAction::Kind;
+static_assert(CONNAC_ACT_NONE == E(Act::kNone) && CONNAC_ACT_COMPLETE == E(Act::kComplete) &&
+              CONNAC_ACT_FAIL == E(Act::kFail) && CONNAC_ACT_UNSOLICITED == E(Act::kUnsolicited) &&
+              CONNAC_ACT_SEND == E(Act::kSend) && CONNAC_ACT_KEY_OP_DONE == E(Act::kKeyOpDone) &&
+              CONNAC_ACT_STOP_TX == E(Act::kStopTx) && CONNAC_ACT_RESUME_TX == E(Act::kResumeTx) &&
+              CONNAC_ACT_RUN_STEP == E(Act::kRunStep) && CONNAC_ACT_PROBE == E(Act::kProbe) &&
+              CONNAC_ACT_REPORT == E(Act::kReport));
+static_assert(CONNAC_KEY_ACTION_KEY == E(connac::KeyActionKind::kKey) &&
+              CONNAC_KEY_ACTION_BSS_CIPHER == E(connac::KeyActionKind::kBssCipher));
+static_assert(sizeof(connac::ResetConfig::backoff) / sizeof(connac::Duration) ==
+              sizeof(connac_config::backoff_ns) / sizeof(long long));
+static_assert(CONNAC_CONFIG_MIN_SIZE <= sizeof(connac_config));
 
-const Profile* ProfileOf(unsigned int family) {
-  switch (family) {
-    case CONNAC_MT7921: return &connac::kMt7921;
-    case CONNAC_MT7925: return &connac::kMt7925;
-    case CONNAC_MT7996: return &connac::kMt7996;
-    default: return nullptr;
-  }
-}
-
-// struct connac_key_action / connac_key_actions are the core's KeyAction / KeyActionList
-// seen from C: the glue hands the caller's list to KeyTable as is, so no 760-byte copy
-// lands on the kernel stack. Both are standard-layout aggregates of bytes; every offset is
-// checked here, and the kernel builds with -fno-strict-aliasing.
+// struct connac_key_action is connac::KeyAction seen from C, field by field, so the glue
+// copies one into the other member by member and a reader of either sees the same bytes.
 static_assert(std::is_standard_layout_v<connac::KeyAction> &&
               std::is_trivially_copyable_v<connac::KeyAction>);
-static_assert(std::is_standard_layout_v<connac::KeyActionList> &&
-              std::is_trivially_copyable_v<connac::KeyActionList>);
 static_assert(sizeof(bool) == 1 && sizeof(connac::MacAddr) == 6);
 #define CONNAC_SAME_FIELD(f)                                                        \
   static_assert(offsetof(connac_key_action, f) == offsetof(connac::KeyAction, f) && \
@@ -208,52 +143,47 @@ CONNAC_SAME_FIELD(key_id);
 CONNAC_SAME_FIELD(key_len);
 CONNAC_SAME_FIELD(peer);
 CONNAC_SAME_FIELD(key);
+CONNAC_SAME_FIELD(kind);
 #undef CONNAC_SAME_FIELD
 static_assert(sizeof(connac_key_action) == sizeof(connac::KeyAction) &&
               alignof(connac_key_action) == alignof(connac::KeyAction));
-static_assert(offsetof(connac_key_actions, items) == offsetof(connac::KeyActionList, items) &&
-              offsetof(connac_key_actions, count) == offsetof(connac::KeyActionList, size) &&
-              sizeof(connac_key_actions::count) == sizeof(connac::KeyActionList::size) &&
-              sizeof(connac_key_actions) == sizeof(connac::KeyActionList) &&
-              alignof(connac_key_actions) == alignof(connac::KeyActionList));
+static_assert(sizeof(connac_restore_item) == 12);
 
-connac::KeyActionList* AsList(connac_key_actions* a) {
-  return reinterpret_cast<connac::KeyActionList*>(a);
-}
-const connac::KeyActionList* AsList(const connac_key_actions* a) {
-  return reinterpret_cast<const connac::KeyActionList*>(a);
-}
-const connac::KeyAction* AsAction(const connac_key_action* a) {
-  return reinterpret_cast<const connac::KeyAction*>(a);
+const Profile* ProfileOf(unsigned int family) {
+  switch (family) {
+    case CONNAC_MT7921: return &connac::kMt7921;
+    case CONNAC_MT7925: return &connac::kMt7925;
+    case CONNAC_MT7996: return &connac::kMt7996;
+    default: return nullptr;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
 // The per-device state inside struct connac_dev.
 
 // Layout of connac_dev::opaque: a 4-byte magic at offset 0 (set by connac_dev_init, zeroed
-// by destroy, so use before init or after destroy is caught), the family at kFamilyOffset
-// (in the header's padding: DevState has no byte to spare), the core state at kStateOffset.
-constexpr uint32_t kMagic = 0x636e6331;  // "cnc1"
+// by destroy, so use before init or after destroy is caught), the family at kFamilyOffset,
+// the state at kStateOffset.
+constexpr uint32_t kMagic = 0x636e6332;  // "cnc2"
 constexpr size_t kFamilyOffset = sizeof(kMagic);
 constexpr size_t kStateOffset = CONNAC_DEV_ALIGN;
 static_assert(kFamilyOffset < kStateOffset);
 
-// The members are ordered so the struct packs without holes (the budget is tight: 4096 bytes
-// hold all of it, the reason CONNAC_TXN_MAX_INFLIGHT went from 8 to 7). The profile is the
-// in-flight table's (txn.profile()).
+// The Device and what the glue adds around it. No pointer into itself (the driver may move
+// the struct): `ev` points into the caller's event buffer, and only from
+// connac_dev_on_event() until the first connac_dev_next_action() after it, which hands out
+// that event's result (Device::NextAction() returns it first).
 struct DevState {
-  DevState(const Profile& p, connac::KeyPolicy policy, const connac_host_ops& o)
-      : ops(o), txn(p), keys(policy) {}
+  DevState(const Profile& p, const connac::DeviceConfig& c, const connac_host_ops& o)
+      : ops(o), dev(p, c) {}
 
   connac_host_ops ops;  // The caller's ops, zero-extended to this header's size.
-  connac::InflightTable<CONNAC_TXN_MAX_INFLIGHT> txn;
-  connac::KeyTable keys;
-  connac::ResetSequencer seq;
-  connac::RestoreRecord restore;
-  // The device address of `restore`, which keeps it private (the restore plan hands it to the
-  // host). Drop this copy once RestoreRecord has an accessor.
-  connac::MacAddr device_addr;
-  bool has_device = false;
+  const uint8_t* ev = nullptr;
+  unsigned long ev_len = 0;
+  uint32_t timeouts_seen = 0;  // the in-flight table's timeouts already logged
+  uint32_t owned_cmd = 0;      // the command word of the Device's own command (SEND)
+  bool event_unread = false;   // an event went in, its result was not asked for yet
+  connac::Device<7> dev;
 };
 
 static_assert(kStateOffset + sizeof(DevState) <= CONNAC_DEV_SIZE,
@@ -261,7 +191,6 @@ static_assert(kStateOffset + sizeof(DevState) <= CONNAC_DEV_SIZE,
 static_assert(alignof(DevState) <= CONNAC_DEV_ALIGN,
               "connac_dev is under-aligned for the core state");
 static_assert(std::is_trivially_destructible_v<DevState>, "destroy only zeroizes the bytes");
-static_assert(sizeof(connac_restore_item) == 12 && sizeof(connac_seq_actions) == 8);
 
 uint32_t MagicOf(const connac_dev* d) {
   uint32_t m;
@@ -271,13 +200,20 @@ uint32_t MagicOf(const connac_dev* d) {
 
 // The state of an initialised device, or nullptr (a NULL `d` is a plain argument error; a
 // device used before init or after destroy is a host bug and is reported).
-DevState* State(connac_dev* d) {
+DevState* StateOf(connac_dev* d) {
   if (d == nullptr || !CONNAC_CHECK(MagicOf(d) == kMagic)) return nullptr;
   return std::launder(reinterpret_cast<DevState*>(d->opaque + kStateOffset));
 }
-const DevState* State(const connac_dev* d) {
+const DevState* StateOf(const connac_dev* d) {
   if (d == nullptr || !CONNAC_CHECK(MagicOf(d) == kMagic)) return nullptr;
   return std::launder(reinterpret_cast<const DevState*>(d->opaque + kStateOffset));
+}
+
+// The device for an input at `now_ns`: nullptr for a bad device or a negative time (the
+// host's clock is monotonic ns since boot).
+DevState* Input(connac_dev* d, long long now_ns) {
+  if (now_ns < 0) return nullptr;
+  return StateOf(d);
 }
 
 void Log(const DevState& s, int level, const char* msg, long long arg) {
@@ -309,24 +245,101 @@ unsigned int Offset(ConstBytes inner, ConstBytes outer) {
   return static_cast<unsigned int>(inner.data() - outer.data());
 }
 
-// mac80211's key, copied into the core's type (and wiped by the caller).
-connac::KeyConf ToKeyConf(const connac_key_conf& k) {
-  connac::KeyConf c;
-  c.cipher = k.cipher;
-  c.keyidx = k.keyidx;
-  c.link_id = k.link_id;
-  c.key_len = k.key_len;
-  connac::CopyBytes(c.key, k.key, sizeof(c.key));
-  return c;
+connac::MacAddr Mac(const unsigned char a[6]) {
+  connac::MacAddr m;
+  connac::CopyBytes(m.b, a, sizeof(m.b));
+  return m;
+}
+
+// mac80211's key, copied into the core's type (the caller wipes the copy).
+void ToKeyConf(const connac_key_conf& k, connac::KeyConf* c) {
+  c->cipher = k.cipher;
+  c->keyidx = k.keyidx;
+  c->link_id = k.link_id;
+  c->key_len = k.key_len;
+  connac::CopyBytes(c->key, k.key, sizeof(c->key));
+}
+
+// Member by member (the layouts match, see above); `add` and `pairwise` come from C as
+// bytes and become bools only through a comparison.
+void ToC(const connac::KeyAction& k, connac_key_action* c) {
+  c->link_id = k.link_id;
+  c->wcid = k.wcid;
+  c->bss_idx = k.bss_idx;
+  c->muar_idx = k.muar_idx;
+  c->add = k.add ? 1 : 0;
+  c->pairwise = k.pairwise ? 1 : 0;
+  c->cipher_id = k.cipher_id;
+  c->key_id = k.key_id;
+  c->key_len = k.key_len;
+  connac::CopyBytes(c->peer, k.peer.b, sizeof(c->peer));
+  connac::CopyBytes(c->key, k.key, sizeof(c->key));
+  c->kind = static_cast<unsigned char>(k.kind);
+}
+
+void FromC(const connac_key_action& c, connac::KeyAction* k) {
+  k->link_id = c.link_id;
+  k->wcid = c.wcid;
+  k->bss_idx = c.bss_idx;
+  k->muar_idx = c.muar_idx;
+  k->add = c.add != 0;
+  k->pairwise = c.pairwise != 0;
+  k->cipher_id = c.cipher_id;
+  k->key_id = c.key_id;
+  k->key_len = c.key_len;
+  connac::CopyBytes(k->peer.b, c.peer, sizeof(k->peer.b));
+  connac::CopyBytes(k->key, c.key, sizeof(k->key));
+  k->kind = static_cast<connac::KeyActionKind>(c.kind);
+}
+
+void ToC(const connac::RestoreItem& r, connac_restore_item* c) {
+  c->kind = static_cast<unsigned char>(r.kind);
+  c->link = r.link;
+  c->bss_idx = r.bss_idx;
+  c->wcid = r.wcid;
+  c->cipher = r.cipher;
+  c->active = r.active ? 1 : 0;
+  connac::CopyBytes(c->addr, r.addr.b, sizeof(c->addr));
+}
+
+// Copies the first min(size, sizeof(T)) bytes of `v` to `out`.
+template <typename T>
+int CopyOut(const T& v, void* out, unsigned long size) {
+  if (out == nullptr) return kEinval;
+  __builtin_memcpy(out, &v, size < sizeof(T) ? size : sizeof(T));
+  return 0;
+}
+
+// The logs of an action, at the points the v1 glue logged: timeouts (with the command
+// word), the firmware declared dead, recovered or WEDGED.
+void LogAction(DevState& s, const DeviceAction& d) {
+  const uint32_t timeouts = s.dev.txn().counters().timeouts;
+  uint32_t fresh = timeouts - s.timeouts_seen;
+  s.timeouts_seen = timeouts;
+  if (d.kind == Act::kFail && d.status == Neg(Errno::kTimedOut) && fresh != 0) {
+    Log(s, CONNAC_LOG_WARNING, "timeout, command 0x", d.ticket.cmd.raw);
+    --fresh;
+  }
+  // The Device's own command (a key frame or a restore item) timed out: it handles that
+  // itself, the log still says so.
+  for (; fresh != 0; --fresh) Log(s, CONNAC_LOG_WARNING, "timeout, command 0x", s.owned_cmd);
+  const connac::ResetReport& r = s.dev.sequencer().report();
+  if (d.kind == Act::kStopTx) {
+    Log(s, CONNAC_LOG_WARNING, "firmware declared dead, cause", static_cast<long long>(r.cause));
+  }
+  if (d.kind == Act::kReport) {
+    Log(s, d.wedged ? CONNAC_LOG_ERR : CONNAC_LOG_INFO,
+        d.wedged ? "WEDGED, attempts:" : "recovered, attempts:", r.attempts);
+  }
 }
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
-// Per-device state.
+// The device.
 
-extern "C" int connac_impl_dev_init(connac_dev* dev, unsigned int family, unsigned int flags,
-                                    const connac_host_ops* ops) {
+extern "C" CONNAC_COLD int connac_dev_init(connac_dev* dev, unsigned int family, unsigned int flags,
+                                           const connac_host_ops* ops) {
   const Profile* p = ProfileOf(family);
   if (dev == nullptr || p == nullptr || (flags & ~CONNAC_DEV_PAIRWISE_BEFORE_GROUP) != 0)
     return kEinval;
@@ -338,34 +351,351 @@ extern "C" int connac_impl_dev_init(connac_dev* dev, unsigned int family, unsign
     o.size = sizeof(o);
   }
   connac::ZeroizeBytes(dev->opaque, sizeof(dev->opaque));
-  connac::KeyPolicy policy;
-  policy.pairwise_before_group = (flags & CONNAC_DEV_PAIRWISE_BEFORE_GROUP) != 0;
-  new (dev->opaque + kStateOffset) DevState(*p, policy, o);
+  connac::DeviceConfig c;
+  c.keys.pairwise_before_group = (flags & CONNAC_DEV_PAIRWISE_BEFORE_GROUP) != 0;
+  new (dev->opaque + kStateOffset) DevState(*p, c, o);
   dev->opaque[kFamilyOffset] = static_cast<unsigned char>(family);
   __builtin_memcpy(dev->opaque, &kMagic, sizeof(kMagic));
   return 0;
 }
 
-extern "C" void connac_impl_dev_destroy(connac_dev* dev) {
-  if (dev == nullptr) return;
-  connac::ZeroizeBytes(dev->opaque, sizeof(dev->opaque));
+extern "C" CONNAC_COLD void connac_dev_destroy(connac_dev* dev) {
+  if (dev != nullptr) connac::ZeroizeBytes(dev->opaque, sizeof(dev->opaque));
 }
 
-extern "C" int connac_impl_dev_family(const connac_dev* dev) {
-  return State(dev) == nullptr ? kEinval : static_cast<int>(dev->opaque[kFamilyOffset]);
+extern "C" CONNAC_COLD int connac_dev_family(const connac_dev* dev) {
+  return StateOf(dev) == nullptr ? kEinval : static_cast<int>(dev->opaque[kFamilyOffset]);
 }
 
-extern "C" unsigned long connac_impl_dev_state_bytes(void) {
+extern "C" CONNAC_COLD unsigned long connac_dev_state_bytes(void) {
   return kStateOffset + sizeof(DevState);
 }
 
 // ---------------------------------------------------------------------------------------
-// Framing.
+// Inputs.
 
-extern "C" long connac_impl_frame_encode(unsigned int family, unsigned int cmd, unsigned char seq,
-                                         unsigned int flags, const void* payload,
-                                         unsigned long payload_len, void* out,
-                                         unsigned long out_len) {
+extern "C" int connac_dev_submit(connac_dev* dev, unsigned int cmd, unsigned int origin,
+                                 long long now_ns, connac_ticket* t) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr || t == nullptr || origin > CONNAC_ORIGIN_RESTORE) return kEinval;
+  const Result<connac::Ticket> r = s->dev.Submit(
+      CmdWord{cmd}, Instant{now_ns},
+      origin == CONNAC_ORIGIN_RESTORE ? connac::Origin::kRestore : connac::Origin::kStack);
+  if (!r.ok()) return r.status().code();
+  *t = ToC(*r);
+  return 0;
+}
+
+extern "C" int connac_dev_on_event(connac_dev* dev, const void* ev, unsigned long len,
+                                   long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr || !ValidBuf(ev, len) || len > 0xffffffffUL) return kEinval;
+  // The previous event's result was not handed out yet: the Device holds one at a time.
+  if (s->event_unread) return Neg(Errno::kBusy);
+  s->ev = static_cast<const uint8_t*>(ev);
+  s->ev_len = len;
+  s->event_unread = true;
+  s->dev.OnEvent(In(ev, len), Instant{now_ns});
+  return 0;
+}
+
+extern "C" int connac_dev_on_command_result(connac_dev* dev, const connac_ticket* t, int status,
+                                            long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr || t == nullptr) return kEinval;
+  const connac::Ticket k = FromC(*t);
+  const bool timeout = status == Neg(Errno::kTimedOut) && s->dev.txn().IsCurrent(k);
+  s->dev.OnCommandResult(k, status, Instant{now_ns});
+  if (timeout) Log(*s, CONNAC_LOG_WARNING, "timeout, command 0x", t->cmd);
+  s->timeouts_seen = s->dev.txn().counters().timeouts;
+  return 0;
+}
+
+extern "C" int connac_dev_on_tick(connac_dev* dev, long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr) return kEinval;
+  s->dev.OnTick(Instant{now_ns});
+  return 0;
+}
+
+extern "C" CONNAC_COLD int connac_dev_on_step_result(connac_dev* dev, unsigned int step, int ok,
+                                                     long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr || step >= CONNAC_STEPS) return kEinval;
+  s->dev.OnStepResult(static_cast<ResetStep>(step), ok != 0, Instant{now_ns});
+  return 0;
+}
+
+extern "C" CONNAC_COLD int connac_dev_on_probe_result(connac_dev* dev, int alive,
+                                                      long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr) return kEinval;
+  s->dev.OnProbeResult(alive != 0, Instant{now_ns});
+  return 0;
+}
+
+extern "C" CONNAC_COLD int connac_dev_request_reset(connac_dev* dev, long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr) return kEinval;
+  s->dev.RequestReset(Instant{now_ns});
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Links, stations, keys.
+
+extern "C" CONNAC_COLD int connac_dev_set_device(connac_dev* dev, const unsigned char addr[6]) {
+  DevState* s = StateOf(dev);
+  if (s == nullptr || addr == nullptr) return kEinval;
+  s->dev.SetDevice(Mac(addr));
+  return 0;
+}
+
+extern "C" CONNAC_COLD int connac_dev_link_add(connac_dev* dev, unsigned int link,
+                                               const unsigned char bssid[6], long long now_ns,
+                                               unsigned int* bss_idx) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr || bssid == nullptr || link >= CONNAC_MAX_MLO_LINKS) return kEinval;
+  uint8_t bss = 0;
+  const Status st = s->dev.LinkAdd(static_cast<uint8_t>(link), Mac(bssid), Instant{now_ns}, &bss);
+  if (st.ok() && bss_idx != nullptr) *bss_idx = bss;
+  return st.code();
+}
+
+extern "C" CONNAC_COLD int connac_dev_link_associated(connac_dev* dev, unsigned int link,
+                                                      const unsigned char peer[6], int active) {
+  DevState* s = StateOf(dev);
+  if (s == nullptr || peer == nullptr || link >= CONNAC_MAX_MLO_LINKS) return kEinval;
+  return s->dev.LinkAssociated(static_cast<uint8_t>(link), Mac(peer), active != 0).code();
+}
+
+extern "C" CONNAC_COLD int connac_dev_link_remove(connac_dev* dev, unsigned int link) {
+  DevState* s = StateOf(dev);
+  if (s == nullptr) return kEinval;
+  // An unknown link is no link: idempotent.
+  if (link >= CONNAC_MAX_MLO_LINKS) return 0;
+  return s->dev.LinkRemove(static_cast<uint8_t>(link)).code();
+}
+
+extern "C" CONNAC_COLD int connac_dev_sta_add(connac_dev* dev, unsigned int link,
+                                              const unsigned char addr[6], long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr || addr == nullptr || link >= CONNAC_MAX_MLO_LINKS) return kEinval;
+  return s->dev.StaAdd(static_cast<uint8_t>(link), Mac(addr), Instant{now_ns}).code();
+}
+
+extern "C" CONNAC_COLD int connac_dev_sta_remove(connac_dev* dev, unsigned int link) {
+  DevState* s = StateOf(dev);
+  if (s == nullptr) return kEinval;
+  if (link >= CONNAC_MAX_MLO_LINKS) return 0;
+  return s->dev.StaRemove(static_cast<uint8_t>(link)).code();
+}
+
+extern "C" CONNAC_COLD int connac_dev_set_key(connac_dev* dev, unsigned int cmd,
+                                              const connac_key_conf* key, long long now_ns) {
+  DevState* s = Input(dev, now_ns);
+  if (s == nullptr || key == nullptr || (cmd != CONNAC_KEY_SET && cmd != CONNAC_KEY_DISABLE))
+    return kEinval;
+  const bool disable = cmd == CONNAC_KEY_DISABLE;
+  if (disable && key->link_id >= 0 && key->link_id < CONNAC_MAX_MLO_LINKS &&
+      !s->dev.keys().link(static_cast<uint8_t>(key->link_id)).up) {
+    Log(*s, CONNAC_LOG_DEBUG, "keys: DISABLE on a link that is down: done, no MCU traffic; link",
+        key->link_id);
+  }
+  connac::KeyConf k;
+  ToKeyConf(*key, &k);
+  const Status st =
+      s->dev.SetKey(disable ? connac::KeyCmd::kDisable : connac::KeyCmd::kSet, k, Instant{now_ns});
+  connac::ZeroizeBytes(k.key, sizeof(k.key));
+  return st.code();
+}
+
+// ---------------------------------------------------------------------------------------
+// Outputs.
+
+extern "C" int connac_dev_next_action(connac_dev* dev, connac_action* a) {
+  DevState* s = StateOf(dev);
+  if (s == nullptr || a == nullptr) return kEinval;
+  *a = connac_action{};
+  DeviceAction d;
+  bool got = s->dev.NextAction(&d);
+  // With a probe callback the host never sees PROBE: the core asks and feeds the answer
+  // back. Each answer moves the sequencer out of PROBING, so this ends.
+  for (int guard = 0; got && d.kind == Act::kProbe && s->ops.probe != nullptr; ++guard) {
+    if (!CONNAC_CHECK(guard < 4)) return kEinval;
+    const bool alive = s->ops.probe(s->ops.ctx) == 0;
+    Log(*s, CONNAC_LOG_DEBUG, "liveness probe, alive:", alive);
+    s->dev.OnProbeResult(alive, Instant{});  // the Device's own `now`: time never goes back
+    got = s->dev.NextAction(&d);
+  }
+  // The result of the last event, if it had one, came first: the event is done with.
+  const ConstBytes ev(s->ev, s->event_unread ? s->ev_len : 0);
+  s->ev = nullptr;
+  s->ev_len = 0;
+  s->event_unread = false;
+  if (!got) {
+    LogAction(*s, d);  // a timeout of the Device's own command may be all that happened
+    return 0;
+  }
+  int ret = 1;
+  a->kind = static_cast<unsigned int>(d.kind);
+  a->status = d.status;
+  a->ticket = ToC(d.ticket);
+  switch (d.kind) {
+    case Act::kComplete:
+    case Act::kUnsolicited: {
+      const ConstBytes v = d.kind == Act::kComplete ? d.payload : d.event;
+      // The Device's views point into the event this device was given last.
+      if (!v.empty() && !CONNAC_CHECK(v.data() >= ev.data() && ev.data() != nullptr &&
+                                      v.data() + v.size() <= ev.data() + ev.size())) {
+        *a = connac_action{};
+        ret = kEinval;
+        break;
+      }
+      a->payload_offset = Offset(v, ev);
+      a->payload_len = static_cast<unsigned int>(v.size());
+      break;
+    }
+    case Act::kSend:
+      a->cmd = d.cmd.raw;
+      a->is_restore = d.is_restore ? 1 : 0;
+      s->owned_cmd = d.cmd.raw;
+      if (d.is_restore) {
+        ToC(d.restore, &a->restore);
+      } else {
+        ToC(d.key, &a->key);
+      }
+      break;
+    case Act::kRunStep: a->step = static_cast<unsigned int>(d.step); break;
+    case Act::kReport: a->wedged = d.wedged ? 1 : 0; break;
+    default: break;
+  }
+  LogAction(*s, d);
+  connac::ZeroizeBytes(d.key.key, sizeof(d.key.key));
+  return ret;
+}
+
+extern "C" long long connac_dev_next_deadline(const connac_dev* dev) {
+  const DevState* s = StateOf(dev);
+  return s == nullptr ? CONNAC_NEVER : s->dev.NextDeadline().ns;
+}
+
+extern "C" CONNAC_COLD int connac_dev_state(const connac_dev* dev) {
+  const DevState* s = StateOf(dev);
+  return s == nullptr ? kEinval : E(s->dev.state());
+}
+
+extern "C" CONNAC_COLD int connac_dev_get_counters(const connac_dev* dev, connac_counters* c,
+                                                   unsigned long size) {
+  const DevState* s = StateOf(dev);
+  if (s == nullptr || c == nullptr) return kEinval;
+  connac_counters v{};
+  const connac::TxnCounters& t = s->dev.txn().counters();
+  v.armed = t.armed;
+  v.completed = t.completed;
+  v.timeouts = t.timeouts;
+  v.stale = t.stale;
+  v.late = t.late;
+  v.unmatched = t.unmatched;
+  v.malformed = t.malformed;
+  v.canceled = t.canceled;
+  v.in_flight = static_cast<unsigned int>(s->dev.txn().in_flight());
+  v.quarantined = s->dev.txn().quarantined();
+  const connac::ResetCounters& k = s->dev.sequencer().counters();
+  for (size_t i = 0; i < connac::kResetCauses; ++i) v.triggers[i] = k.triggers[i];
+  for (size_t i = 0; i < connac::kResetSteps; ++i) {
+    v.step_failures[i] = k.step_failures[i];
+    v.step_timeouts[i] = k.step_timeouts[i];
+  }
+  v.coalesced = k.coalesced;
+  v.episodes = k.episodes;
+  v.attempts = k.attempts;
+  v.failed_attempts = k.failed_attempts;
+  v.crashes_in_restore = k.crashes_in_restore;
+  v.quick_relapses = k.quick_relapses;
+  v.recoveries = k.recoveries;
+  v.hold_offs = k.hold_offs;
+  v.wedged = k.wedged;
+  v.probes = k.probes;
+  v.probes_alive = k.probes_alive;
+  v.stale_results = k.stale_results;
+  v.failures = s->dev.sequencer().failures();
+  const connac::DeviceCounters& d = s->dev.counters();
+  v.submitted = d.submitted;
+  v.refused = d.refused;
+  v.key_ops = d.key_ops;
+  v.key_ops_failed = d.key_ops_failed;
+  v.key_frames = d.key_frames;
+  v.rollback_frames = d.rollback_frames;
+  v.restore_items = d.restore_items;
+  v.keys_replayed = d.keys_replayed;
+  return CopyOut(v, c, size);
+}
+
+extern "C" CONNAC_COLD int connac_dev_get_report(const connac_dev* dev, connac_report* r,
+                                                 unsigned long size) {
+  const DevState* s = StateOf(dev);
+  if (s == nullptr || r == nullptr) return kEinval;
+  const connac::ResetReport& k = s->dev.sequencer().report();
+  connac_report v{};
+  v.cause = static_cast<int>(k.cause);
+  v.attempts = k.attempts;
+  v.detected_ns = k.detected.ns;
+  v.ended_ns = k.ended.ns;
+  v.recovered = k.recovered ? 1 : 0;
+  return CopyOut(v, r, size);
+}
+
+extern "C" CONNAC_COLD int connac_dev_get_config(const connac_dev* dev, connac_config* cfg,
+                                                 unsigned long size) {
+  const DevState* s = StateOf(dev);
+  if (s == nullptr || cfg == nullptr || size < sizeof(cfg->size)) return kEinval;
+  const connac::ResetConfig& k = s->dev.sequencer().config();
+  connac_config v{};
+  v.size = static_cast<unsigned int>(size < sizeof(v) ? size : sizeof(v));
+  v.hold_off_after = k.hold_off_after;
+  v.wedge_after = k.wedge_after;
+  v.suspect_ns = k.suspect.ns;
+  v.probe_window_ns = k.probe_window.ns;
+  for (size_t i = 0; i < connac::kResetSteps; ++i) v.step_watchdog_ns[i] = k.step_watchdog[i].ns;
+  for (size_t i = 0; i < sizeof(v.backoff_ns) / sizeof(v.backoff_ns[0]); ++i)
+    v.backoff_ns[i] = k.backoff[i].ns;
+  v.hold_off_ns = k.hold_off.ns;
+  v.healthy_decay_ns = k.healthy_decay.ns;
+  return CopyOut(v, cfg, size);
+}
+
+extern "C" CONNAC_COLD int connac_dev_set_config(connac_dev* dev, const connac_config* cfg) {
+  DevState* s = StateOf(dev);
+  if (s == nullptr || cfg == nullptr || cfg->size < CONNAC_CONFIG_MIN_SIZE ||
+      cfg->wedge_after == 0 || cfg->suspect_ns < 0 || cfg->probe_window_ns <= 0 ||
+      cfg->hold_off_ns < 0 || cfg->healthy_decay_ns < 0) {
+    return kEinval;
+  }
+  connac::ResetConfig k = s->dev.sequencer().config();
+  for (size_t i = 0; i < connac::kResetSteps; ++i) {
+    if (cfg->step_watchdog_ns[i] <= 0) return kEinval;
+    k.step_watchdog[i] = connac::Duration::Nanos(cfg->step_watchdog_ns[i]);
+  }
+  for (size_t i = 0; i < sizeof(cfg->backoff_ns) / sizeof(cfg->backoff_ns[0]); ++i) {
+    if (cfg->backoff_ns[i] < 0) return kEinval;
+    k.backoff[i] = connac::Duration::Nanos(cfg->backoff_ns[i]);
+  }
+  k.suspect = connac::Duration::Nanos(cfg->suspect_ns);
+  k.probe_window = connac::Duration::Nanos(cfg->probe_window_ns);
+  k.hold_off_after = cfg->hold_off_after;
+  k.hold_off = connac::Duration::Nanos(cfg->hold_off_ns);
+  k.wedge_after = cfg->wedge_after;
+  k.healthy_decay = connac::Duration::Nanos(cfg->healthy_decay_ns);
+  return s->dev.SetResetConfig(k).code();
+}
+
+// ---------------------------------------------------------------------------------------
+// Framing and names (stateless).
+
+extern "C" long connac_frame_encode(unsigned int family, unsigned int cmd, unsigned char seq,
+                                    unsigned int flags, const void* payload,
+                                    unsigned long payload_len, void* out, unsigned long out_len) {
   const Profile* p = ProfileOf(family);
   if (p == nullptr || (flags & ~CONNAC_FRAME_NO_WAIT) != 0 || !ValidBuf(payload, payload_len) ||
       !ValidBuf(out, out_len)) {
@@ -379,8 +709,8 @@ extern "C" long connac_impl_frame_encode(unsigned int family, unsigned int cmd, 
   return n.ok() ? static_cast<long>(*n) : n.status().code();
 }
 
-extern "C" int connac_impl_frame_decode(const void* frame, unsigned long len,
-                                        connac_frame_info* info) {
+extern "C" CONNAC_COLD int connac_frame_decode(const void* frame, unsigned long len,
+                                               connac_frame_info* info) {
   if (info == nullptr || !ValidBuf(frame, len)) return kEinval;
   *info = connac_frame_info{};
   const char* reason = nullptr;
@@ -401,8 +731,8 @@ extern "C" int connac_impl_frame_decode(const void* frame, unsigned long len,
   return 0;
 }
 
-extern "C" int connac_impl_parse_response(unsigned int family, unsigned int cmd, unsigned char seq,
-                                          const void* ev, unsigned long len, connac_response* r) {
+extern "C" int connac_parse_response(unsigned int family, unsigned int cmd, unsigned char seq,
+                                     const void* ev, unsigned long len, connac_response* r) {
   const Profile* p = ProfileOf(family);
   if (p == nullptr || r == nullptr || !ValidBuf(ev, len)) return kEinval;
   *r = connac_response{};
@@ -414,504 +744,48 @@ extern "C" int connac_impl_parse_response(unsigned int family, unsigned int cmd,
       r->payload_offset = Offset(resp.payload, raw);
       r->payload_len = resp.payload.size();
       return 0;
-    case connac::Verdict::kStale: r->reason = resp.reason; return -static_cast<int>(Errno::kAgain);
-    case connac::Verdict::kMalformed:
-      r->reason = resp.reason;
-      return -static_cast<int>(Errno::kBadMsg);
+    case connac::Verdict::kStale: r->reason = resp.reason; return Neg(Errno::kAgain);
+    case connac::Verdict::kMalformed: r->reason = resp.reason; return Neg(Errno::kBadMsg);
   }
   return kEinval;
 }
 
-extern "C" const char* connac_impl_cmd_name(unsigned int cmd, const char** kind) {
+extern "C" CONNAC_COLD long connac_key_action_encode(unsigned int family,
+                                                     const connac_key_action* a, unsigned char seq,
+                                                     void* out, unsigned long out_len) {
+  const Profile* p = ProfileOf(family);
+  if (p == nullptr || a == nullptr || !ValidBuf(out, out_len) || a->kind != CONNAC_KEY_ACTION_KEY ||
+      seq < 1 || seq > CONNAC_MAX_SEQ)
+    return kEinval;
+  // The frame's size is fixed: refuse a short buffer before a byte of it is written.
+  if (out_len < CONNAC_KEY_FRAME_SIZE) return Neg(Errno::kNoBufs);
+  connac::KeyAction k;
+  FromC(*a, &k);
+  const Result<ConstBytes> f =
+      connac::EncodeKeyAction(*p, k, seq, MutableBytes(static_cast<uint8_t*>(out), out_len));
+  connac::ZeroizeBytes(k.key, sizeof(k.key));
+  return f.ok() ? static_cast<long>(f->size()) : f.status().code();
+}
+
+extern "C" CONNAC_COLD const char* connac_cmd_name(unsigned int cmd, const char** kind) {
   const connac::CmdName n = connac::DescribeCmd(CmdWord{cmd});
   if (kind != nullptr) *kind = n.kind_name;
   return n.name;
 }
 
-extern "C" long long connac_impl_cmd_timeout_ns(unsigned int family, unsigned int cmd) {
+extern "C" CONNAC_COLD long long connac_cmd_timeout_ns(unsigned int family, unsigned int cmd) {
   const Profile* p = ProfileOf(family);
   if (p == nullptr) return kEinval;
   return connac::TimeoutFor(*p, CmdWord{cmd}).ns;
 }
 
-extern "C" const char* connac_impl_errno_name(int err) { return connac::ErrnoName(err); }
+extern "C" CONNAC_COLD const char* connac_errno_name(int err) { return connac::ErrnoName(err); }
 
-// ---------------------------------------------------------------------------------------
-// In-flight table.
-
-extern "C" int connac_impl_txn_arm(connac_dev* dev, unsigned int cmd, long long now_ns,
-                                   connac_ticket* t) {
-  DevState* s = State(dev);
-  if (s == nullptr || t == nullptr) return kEinval;
-  const Result<connac::Ticket> tk = s->txn.Arm(CmdWord{cmd}, connac::Instant{now_ns});
-  if (!tk.ok()) return tk.status().code();
-  *t = ToC(*tk);
-  return 0;
-}
-
-extern "C" int connac_impl_txn_on_event(connac_dev* dev, const void* ev, unsigned long len,
-                                        connac_event_outcome* o) {
-  DevState* s = State(dev);
-  if (s == nullptr || o == nullptr || !ValidBuf(ev, len)) return kEinval;
-  const ConstBytes raw = In(ev, len);
-  const connac::EventOutcome out = s->txn.OnEvent(raw);
-  *o = connac_event_outcome{};
-  o->kind = out.kind;
-  o->reason = out.reason;
-  if (out.kind == connac::EventOutcome::kCompleted || out.kind == connac::EventOutcome::kStale) {
-    o->ticket = ToC(out.ticket);
-  }
-  if (out.kind == connac::EventOutcome::kCompleted) {
-    o->fw_status = out.status;
-    o->payload_offset = Offset(out.payload, raw);
-    o->payload_len = out.payload.size();
-  }
-  if (out.kind == connac::EventOutcome::kLate)
-    Log(*s, CONNAC_LOG_INFO, "txn: late answer absorbed, seq freed", 0);
-  return o->kind;
-}
-
-extern "C" unsigned int connac_impl_txn_expire(connac_dev* dev, long long now_ns,
-                                               connac_ticket* out, unsigned int max) {
-  DevState* s = State(dev);
-  if (s == nullptr || (out == nullptr && max != 0)) return 0;
-  connac::Ticket batch[CONNAC_TXN_MAX_INFLIGHT];
-  const unsigned int n = static_cast<unsigned int>(
-      s->txn.Expire(connac::Instant{now_ns}, batch,
-                    max < CONNAC_TXN_MAX_INFLIGHT ? max : CONNAC_TXN_MAX_INFLIGHT));
-  for (unsigned int i = 0; i < n; ++i) {
-    out[i] = ToC(batch[i]);
-    Log(*s, CONNAC_LOG_WARNING, "txn: timeout, command 0x", batch[i].cmd.raw);
-  }
-  return n;
-}
-
-extern "C" long long connac_impl_txn_next_deadline(const connac_dev* dev) {
-  const DevState* s = State(dev);
-  return s == nullptr ? CONNAC_NEVER : s->txn.NextDeadline().ns;
-}
-
-extern "C" int connac_impl_txn_cancel(connac_dev* dev, const connac_ticket* t) {
-  DevState* s = State(dev);
-  if (s == nullptr || t == nullptr) return kEinval;
-  return s->txn.Cancel(FromC(*t)).code();
-}
-
-extern "C" int connac_impl_txn_is_current(const connac_dev* dev, const connac_ticket* t) {
-  const DevState* s = State(dev);
-  if (s == nullptr || t == nullptr) return 0;
-  return s->txn.IsCurrent(FromC(*t)) ? 1 : 0;
-}
-
-extern "C" unsigned int connac_impl_txn_fail_all(connac_dev* dev, connac_ticket* out,
-                                                 unsigned int max) {
-  DevState* s = State(dev);
-  if (s == nullptr || (out == nullptr && max != 0)) return 0;
-  connac::Ticket batch[CONNAC_TXN_MAX_INFLIGHT];
-  const unsigned int n = static_cast<unsigned int>(
-      s->txn.FailAll(batch, max < CONNAC_TXN_MAX_INFLIGHT ? max : CONNAC_TXN_MAX_INFLIGHT));
-  for (unsigned int i = 0; i < n; ++i) out[i] = ToC(batch[i]);
-  if (n != 0) Log(*s, CONNAC_LOG_WARNING, "txn: fail all, commands failed:", n);
-  return n;
-}
-
-extern "C" void connac_impl_txn_get_counters(const connac_dev* dev, connac_txn_counters* c) {
-  if (c == nullptr) return;
-  *c = connac_txn_counters{};
-  const DevState* s = State(dev);
-  if (s == nullptr) return;
-  const connac::TxnCounters& k = s->txn.counters();
-  c->armed = k.armed;
-  c->completed = k.completed;
-  c->timeouts = k.timeouts;
-  c->stale = k.stale;
-  c->late = k.late;
-  c->unmatched = k.unmatched;
-  c->malformed = k.malformed;
-  c->canceled = k.canceled;
-  c->in_flight = static_cast<unsigned int>(s->txn.in_flight());
-  c->quarantined = s->txn.quarantined();
-}
-
-// ---------------------------------------------------------------------------------------
-// Key slots.
-
-extern "C" int connac_impl_key_link_add(connac_dev* dev, unsigned int link,
-                                        const unsigned char bssid[6], connac_key_actions* out) {
-  DevState* s = State(dev);
-  if (s == nullptr || bssid == nullptr || out == nullptr || link > 0xff) return kEinval;
-  connac::MacAddr a;
-  connac::CopyBytes(a.b, bssid, sizeof(a.b));
-  return s->keys.LinkAdd(static_cast<uint8_t>(link), a, AsList(out)).code();
-}
-
-extern "C" int connac_impl_key_link_remove(connac_dev* dev, unsigned int link) {
-  DevState* s = State(dev);
-  if (s == nullptr) return kEinval;
-  return s->keys.LinkRemove(static_cast<uint8_t>(link > 0xff ? 0xff : link)).code();
-}
-
-extern "C" int connac_impl_key_sta_add(connac_dev* dev, unsigned int link,
-                                       const unsigned char addr[6], connac_key_actions* out) {
-  DevState* s = State(dev);
-  if (s == nullptr || addr == nullptr || out == nullptr || link > 0xff) return kEinval;
-  connac::MacAddr a;
-  connac::CopyBytes(a.b, addr, sizeof(a.b));
-  return s->keys.StaAdd(static_cast<uint8_t>(link), a, AsList(out)).code();
-}
-
-extern "C" int connac_impl_key_sta_remove(connac_dev* dev, unsigned int link) {
-  DevState* s = State(dev);
-  if (s == nullptr) return kEinval;
-  return s->keys.StaRemove(static_cast<uint8_t>(link > 0xff ? 0xff : link)).code();
-}
-
-extern "C" int connac_impl_key_set(connac_dev* dev, int cmd, const connac_key_conf* key,
-                                   connac_key_actions* out) {
-  DevState* s = State(dev);
-  if (s == nullptr || key == nullptr || out == nullptr ||
-      (cmd != CONNAC_KEY_SET && cmd != CONNAC_KEY_DISABLE) || out->count > CONNAC_KEY_ACTIONS_MAX) {
-    return kEinval;
-  }
-  const bool disable = cmd == CONNAC_KEY_DISABLE;
-  if (disable && key->link_id >= 0 && key->link_id < CONNAC_MAX_MLO_LINKS &&
-      !s->keys.link(static_cast<uint8_t>(key->link_id)).up) {
-    Log(*s, CONNAC_LOG_DEBUG, "keys: DISABLE on a link that is down: done, no MCU traffic; link",
-        key->link_id);
-  }
-  connac::KeyConf k = ToKeyConf(*key);
-  const Status st =
-      s->keys.SetKey(disable ? connac::KeyCmd::kDisable : connac::KeyCmd::kSet, k, AsList(out));
-  connac::ZeroizeBytes(k.key, sizeof(k.key));
-  return st.code();
-}
-
-extern "C" int connac_impl_key_abort(connac_dev* dev, const connac_key_actions* sent,
-                                     unsigned long failed, connac_key_actions* rollback) {
-  DevState* s = State(dev);
-  if (s == nullptr || sent == nullptr || rollback == nullptr ||
-      sent->count > CONNAC_KEY_ACTIONS_MAX || rollback->count > CONNAC_KEY_ACTIONS_MAX ||
-      failed > sent->count) {
-    return kEinval;
-  }
-  return s->keys.AbortActions(*AsList(sent), failed, AsList(rollback)).code();
-}
-
-extern "C" void connac_impl_key_reset_begin(connac_dev* dev) {
-  DevState* s = State(dev);
-  if (s != nullptr) s->keys.BeginReset();
-}
-
-extern "C" int connac_impl_key_reset_replay(connac_dev* dev, connac_key_actions* out) {
-  DevState* s = State(dev);
-  if (s == nullptr || out == nullptr || out->count > CONNAC_KEY_ACTIONS_MAX) return kEinval;
-  return s->keys.ReplayAfterReset(AsList(out)).code();
-}
-
-extern "C" long connac_impl_key_action_encode(const connac_dev* dev, const connac_key_action* a,
-                                              unsigned char seq, void* out, unsigned long out_len) {
-  const DevState* s = State(dev);
-  if (s == nullptr || a == nullptr || !ValidBuf(out, out_len)) return kEinval;
-  const Result<ConstBytes> f = connac::EncodeKeyAction(
-      s->txn.profile(), *AsAction(a), seq, MutableBytes(static_cast<uint8_t*>(out), out_len));
-  return f.ok() ? static_cast<long>(f->size()) : f.status().code();
-}
-
-extern "C" void connac_impl_key_actions_wipe(connac_key_actions* acts) {
-  if (acts != nullptr) AsList(acts)->Wipe();
-}
-
-// ---------------------------------------------------------------------------------------
-// Reset sequencer.
-
-namespace {
-
-// The sequencer's answer, for the caller; the log says what began or ended. With a probe
-// callback the core asks the host at once and folds the answer in, so kProbe never reaches
-// a host that gave one.
-int Deliver(DevState& s, ResetActions a, connac::Instant now, connac_seq_actions* out) {
-  if (a.has(ResetActions::kProbe) && s.ops.probe != nullptr) {
-    const bool alive = s.ops.probe(s.ops.ctx) == 0;
-    Log(s, CONNAC_LOG_DEBUG, "seq: liveness probe, alive:", alive);
-    const ResetActions b = s.seq.OnProbeResult(alive, now);
-    a.flags = static_cast<uint16_t>((a.flags & ~ResetActions::kProbe) | b.flags);
-    if (b.has(ResetActions::kRunStep)) a.step = b.step;
-  }
-  if (!CONNAC_CHECK(static_cast<size_t>(a.step) < connac::kResetSteps)) {
-    *out = connac_seq_actions{};
-    return kEinval;
-  }
-  out->flags = a.flags;
-  out->step = static_cast<unsigned int>(a.step);
-  if (a.has(ResetActions::kFailPending)) {
-    Log(s, CONNAC_LOG_WARNING, "seq: firmware declared dead, cause",
-        static_cast<long long>(s.seq.report().cause));
-  }
-  if (a.has(ResetActions::kReport)) {
-    Log(s, s.seq.report().recovered ? CONNAC_LOG_INFO : CONNAC_LOG_ERR,
-        s.seq.report().recovered ? "seq: recovered, attempts:" : "seq: WEDGED, attempts:",
-        s.seq.report().attempts);
-  }
-  return 0;
-}
-
-// The device, for an input that writes actions to `a`: nullptr (and `a` emptied) when an
-// argument is bad.
-DevState* SeqInput(connac_dev* dev, connac_seq_actions* a) {
-  if (a == nullptr) return nullptr;
-  *a = connac_seq_actions{};
-  return State(dev);
-}
-
-// Copies the first min(size, sizeof(T)) bytes of `v` to `out`.
-template <typename T>
-int CopyOut(const T& v, void* out, unsigned long size) {
-  if (out == nullptr) return kEinval;
-  __builtin_memcpy(out, &v, size < sizeof(T) ? size : sizeof(T));
-  return 0;
-}
-
-bool AnyCounter(const connac::ResetCounters& c) {
-  const auto* p = reinterpret_cast<const uint8_t*>(&c);
-  for (size_t i = 0; i < sizeof(c); ++i) {
-    if (p[i] != 0) return true;
-  }
-  return false;
-}
-
-connac::MacAddr Mac(const unsigned char a[6]) {
-  connac::MacAddr m;
-  connac::CopyBytes(m.b, a, sizeof(m.b));
-  return m;
-}
-
-}  // namespace
-
-extern "C" int connac_impl_seq_admit(connac_dev* dev) {
-  DevState* s = State(dev);
-  return s == nullptr ? kEinval : s->seq.Admit().code();
-}
-
-extern "C" int connac_impl_seq_on_timeout(connac_dev* dev, long long now_ns,
-                                          connac_seq_actions* a) {
-  DevState* s = SeqInput(dev, a);
-  const connac::Instant now{now_ns};
-  return s == nullptr ? kEinval : Deliver(*s, s->seq.OnTimeout(now), now, a);
-}
-
-extern "C" int connac_impl_seq_on_assert(connac_dev* dev, long long now_ns, connac_seq_actions* a) {
-  DevState* s = SeqInput(dev, a);
-  const connac::Instant now{now_ns};
-  return s == nullptr ? kEinval : Deliver(*s, s->seq.OnAssert(now), now, a);
-}
-
-extern "C" int connac_impl_seq_on_request(connac_dev* dev, long long now_ns,
-                                          connac_seq_actions* a) {
-  DevState* s = SeqInput(dev, a);
-  const connac::Instant now{now_ns};
-  return s == nullptr ? kEinval : Deliver(*s, s->seq.OnRequest(now), now, a);
-}
-
-extern "C" int connac_impl_seq_on_step_result(connac_dev* dev, unsigned int step, int ok,
-                                              long long now_ns, connac_seq_actions* a) {
-  DevState* s = SeqInput(dev, a);
-  if (s == nullptr || step >= CONNAC_SEQ_STEPS) return kEinval;
-  const connac::Instant now{now_ns};
-  return Deliver(*s, s->seq.OnStepResult(static_cast<ResetStep>(step), ok != 0, now), now, a);
-}
-
-extern "C" int connac_impl_seq_on_probe_result(connac_dev* dev, int alive, long long now_ns,
-                                               connac_seq_actions* a) {
-  DevState* s = SeqInput(dev, a);
-  const connac::Instant now{now_ns};
-  return s == nullptr ? kEinval : Deliver(*s, s->seq.OnProbeResult(alive != 0, now), now, a);
-}
-
-extern "C" int connac_impl_seq_on_tick(connac_dev* dev, long long now_ns, long long oldest_ns,
-                                       connac_seq_actions* a) {
-  DevState* s = SeqInput(dev, a);
-  const connac::Instant now{now_ns};
-  return s == nullptr ? kEinval
-                      : Deliver(*s, s->seq.OnTick(now, connac::Instant{oldest_ns}), now, a);
-}
-
-extern "C" long long connac_impl_seq_next_deadline(const connac_dev* dev, long long oldest_ns) {
-  const DevState* s = State(dev);
-  return s == nullptr ? CONNAC_NEVER : s->seq.NextDeadline(connac::Instant{oldest_ns}).ns;
-}
-
-extern "C" int connac_impl_seq_state(const connac_dev* dev) {
-  const DevState* s = State(dev);
-  return s == nullptr ? kEinval : StateC(s->seq.state());
-}
-
-extern "C" const char* connac_impl_seq_state_name(int state) {
-  if (state < 0 || state > static_cast<int>(CONNAC_SEQ_WEDGED)) return nullptr;
+extern "C" CONNAC_COLD const char* connac_state_name(int state) {
+  if (state < 0 || state > CONNAC_STATE_WEDGED) return nullptr;
   return connac::ResetStateName(static_cast<ResetState>(state));
 }
 
-extern "C" const char* connac_impl_seq_step_name(unsigned int step) {
-  return step < CONNAC_SEQ_STEPS ? connac::ResetStepName(static_cast<ResetStep>(step)) : nullptr;
-}
-
-extern "C" int connac_impl_seq_get_counters(const connac_dev* dev, connac_seq_counters* c,
-                                            unsigned long size) {
-  const DevState* s = State(dev);
-  if (s == nullptr) return kEinval;
-  const connac::ResetCounters& k = s->seq.counters();
-  connac_seq_counters v{};
-  for (size_t i = 0; i < connac::kResetCauses; ++i) v.triggers[i] = k.triggers[i];
-  for (size_t i = 0; i < connac::kResetSteps; ++i) {
-    v.step_failures[i] = k.step_failures[i];
-    v.step_timeouts[i] = k.step_timeouts[i];
-  }
-  v.coalesced = k.coalesced;
-  v.episodes = k.episodes;
-  v.attempts = k.attempts;
-  v.failed_attempts = k.failed_attempts;
-  v.crashes_in_restore = k.crashes_in_restore;
-  v.quick_relapses = k.quick_relapses;
-  v.recoveries = k.recoveries;
-  v.hold_offs = k.hold_offs;
-  v.wedged = k.wedged;
-  v.probes = k.probes;
-  v.probes_alive = k.probes_alive;
-  v.stale_results = k.stale_results;
-  v.rejected = k.rejected;
-  v.failures = s->seq.failures();
-  return CopyOut(v, c, size);
-}
-
-extern "C" int connac_impl_seq_get_report(const connac_dev* dev, connac_seq_report* r,
-                                          unsigned long size) {
-  const DevState* s = State(dev);
-  if (s == nullptr) return kEinval;
-  const connac::ResetReport& k = s->seq.report();
-  connac_seq_report v{};
-  v.cause = static_cast<int>(k.cause);
-  v.attempts = k.attempts;
-  v.detected_ns = k.detected.ns;
-  v.ended_ns = k.ended.ns;
-  v.recovered = k.recovered ? 1 : 0;
-  return CopyOut(v, r, size);
-}
-
-extern "C" int connac_impl_seq_get_config(const connac_dev* dev, connac_seq_config* cfg,
-                                          unsigned long size) {
-  const DevState* s = State(dev);
-  if (s == nullptr || size < sizeof(cfg->size)) return kEinval;
-  const connac::ResetConfig& k = s->seq.config();
-  connac_seq_config v{};
-  v.size = static_cast<unsigned int>(size < sizeof(v) ? size : sizeof(v));
-  v.hold_off_after = k.hold_off_after;
-  v.wedge_after = k.wedge_after;
-  v.suspect_ns = k.suspect.ns;
-  v.probe_window_ns = k.probe_window.ns;
-  for (size_t i = 0; i < connac::kResetSteps; ++i) v.step_watchdog_ns[i] = k.step_watchdog[i].ns;
-  for (size_t i = 0; i < sizeof(v.backoff_ns) / sizeof(v.backoff_ns[0]); ++i)
-    v.backoff_ns[i] = k.backoff[i].ns;
-  v.hold_off_ns = k.hold_off.ns;
-  v.healthy_decay_ns = k.healthy_decay.ns;
-  return CopyOut(v, cfg, size);
-}
-
-extern "C" int connac_impl_seq_set_config(connac_dev* dev, const connac_seq_config* cfg) {
-  DevState* s = State(dev);
-  if (s == nullptr || cfg == nullptr || cfg->size < CONNAC_SEQ_CONFIG_MIN_SIZE ||
-      cfg->wedge_after == 0 || cfg->suspect_ns < 0 || cfg->probe_window_ns <= 0 ||
-      cfg->hold_off_ns < 0 || cfg->healthy_decay_ns < 0) {
-    return kEinval;
-  }
-  connac::ResetConfig k = s->seq.config();  // what a shorter struct lacks keeps its value
-  for (size_t i = 0; i < connac::kResetSteps; ++i) {
-    if (cfg->step_watchdog_ns[i] <= 0) return kEinval;
-    k.step_watchdog[i] = connac::Duration::Nanos(cfg->step_watchdog_ns[i]);
-  }
-  for (size_t i = 0; i < sizeof(cfg->backoff_ns) / sizeof(cfg->backoff_ns[0]); ++i) {
-    if (cfg->backoff_ns[i] < 0) return kEinval;
-    k.backoff[i] = connac::Duration::Nanos(cfg->backoff_ns[i]);
-  }
-  // A sequencer that has seen anything keeps its history: replacing it would lose counters.
-  if (s->seq.state() != ResetState::kRunning || AnyCounter(s->seq.counters())) {
-    return -static_cast<int>(Errno::kBusy);
-  }
-  k.suspect = connac::Duration::Nanos(cfg->suspect_ns);
-  k.probe_window = connac::Duration::Nanos(cfg->probe_window_ns);
-  k.hold_off_after = cfg->hold_off_after;
-  k.hold_off = connac::Duration::Nanos(cfg->hold_off_ns);
-  k.wedge_after = cfg->wedge_after;
-  k.healthy_decay = connac::Duration::Nanos(cfg->healthy_decay_ns);
-  // In place: a temporary would put a second sequencer on the kernel stack.
-  new (&s->seq) connac::ResetSequencer(k);
-  return 0;
-}
-
-// ---------------------------------------------------------------------------------------
-// Restore record.
-
-extern "C" int connac_impl_restore_set_device(connac_dev* dev, const unsigned char addr[6]) {
-  DevState* s = State(dev);
-  if (s == nullptr || addr == nullptr) return kEinval;
-  s->device_addr = Mac(addr);
-  s->has_device = true;
-  return s->restore.SetDevice(s->device_addr).code();
-}
-
-extern "C" int connac_impl_restore_link_joining(connac_dev* dev, unsigned int link,
-                                                const unsigned char bssid[6],
-                                                unsigned int bss_idx) {
-  DevState* s = State(dev);
-  if (s == nullptr || bssid == nullptr || link >= CONNAC_MAX_MLO_LINKS || bss_idx > 0xff)
-    return kEinval;
-  return s->restore
-      .LinkJoining(static_cast<uint8_t>(link), Mac(bssid), static_cast<uint8_t>(bss_idx))
-      .code();
-}
-
-extern "C" int connac_impl_restore_link_associated(connac_dev* dev, unsigned int link,
-                                                   const unsigned char sta_addr[6], int active) {
-  DevState* s = State(dev);
-  if (s == nullptr || sta_addr == nullptr || link >= CONNAC_MAX_MLO_LINKS) return kEinval;
-  return s->restore.LinkAssociated(static_cast<uint8_t>(link), Mac(sta_addr), active != 0).code();
-}
-
-extern "C" int connac_impl_restore_link_removed(connac_dev* dev, unsigned int link) {
-  DevState* s = State(dev);
-  if (s == nullptr || link >= CONNAC_MAX_MLO_LINKS) return kEinval;
-  s->restore.LinkRemoved(static_cast<uint8_t>(link));
-  return 0;
-}
-
-extern "C" long connac_impl_restore_make_plan(const connac_dev* dev, connac_restore_item* out,
-                                              unsigned long max) {
-  const DevState* s = State(dev);
-  if (s == nullptr || (out == nullptr && max != 0)) return kEinval;
-  const connac::RestoreRecord::Plan p = s->restore.MakePlan();
-  if (!CONNAC_CHECK(p.size <= connac::RestoreRecord::kMaxItems)) return kEinval;
-  if (p.size > max) return -static_cast<long>(Errno::kNoBufs);
-  for (size_t i = 0; i < p.size; ++i) {
-    const connac::RestoreRecord::Item& it = p.items[i];
-    connac_restore_item c{};
-    c.kind = static_cast<unsigned char>(it.kind);
-    c.link = it.link;
-    c.wcid = connac::kNoKey;
-    const connac::MacAddr* addr = nullptr;
-    if (it.kind == connac::RestoreRecord::ItemKind::kDevice && s->has_device) {
-      addr = &s->device_addr;
-    } else if (it.kind == connac::RestoreRecord::ItemKind::kBss ||
-               it.kind == connac::RestoreRecord::ItemKind::kSta) {
-      const connac::RestoreRecord::LinkRec& l = s->restore.link(it.link);
-      c.bss_idx = l.bss_idx;
-      if (it.kind == connac::RestoreRecord::ItemKind::kBss) {
-        c.active = it.link == s->restore.active_link() ? 1 : 0;
-        addr = &l.bssid;
-      } else {
-        c.wcid = s->keys.link(it.link).sta_wcid;
-        addr = &l.sta_addr;
-      }
-    }
-    if (addr != nullptr) connac::CopyBytes(c.addr, addr->b, sizeof(c.addr));
-    out[i] = c;
-  }
-  return static_cast<long>(p.size);
+extern "C" CONNAC_COLD const char* connac_step_name(unsigned int step) {
+  return step < CONNAC_STEPS ? connac::ResetStepName(static_cast<ResetStep>(step)) : nullptr;
 }

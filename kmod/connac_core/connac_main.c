@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connac_core.ko: the connac core (header-only C++, compiled into
- * connac_cxx.o) exported to other modules through the C API of
- * connac_core.h (connac_exports.c).
+ * connac_glue.o) exported to other modules through the C API of
+ * connac_core.h (connac_exports.c, generated from the header).
  *
- * Why a C shim: module parameters, WARN_ONCE and EXPORT_SYMBOL_GPL are
- * kernel C macros, and kernel headers are not C++. This file holds no state
- * of the core: every device's state lives in the struct connac_dev its
- * driver embeds, and the C++ object has no global with a constructor (the
- * kernel never runs them; kmod/scripts/cxx_guard.sh rejects them).
+ * Why a C shim: WARN_ONCE and EXPORT_SYMBOL_GPL are kernel C macros, and
+ * kernel headers are not C++. This file holds no state of the core: every
+ * device's state lives in the struct connac_dev its driver embeds, and the
+ * C++ object has no global with a constructor (the kernel never runs them;
+ * kmod/scripts/cxx_guard.sh rejects them). No test code: the self-test is
+ * its own module, connac_core_test.ko (kmod/test).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,12 +18,10 @@
 #include <linux/build_bug.h>
 #include <linux/init.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/stddef.h>
 
 #include "connac_core.h"
-#include "connac_selftest.h"
 #include "connac_shim.h"
 
 /* A driver embeds struct connac_dev; check the layout the header promises. */
@@ -33,10 +32,6 @@ struct connac_embed_check {
 static_assert(sizeof(struct connac_dev) == CONNAC_DEV_SIZE);
 static_assert(__alignof__(struct connac_dev) == CONNAC_DEV_ALIGN);
 static_assert(offsetof(struct connac_embed_check, dev) == CONNAC_DEV_ALIGN);
-
-static bool selftest;
-module_param(selftest, bool, 0444);
-MODULE_PARM_DESC(selftest, "run the in-kernel self-test at load and print KTAP");
 
 void connac_shim_assert_failed(const char *expr, const char *file, int line)
 {
@@ -52,13 +47,10 @@ void connac_core_check_failed(const char *expr, const char *file, int line)
 		  expr, file, line);
 }
 
-
 static int __init connac_core_init(void)
 {
 	pr_info("API %d, per-device state %lu of %d bytes\n",
 		CONNAC_API_VERSION, connac_dev_state_bytes(), CONNAC_DEV_SIZE);
-	if (selftest)
-		connac_selftest_run();
 	return 0;
 }
 
@@ -69,5 +61,5 @@ static void __exit connac_core_exit(void)
 module_init(connac_core_init);
 module_exit(connac_core_exit);
 
-MODULE_DESCRIPTION("connac core: MCU framing, in-flight table and key slots for MediaTek CONNAC drivers");
+MODULE_DESCRIPTION("connac core: MCU framing, commands in flight, key slots and firmware recovery for MediaTek CONNAC drivers");
 MODULE_LICENSE("GPL");

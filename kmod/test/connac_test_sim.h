@@ -1,23 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * connac_fwsim.h - a plain C view of connac::FwSim (core/include/connac/
- * fwsim.h), the mt7925 firmware simulator, for the in-kernel self-test.
+ * connac_test_sim.h - the test module's C view of its C++ test equipment
+ * (connac_test_sim.cc): the mt7925 firmware simulator (connac::FwSim,
+ * core/testing/fwsim.h) for the hang suite, and the fwsim-virtual suite's
+ * scenarios (connac::testing::FwSimHost, core/testing/fwsim_host.h).
  *
- * Why: the self-test is kernel C and FwSim is header-only C++. This is not
- * part of the module's API: nothing here is exported, a driver has a real
- * firmware. The self-test drives it with kernel timers and work items; the
- * userspace test (kmod/capi_test.cc) drives it with a virtual clock.
- *
- * Like the core, it is sans-I/O and never locks: the caller serialises.
+ * Why: connac_core_test.c is kernel C and the simulator is header-only C++.
+ * Test material: this never ships in connac_core.ko; only the test module
+ * (kmod/test) and the userspace tests (kmod/BUILD) build it. Like the core,
+ * it is sans-I/O and never locks: the caller serialises.
  */
-#ifndef CONNAC_FWSIM_H
-#define CONNAC_FWSIM_H
+#ifndef CONNAC_TEST_SIM_H
+#define CONNAC_TEST_SIM_H
 
 #include "connac_core.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---------------------------------------------------------------------------
+ * The firmware simulator.
+ */
 
 /* Bytes and alignment of struct connac_fwsim (checked against the core). */
 #define CONNAC_FWSIM_SIZE 1856
@@ -37,7 +41,7 @@ struct connac_fwsim_config {
 	unsigned int hang_at_cmd;	/* hang on the Nth command after them */
 	unsigned int hang_on_cmd_word;	/* hang on the first such command */
 	unsigned int assert_at_cmd;	/* COREDUMP at the Nth command */
-	unsigned char step_failures[CONNAC_SEQ_STEPS];	/* fail the first k runs */
+	unsigned char step_failures[CONNAC_STEPS];	/* fail the first k runs */
 	unsigned char hang_on_bss_after_sta_remove;	/* the #1036 trigger */
 	unsigned char rsv;
 	unsigned int hang_in_restore_times;
@@ -82,9 +86,9 @@ long connac_fwsim_poll_event(struct connac_fwsim *fw, long long now_ns,
 long long connac_fwsim_next_event_at(const struct connac_fwsim *fw);
 
 /*
- * Runs reset step @step (enum connac_seq_step) at @now_ns: *@done_ns is when
- * the host learns the outcome; returns 1 (it will succeed), 0 (it will
- * fail) or -EINVAL.
+ * Runs reset step @step (enum connac_step) at @now_ns: *@done_ns is when the
+ * host learns the outcome; returns 1 (it will succeed), 0 (it will fail) or
+ * -EINVAL.
  */
 int connac_fwsim_run_step(struct connac_fwsim *fw, unsigned int step,
 			  long long now_ns, long long *done_ns);
@@ -108,8 +112,37 @@ int connac_fwsim_sta_present(const struct connac_fwsim *fw,
 int connac_fwsim_key(const struct connac_fwsim *fw, unsigned int wcid,
 		     unsigned int slot, unsigned char *key, unsigned long cap);
 
+/* ---------------------------------------------------------------------------
+ * The fwsim-virtual suite: connac::Device driven by connac::testing::
+ * FwSimHost on a virtual clock, the core's recovery decided and executed in
+ * the caller's context (the kernel's, in the test module).
+ */
+
+/* Where a scenario failed: the check's text and line, and two values. */
+struct connac_vsim_result {
+	const char *check;		/* NULL: passed */
+	int line;
+	long long a;
+	long long b;
+};
+
+/* The number of scenarios and the name of scenario @i (NULL past the end). */
+unsigned int connac_vsim_count(void);
+const char *connac_vsim_name(unsigned int i);
+
+/* Bytes of memory a scenario runs in (8-byte aligned, e.g. kmalloc'd). */
+unsigned long connac_vsim_mem_size(void);
+
+/*
+ * Runs scenario @i in @mem (connac_vsim_mem_size() bytes, wiped before it
+ * returns). Returns 0 when it passed, else -1 with *@r saying where; -EINVAL
+ * for a bad argument.
+ */
+int connac_vsim_run(unsigned int i, void *mem, unsigned long mem_size,
+		    struct connac_vsim_result *r);
+
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* CONNAC_FWSIM_H */
+#endif /* CONNAC_TEST_SIM_H */
