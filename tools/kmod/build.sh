@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds connac_core.ko and connac_example.ko out of the source tree: stages kmod/ and the
-# core headers into build/kmod/src (tools/kmod/stage.sh) and runs kmod/Makefile there, so
-# the example links against the core's Module.symvers the way another driver would.
+# Builds connac_core.ko, connac_example.ko and the test module connac_core_test.ko out of
+# the source tree: stages kmod/ and the core headers (with the test material: --tests) into
+# build/kmod/src (tools/kmod/stage.sh) and runs kmod/Makefile there, so the example and the
+# test module link against the core's Module.symvers the way another driver would.
 #
 # Env: KDIR (default: `tools/kdir.sh default`: /lib/modules/$(uname -r)/build if it exists,
 # else the newest installed Debian /usr/src/linux-headers-*-amd64), CXX (default: g++ of the
@@ -22,7 +23,7 @@ if [[ -z "$KDIR" || ! -f "$KDIR/Makefile" ]]; then
 fi
 echo "kdir: $KDIR"
 
-"$repo/tools/kmod/stage.sh" "$out/src"
+"$repo/tools/kmod/stage.sh" --tests "$out/src"
 if [[ -n "${KMOD_EXTRA_GLUE:-}" ]]; then
   cat "$KMOD_EXTRA_GLUE" >>"$out/src/connac_core/connac_glue.cc"
 fi
@@ -40,4 +41,4 @@ if grep -E '(warning|WARNING):' "$out/build.log" | grep -v 'Skipping BTF' >"$out
   head -n 10 "$out/warnings.log" >&2
   exit 1
 fi
-echo "kmod: built $out/src/connac_core/connac_core.ko and $out/src/example/connac_example.ko"
+echo "kmod: built $out/src/connac_core/connac_core.ko, $out/src/example/connac_example.ko and $out/src/test/connac_core_test.ko"

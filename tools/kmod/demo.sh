@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # `make demo-kmod` (and the end of `make demo`): builds connac_core.ko and connac_example.ko,
 # boots the matching Debian kernel under QEMU (tools/kmod/qemu_test.sh), and shows what the
-# guest printed: the core's in-kernel self-test (KTAP) and the example driver's report
-# (framing, keys around the #1036 roam, recovery from a firmware hang, measured with ktime).
+# guest printed: the test module's KTAP (connac_core_test.ko) and the example driver's report
+# (a command, keys around the #1036 roam, recovery from a firmware hang, measured with ktime).
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=$repo/build/kmod
 mkdir -p "$out"
 
 echo
-echo "Kernel module: connac_core.ko loaded in Debian's kernel under QEMU (TCG), selftest=1"
+echo "Kernel module: connac_core.ko and its test module loaded in Debian's kernel under QEMU (TCG)"
 if ! "$repo/tools/kmod/build.sh" >"$out/demo-build.log" 2>&1; then
   echo "  build failed:"; sed 's/^/    /' "$out/demo-build.log" | tail -n 15
   exit 1
@@ -24,10 +24,10 @@ rc=$?
 [[ -s "$log" ]] || { cat "$out/demo-qemu.txt"; exit 1; }
 
 echo
-sed -n '/^KTAP version 1$/,/^# connac_core selftest:/p' "$log" | sed 's/^/  /'
+sed -n '/^KTAP version 1$/,/^# connac_core_test:/p' "$log" | sed 's/^/  /'
 echo
 echo "The example driver (connac_example.ko, first load), using only the exported C API:"
-sed -n '/^connac-test: ok insmod .*connac_core.ko selftest=1/,/^connac_example: report:/p' "$log" |
+sed -n '/^connac-test: ok rmmod connac_core_test/,/^connac_example: report:/p' "$log" |
   grep '^connac_example:' | sed 's/^/  /'
 echo
 echo "Load test: $(grep -c '^connac-test: cycle [0-9]* ok' "$log") load/unload cycles; checks:"

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Why: the core is meant to be cheap enough to link into every mt76-family driver. This
 # prints what it costs, from the built objects, and fails when a target is missed:
-#   - .text / .data (+ .rodata, .bss) of connac_core.ko and connac_example.ko
-#     (every .text* / .data* / .rodata* section, the C++ COMDAT ones included);
-#     target: connac_core.ko .text <= 32 KiB. .init.text is printed beside it: the
-#     self-test and the firmware simulator run only at load and are freed after it
-#     (__init, as the kernel's own test modules), so they are not in .text; the total
-#     of both, what the module held before the self-test moved there, is printed too
+#   - .text / .data (+ .rodata, .bss, .init.text) of connac_core.ko, connac_example.ko and
+#     the test module connac_core_test.ko (every .text* / .data* / .rodata* section, the C++
+#     COMDAT and .text.unlikely ones included); target: connac_core.ko .text <= 32 KiB.
+#     connac_core.ko holds no test code (the simulator and the self-test are the test
+#     module's), so its .text is all the code a driver that loads it pays for
 #   - the largest stack frame of the C++ objects, from -fstack-usage (.su files written by
 #     kmod/cxx.mk); target <= 384 bytes
 #   - the per-device state a driver embeds: sizeof(struct connac_dev) and the bytes the core
@@ -41,20 +40,20 @@ target() {  # name value max unit
 }
 
 echo "footprint:"
-for ko in connac_core/connac_core.ko example/connac_example.ko; do
+for ko in connac_core/connac_core.ko example/connac_example.ko test/connac_core_test.ko; do
+  [[ -f "$tree/$ko" ]] || continue
   read -r t d r b i < <(sections "$tree/$ko")
   printf '  %-22s .text %6d  .data %4d  .rodata %6d  .bss %3d  .init.text %6d bytes\n' \
     "${ko##*/}" "$t" "$d" "$r" "$b" "$i"
-  [[ "$ko" == connac_core/* ]] && core_text=$t && core_init=$i
+  [[ "$ko" == connac_core/* ]] && core_text=$t
 done
-# connac_cxx.o is the glue + core (.text) and the firmware simulator (.init.text).
-read -r gt _ gr _ gi < <(sections "$tree/connac_core/connac_cxx.o")
-read -r _ _ sr _ si < <(sections "$tree/connac_core/connac_selftest.o")
-printf '  %-22s .text %6d of it the C++ glue + core (.rodata %d)\n' "" "$gt" "$gr"
-printf '  %-22s .init.text %d the self-test, %d the firmware simulator (self-test .rodata %d)\n' \
-  "" "$si" "$gi" "$sr"
-printf '  %-22s all code %d bytes (.text + .init.text, resident until the load ends)\n' "" \
-  "$((core_text + core_init))"
+# connac_glue.o is the C++: the glue and the core it instantiates (connac::Device); the rest
+# is the C shim and the generated export list.
+read -r gt _ gr _ _ < <(sections "$tree/connac_core/connac_glue.o")
+cold=$(size -A "$tree/connac_core/connac_glue.o" | awk '$1 ~ /^\.text\.unlikely/ { c += $2 } END { print c + 0 }')
+printf '  %-22s .text %6d of it the C++ glue + core (%d of that cold: the control plane), .rodata %d\n' \
+  "" "$gt" "$cold" "$gr"
+printf '  %-22s .text %6d the C shim and the export list\n' "" "$((core_text - gt))"
 target "connac_core.ko .text" "$core_text" "$text_max" bytes
 
 su=$(cat "$tree"/connac_core/*.su 2>/dev/null | sort -t$'\t' -k2,2n | tail -n 1 || true)
@@ -74,17 +73,17 @@ probe=$(mktemp -d "${TMPDIR:-/tmp}/connac-footprint.XXXXXX")
 trap 'rm -rf "$probe"' EXIT
 cat >"$probe/probe.cc" <<'EOF'
 #include <cstdio>
-#include "connac_impl.h"
+#include "connac_core.h"
 extern "C" void connac_shim_assert_failed(const char*, const char*, int) {}
 extern "C" void connac_core_check_failed(const char*, const char*, int) {}
-int main() { std::printf("%lu %zu\n", connac_impl_dev_state_bytes(), sizeof(connac_dev)); }
+int main() { std::printf("%lu %zu\n", connac_dev_state_bytes(), sizeof(connac_dev)); }
 EOF
 cxx=$(command -v g++-12 || command -v g++)
 "$cxx" -std=gnu++20 -fno-exceptions -fno-rtti -O1 -I"$tree/core/include" -I"$tree/include" \
   -I"$tree/connac_core" "$probe/probe.cc" "$tree/connac_core/connac_glue.cc" -o "$probe/probe"
 read -r used whole < <("$probe/probe")
 target "per-device state (sizeof struct connac_dev)" "$whole" "$state_max" bytes
-echo "    the core uses $used (in-flight table, key slots, reset sequencer, restore record), $((whole - used)) spare"
+echo "    the core uses $used (connac::Device<7>: in-flight table, key slots, reset sequencer, restore record, the key operation and restore in progress; the glue's host ops and event view), $((whole - used)) spare"
 
 if [[ $missed -eq 0 ]]; then
   echo "footprint: all targets met"

@@ -3,16 +3,21 @@
 # tests one kernel (KDIR, else `tools/kdir.sh default`); `make kmod-test` runs it once per
 # Debian kernel series installed (tools/kdir.sh list: 6.1 and 6.12).
 #
-#   build        connac_core.ko + connac_example.ko against that kernel's headers
-#                (tools/kmod/build.sh; warnings are errors)
+#   build        connac_core.ko, connac_example.ko and the test module connac_core_test.ko
+#                against that kernel's headers (tools/kmod/build.sh; warnings are errors)
 #   guard        a `new` injected into the C++ glue must fail the build with the C++
 #                guard's message (kmod/scripts/cxx_guard.sh)
+#   exports      the generated export list is the header's functions (as the compiler
+#                reads the header), and connac_core.ko exports exactly those
+#   symbols      connac_core.ko holds no simulator, case table or self-test symbol (nm)
 #   hygiene      connac_example.ko frees with kfree_sensitive (it held key frames)
 #   footprint    .text/.data, largest C++ stack frame, per-device state vs their targets
 #   checkpatch   the kernel's checkpatch.pl on every kernel C file of kmod/
-#   dkms         `dkms add` + `dkms build` of the staged tree in a private DKMS tree
-#   qemu         boot the matching Debian kernel under QEMU/TCG, self-test (KTAP), example,
-#                modprobe, 20 load/unload cycles, console and taint checks
+#   dkms         `dkms add` + `dkms build` of the staged (test-free) tree in a private
+#                DKMS tree
+#   qemu         boot the matching Debian kernel under QEMU/TCG, load connac_core.ko and
+#                the test module (nested KTAP), the example, modprobe, 20 load/unload
+#                cycles, console and taint checks
 #
 # Prints one "kmod-test: ok - <step>" / "kmod-test: FAIL - <step>: <why>" /
 # "kmod-test: skip - <step>" line per check and ends with
@@ -61,9 +66,9 @@ if "$repo/tools/kmod/build.sh" >"$out/build-step.log" 2>&1; then
 else
   fail "build" "$(grep -m1 -E 'error|FAIL|guard|warning|kmod:' "$out/build-step.log" | cut -c 1-200)"
   sed 's/^/  /' "$out/build-step.log" | head -n 30
-  # Nothing else can run: the guard, hygiene, footprint, checkpatch, DKMS and QEMU checks
-  # count as failed, not as skipped.
-  echo "kmod-test: $passed passed, $((failed + 11)) failed, $skips skipped"
+  # Nothing else can run: the guard, exports, symbols, hygiene, footprint, checkpatch, DKMS
+  # and QEMU checks count as failed, not as skipped.
+  echo "kmod-test: $passed passed, $((failed + 13)) failed, $skips skipped"
   exit 1
 fi
 kdir=$(cd "$kdir" && pwd -P)
@@ -81,12 +86,57 @@ if ! skipped guard; then
   guard_dir=$(mktemp -d "${TMPDIR:-/tmp}/connac-guard.XXXXXX")
   if KMOD_BUILD_DIR=$guard_dir KMOD_EXTRA_GLUE=$inject "$repo/tools/kmod/build.sh" >"$out/guard.log" 2>&1; then
     fail "guard" "a glue with operator new built without error"
-  elif grep -q 'connac: C++ guard: connac_cxx.o: undefined symbol(s) _Znwm' "$out/guard.log"; then
+  elif grep -q 'connac: C++ guard: connac_glue.o: undefined symbol(s) _Znwm' "$out/guard.log"; then
     ok "guard" "operator new rejected: $(grep -m1 'C++ guard' "$out/guard.log" | cut -c 1-100)..., $(secs "$t")"
   else
     fail "guard" "the build failed without the guard's message: $(grep -m1 -E 'error|guard' "$out/guard.log" | cut -c 1-160)"
   fi
   rm -rf "$inject" "$guard_dir"
+fi
+
+# --- exports: one list, from the header ----------------------------------------------------
+# Three views must agree with the header's functions as GCC reads them (-aux-info: every
+# prototype, the static inline helpers marked static): the generated connac_exports.c, the
+# module's Module.symvers and the __ksymtab_ entries in connac_core.ko.
+t=$(date +%s)
+hdr=$repo/kmod/include/connac_core.h
+aux=$(mktemp "${TMPDIR:-/tmp}/connac-aux.XXXXXX")
+if gcc -fsyntax-only -x c -aux-info "$aux" "$hdr" 2>"$out/exports.log"; then
+  want=$(grep -F "${hdr##*/}:" "$aux" | grep -v ' static ' |
+    sed -E 's/.*[ *](connac_[a-z0-9_]+) \(.*/\1/' | sort)
+else
+  want=
+fi
+rm -f "$aux"
+gen=$(sed -n 's/^EXPORT_SYMBOL_GPL(\(.*\));$/\1/p' "$tree/connac_core/connac_exports.c" | sort)
+symvers=$(awk '$3 ~ /connac_core$/ { print $2 }' "$tree/connac_core/Module.symvers" | sort)
+ksymtab=$(nm "$tree/connac_core/connac_core.ko" | sed -n 's/.* __ksymtab_\(connac_.*\)$/\1/p' | sort)
+n=$(grep -c . <<<"$want" || true)
+if [[ -z "$want" ]]; then
+  fail "exports" "gcc -aux-info could not read $hdr: $(head -c 200 "$out/exports.log")"
+elif [[ "$gen" != "$want" ]]; then
+  fail "exports" "connac_exports.c differs from the header: $(diff <(echo "$want") <(echo "$gen") | grep '^[<>]' | head -n 3 | paste -sd ' ' -)"
+elif [[ "$symvers" != "$want" || "$ksymtab" != "$want" ]]; then
+  fail "exports" "connac_core.ko exports $(grep -c . <<<"$ksymtab") symbols (Module.symvers $(grep -c . <<<"$symvers")), the header declares $n"
+else
+  ok "exports" "$n functions: header (gcc -aux-info) = connac_exports.c = Module.symvers = __ksymtab, $(secs "$t")"
+fi
+
+# --- symbols: no test material in the production module --------------------------------------
+# By name (the simulator, the case tables, the self-test, the scenarios), and every function
+# or object the test module's own objects define (its copies of core code are COMDAT/weak).
+core_syms=$(nm "$tree/connac_core/connac_core.ko" | awk '{ print $NF }')
+test_syms=$(nm --defined-only "$tree"/test/connac_test_{main,sim}.o 2>/dev/null |
+  awk 'NF == 3 && $2 ~ /^[TDBR]$/ { print $3 }' |
+  grep -vx -e connac_core_check_failed -e init_module -e cleanup_module | sort -u)
+by_name=$(c++filt <<<"$core_syms" | grep -iE 'fwsim|selftest|vsim|connac_case|testing::|connac_test' || true)
+by_test=$(comm -12 <(sort -u <<<"$core_syms") <(echo "$test_syms") || true)
+if [[ -z "$test_syms" ]]; then
+  fail "symbols" "no symbols from the test module's objects ($tree/test/*.o)"
+elif [[ -n "$by_name$by_test" ]]; then
+  fail "symbols" "connac_core.ko holds test material: $(echo $by_name $by_test | cut -c 1-160)"
+else
+  ok "symbols" "none of $(grep -c . <<<"$core_syms") symbols in connac_core.ko is a simulator/case/self-test name or one of the $(grep -c . <<<"$test_syms") the test module defines"
 fi
 
 # --- key hygiene: the example's device struct holds key slots and key frames ----------------
@@ -111,8 +161,10 @@ fi
 if ! skipped checkpatch; then
   t=$(date +%s)
   files=()
-  for f in "$repo"/kmod/connac_core/*.[ch] "$repo"/kmod/example/*.c "$repo"/kmod/include/*.h; do
-    [[ "$f" == *.mod.c ]] || files+=("$f")  # kbuild output of an in-place build
+  for f in "$repo"/kmod/connac_core/*.[ch] "$repo"/kmod/example/*.c "$repo"/kmod/include/*.h \
+    "$repo"/kmod/test/*.[ch]; do
+    # kbuild output of an in-place build
+    [[ "$f" == *.mod.c || "$f" == */connac_exports.c ]] || files+=("$f")
   done
   if "$repo/tools/kmod/checkpatch.sh" "${files[@]}" >"$out/checkpatch.log" 2>&1; then
     ok "checkpatch" "$(tail -n 1 "$out/checkpatch.log" | sed 's/^checkpatch: //'), $(secs "$t")"
@@ -163,8 +215,8 @@ if ! skipped qemu 6; then
   grep -q '^kmod-test: ' "$out/qemu.txt" || fail "qemu" "no result from qemu_test.sh"
   echo "kmod-test: guest console: $out/console.log"
   # The KTAP summary and the example's report, for the log reader.
-  grep -E '^# (hang|reset|after|connac_core selftest)|^connac_example: (command|roam|recovery|report)' \
-    "$out/console.log" 2>/dev/null | awk '!seen[$1 $2 $3]++' | head -n 16 | sed 's/^/  /'
+  grep -E '^    # (hang|reset|after|fwsim-virtual):|^# connac_core_test:|^connac_example: (command|roam|recovery|report)' \
+    "$out/console.log" 2>/dev/null | awk '!seen[$1 $2 $3 $4]++' | head -n 16 | sed 's/^ *//; s/^/  /'
 fi
 
 echo "kmod-test: total $(secs "$t_start") for $kver"

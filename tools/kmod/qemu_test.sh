@@ -2,16 +2,19 @@
 # Why: a module that builds can still oops, warn or leak at load time. This boots the Debian
 # kernel whose version matches the headers the modules were built against, under QEMU (TCG:
 # no KVM on the CI machines) with a busybox initramfs, and in the guest:
-#   1. insmod connac_core.ko selftest=1   (KTAP v1 on the console)
-#   2. insmod / rmmod connac_example.ko   (its report: framing, roam keys, recovery)
+#   1. insmod connac_core.ko, insmod connac_core_test.ko (nested KTAP v1 on the console:
+#      one result per suite, each suite's own plan and results indented), rmmod the test
+#   2. insmod / rmmod connac_example.ko   (its report: a command, roam keys, recovery)
 #   3. modprobe connac_example            (modules.dep must pull in connac_core)
 #   4. 20 x (insmod core, insmod example, rmmod example, rmmod core)
-# It then parses the serial console and fails unless every KTAP line is "ok", the plan
-# matches, every step reported success, the taint is only O/E (out-of-tree, unsigned), and
-# no BUG / WARNING / Oops / general protection / stack-protector / hung-task line appears.
+# It then parses the serial console and fails unless every KTAP line is "ok", every plan
+# (the top one and each suite's) matches its results, every step reported success, the
+# taint is only O/E (out-of-tree, unsigned), and no BUG / WARNING / Oops / general
+# protection / stack-protector / hung-task line appears.
 #
 # usage: qemu_test.sh MODULE_TREE KERNEL_RELEASE LOG
-#   MODULE_TREE: dir with connac_core/connac_core.ko and example/connac_example.ko
+#   MODULE_TREE: dir with connac_core/connac_core.ko, example/connac_example.ko and
+#                test/connac_core_test.ko
 #   KERNEL_RELEASE: e.g. 6.1.0-56-amd64 (/boot/vmlinuz-<release> is booted)
 #   LOG: where the guest console is written
 # Env: QEMU_TIMEOUT (s, default 240), QEMU_SMP (default 2), QEMU_MEM (default 512M).
@@ -41,7 +44,7 @@ kernel=/boot/vmlinuz-$kver
 command -v qemu-system-x86_64 >/dev/null || die "qemu" "qemu-system-x86_64 missing: apt-get install qemu-system-x86" 2
 busybox=$(command -v busybox || true)
 [[ -n "$busybox" ]] && ! ldd "$busybox" >/dev/null 2>&1 || die "busybox" "no static busybox: apt-get install busybox-static" 2
-for m in connac_core/connac_core.ko example/connac_example.ko; do
+for m in connac_core/connac_core.ko example/connac_example.ko test/connac_core_test.ko; do
   [[ -f "$tree/$m" ]] || die "modules" "$tree/$m missing (make kmod)" 2
 done
 
@@ -50,7 +53,8 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,etc,lib/modules/"$kver"/extra}
 cp "$busybox" "$root/bin/busybox"
-cp "$tree/connac_core/connac_core.ko" "$tree/example/connac_example.ko" "$root/lib/modules/$kver/extra/"
+cp "$tree/connac_core/connac_core.ko" "$tree/example/connac_example.ko" \
+  "$tree/test/connac_core_test.ko" "$root/lib/modules/$kver/extra/"
 # modules.dep for the guest's modprobe: the dependency comes from the .ko's "depends".
 depmod -b "$root" "$kver" 2>"$work/depmod.err" || die "depmod" "$(head -n 3 "$work/depmod.err")"
 grep -q 'connac_example.ko:.*connac_core.ko' "$root/lib/modules/$kver/modules.dep" ||
@@ -65,7 +69,9 @@ mount -t devtmpfs devtmpfs /dev
 step() { if "\$@"; then echo "connac-test: ok \$*"; else echo "connac-test: FAIL \$*"; fi; }
 K=/lib/modules/$kver/extra
 echo "connac-test: start \$(uname -r)"
-step insmod \$K/connac_core.ko selftest=1
+step insmod \$K/connac_core.ko
+step insmod \$K/connac_core_test.ko
+step rmmod connac_core_test
 step insmod \$K/connac_example.ko
 step rmmod connac_example
 step rmmod connac_core
@@ -113,29 +119,50 @@ else
   ok "boot" "$kver under TCG, ${elapsed}s including $cycles load/unload cycles"
 fi
 
-# --- KTAP from connac_core selftest=1 ---------------------------------------------------
-ktap=$(sed -n '/^KTAP version 1$/,/^# connac_core selftest:/p' "$log")
-plan=$(grep -m1 -E '^1\.\.[0-9]+$' <<<"$ktap" | cut -d. -f3 || true)
-results=$(grep -E '^(not )?ok [0-9]+ - ' <<<"$ktap" || true)
-n_ok=$(grep -c '^ok ' <<<"$results" || true)
-n_bad=$(grep -c '^not ok ' <<<"$results" || true)
-n_all=$((n_ok + n_bad))
-seq_ok=1
-i=0
-while read -r line; do
-  [[ -n "$line" ]] || continue
-  i=$((i + 1))
-  num=$(sed -E 's/^(not )?ok ([0-9]+) - .*/\2/' <<<"$line")
-  [[ "$num" == "$i" ]] || seq_ok=0
-done <<<"$results"
-if [[ -z "$plan" ]]; then
-  fail "ktap" "no 'KTAP version 1' / plan in the console"
-elif [[ $n_bad -ne 0 ]]; then
-  fail "ktap" "$n_bad of $plan not ok: $(grep '^not ok' <<<"$results" | head -n 3 | paste -sd ';' -)"
-elif [[ $n_all -ne $plan || $seq_ok -ne 1 ]]; then
-  fail "ktap" "plan 1..$plan but $n_all results (numbering in order: $seq_ok)"
+# --- KTAP from connac_core_test.ko ------------------------------------------------------
+# Nested KTAP as KUnit prints it: "KTAP version 1", "1..N", then per suite an indented
+# "    KTAP version 1" / "    # Subtest: <suite>" / "    1..M" / "    ok i - <case>" block and
+# "ok n - <suite>". Every plan must match its results, numbered in order, all "ok".
+ktap=$(sed -n '/^KTAP version 1$/,/^# connac_core_test:/p' "$log")
+ktap_report=$(awk '
+  function problem(msg) { if (errs == "") errs = msg; else if (length(errs) < 200) errs = errs "; " msg }
+  /^1\.\.[0-9]+$/ && plan == "" { plan = substr($0, 4) + 0; next }
+  /^    # Subtest: / { name = substr($0, 16); next }
+  /^    1\.\.[0-9]+$/ { splan = substr($0, 8) + 0; sn = 0; sbad = 0; next }
+  /^    (not )?ok [0-9]+ - / {
+    sn++; tests++
+    num = ($1 == "not") ? $3 : $2
+    if (num != sn) problem(name ": result " num " out of order")
+    if ($1 == "not") { sbad++; bad++; problem(name ": " substr($0, 5)) }
+    next
+  }
+  /^(not )?ok [0-9]+ - / {
+    n++
+    num = ($1 == "not") ? $3 : $2
+    suite = $0; sub(/^(not )?ok [0-9]+ - /, "", suite)
+    if (num != n) problem("suite " num " out of order")
+    if (suite != name) problem("suite " suite " closes " name)
+    if (sn != splan) problem(suite ": plan 1.." splan " but " sn " results")
+    if ($1 == "not" && sbad == 0) problem(suite ": not ok without a failed case")
+    if ($1 != "not" && sbad != 0) problem(suite ": ok with " sbad " failed cases")
+    if ($1 == "not") badsuites++
+    list = list (list == "" ? "" : ", ") suite " " sn
+    name = ""; splan = -1
+    next
+  }
+  END {
+    if (plan == "") problem("no plan")
+    else if (n != plan) problem("plan 1.." plan " but " n " suites")
+    printf "%d %d %d %d %d\t%s\t%s\n", plan, n, n - badsuites, tests, tests - bad, list, errs
+  }' <<<"$ktap")
+IFS=$'\t' read -r ktap_counts ktap_suites ktap_errs <<<"$ktap_report"
+read -r k_plan k_suites k_suites_ok k_tests k_tests_ok <<<"$ktap_counts"
+if [[ -z "$ktap" ]]; then
+  fail "ktap" "no 'KTAP version 1' from connac_core_test.ko in the console"
+elif [[ -n "$ktap_errs" ]]; then
+  fail "ktap" "$ktap_errs"
 else
-  ok "ktap" "$n_ok/$plan ok"
+  ok "ktap" "$k_suites_ok/$k_plan suites, $k_tests_ok/$k_tests tests ok ($ktap_suites)"
 fi
 
 # --- the guest's steps ----------------------------------------------------------------
@@ -146,7 +173,7 @@ if [[ -n "$steps_bad" ]]; then
 elif [[ $cycles_ok -ne $cycles ]]; then
   fail "load/unload" "$cycles_ok of $cycles cycles completed"
 else
-  ok "load/unload" "selftest load, example, modprobe via modules.dep, $cycles cycles"
+  ok "load/unload" "core + test module, example, modprobe via modules.dep, $cycles cycles"
 fi
 
 reports=$(grep -c '^connac_example: report: ok' "$log" || true)
