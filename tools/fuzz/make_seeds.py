@@ -267,13 +267,38 @@ def main():
     ]
     write("reset", progs)
 
-    # ---- capi: byte 0 family; ops of fuzz/capi_fuzz.cc.
+    # ---- capi: byte 0 family (| 4 probe callback, | 8 pairwise-before-group); ops of
+    # fuzz/capi_fuzz.cc (API 2: op % 11). An event op is {flags, len, bytes}: flags 1 makes
+    # it a UNI RESULT for the last command (| 4: for the last SEND), | 8 a COREDUMP, | 2
+    # unsolicited, 0x10 leaves it unread.
+    def ev(flags, n=52):
+        return bytes([3, flags, n]) + bytes(n)
+    submit = lambda pick: bytes([2, pick])
+    tick = lambda steps, ok=1: bytes([4, steps, ok])
+    link_add = lambda link: bytes([6, 0, link, 0])
+    sta_add = lambda link: bytes([6, 1, link, 0])
+    key_set = lambda link_plus_1, pick: bytes([6, 2, link_plus_1, pick])
+    associate = link_add(0) + sta_add(0) + bytes([6, 6, 0, 1]) + key_set(0, 0) + \
+        ev(5) + ev(5) + key_set(1, 4) + ev(5) + key_set(1, 0x11) + ev(5)
     progs = [
-        bytes([1, 2, 0, 3, 1, 60]) + bytes(60) + bytes([4, 8, 3, 5, 9]),
-        bytes([1, 0, len(ptk)]) + ptk + bytes([1, 1, 0, 12, len(ev14)]) + ev14,
-        bytes([0, 6, 0, 1, 0, 6, 1, 1, 3, 6, 2, 1, 0, 6, 3, 1, 2, 6, 4, 0, 17, 0]),
-        bytes([2, 8, 0, 1, 0, 10, 8, 1, 1, 0, 1, 8, 2, 0, 33, 7, 0, 0, 7, 1, 0, 1, 7, 1, 7, 0]),
-        bytes([1, 9, 1, 0, 0, 12, 0, 4]) + bytes(4) + bytes([100, 0, 9, 3, 7, 0, 0, 0, 0, 0]),
+        # a command answered; the stateless calls on golden bytes
+        bytes([1]) + submit(0) + ev(1) + bytes([7, 1, 1, 0, 12, len(ev14)]) + ev14 +
+        bytes([0, len(ptk)]) + ptk,
+        # associate (BSS cipher, keys answered), then a hang: timeouts, the reset, restore
+        bytes([1]) + associate + submit(0) + submit(1) + tick(63) + tick(63) + tick(10) +
+        ev(5) + ev(5) + ev(5) + ev(5) + ev(5) + ev(5) + tick(10) + submit(0) + ev(1),
+        # COREDUMP, failed steps, the probe on with a dead firmware, a request, config
+        bytes([5]) + submit(8) + ev(0x0b) + tick(1, 0) + tick(1, 0) + bytes([5, 4, 0, 0]) +
+        bytes([8, 120, 1, 3, 0, 1, 1]) + bytes([5, 2, 10]) + tick(5) + tick(63),
+        # an event left unread (the next is -EBUSY), the host's own results, key encode
+        bytes([2]) + submit(0) + submit(1) + ev(0x11) + ev(1) + bytes([5, 3, 1, 2, 1]) +
+        bytes([5, 3, 1, 3, 0]) + bytes([10]) + bytes(range(48)) + bytes([1, 1]),
+        # four links with stations, a pairwise key fanned out, one link torn down
+        bytes([9]) + link_add(0) + sta_add(0) + link_add(1) + sta_add(1) + link_add(2) +
+        key_set(0, 0) + ev(5) + ev(5) + ev(5, 40) + bytes([6, 4, 1, 0, 6, 3, 2, 0]) + tick(40),
+        # frame encode with any sizes, decode, parse_response for every family
+        bytes([0, 9, 1, 0, 0, 3, 0, 8]) + bytes(8) + bytes([200, 1]) +
+        bytes([1, 0, 0, 14, len(ev14)]) + ev14 + bytes([1, 2, 1, 14, 20]) + ev14[:20],
     ]
     write("capi", progs)
 

@@ -54,9 +54,9 @@ extra_srcs() {
     keys_script) echo tools/keys_cmd.cc tools/cli_util.cc ;;
     cli_parse) echo tools/cli_util.cc ;;
     diagnose) echo tools/diagnose_{analyze,findings,format,line,render}.cc tools/cli_util.cc ;;
-    # The C API as the kernel module builds it: the glue and the C trampolines (clang++
-    # compiles the .c as C++ with a note; the kernel and Bazel compile it as C).
-    capi) echo kmod/connac_core/connac_glue.cc kmod/connac_core/connac_exports.c ;;
+    # The C API as the kernel module builds it: the glue defines every function of the
+    # header (the module adds only the generated export list).
+    capi) echo kmod/connac_core/connac_glue.cc ;;
   esac
 }
 max_len() {
