@@ -8,10 +8,12 @@
 // itself includes, every namespace-scope core object is `constinit` (the kernel never runs
 // constructors: CONFIG_CONSTRUCTORS=n).
 
+#include <new>
+
 #include "connac/bytes.h"
 #include "connac/connac.h"
+#include "connac/device.h"
 #include "connac/family.h"
-#include "connac/fwsim.h"
 #include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
@@ -34,9 +36,11 @@ using connac::Profile;
 using connac::Result;
 using connac::Status;
 
-// The module's one in-flight table. constinit: compilation fails if it would need a dynamic
-// initializer, which the kernel would silently never run.
-constinit connac::InflightTable<4> g_table(connac::kMt7925);
+// The module's one in-flight table, built with placement new into zero-initialised static
+// storage (Txn() below): whether or not the table's constructor is constexpr, nothing needs
+// a dynamic initializer, which the kernel would silently never run.
+using KcheckTable = connac::InflightTable<4>;
+alignas(KcheckTable) constinit unsigned char g_table_mem[sizeof(KcheckTable)] = {};
 
 constexpr uint8_t kFixedHeader[4] = {0x01, 0x00, 0x00, 0x00};  // {u8 idx, u8 rsv, le16 tlv_num}
 constexpr uint8_t kTlvBody[6] = {1, 2, 3, 4, 5, 6};
@@ -96,8 +100,8 @@ Status Event(const Profile& p, CmdWord cmd, uint8_t seq, ConstBytes raw, int32_t
 }
 
 // The module's key slots, and the action lists a set_key call fills. The lists are about
-// 800 bytes each and the table about 3.5 KB: static, never on the kernel stack. constinit as
-// g_table above.
+// 800 bytes each and the table about 2 KB: static, never on the kernel stack. constinit:
+// compilation fails if they would need a dynamic initializer.
 constinit connac::KeyTable g_keys;
 constinit connac::KeyActionList g_key_acts;
 constinit connac::KeyActionList g_key_rollback;
@@ -192,6 +196,7 @@ Result<size_t> Keys(const Profile& p, const uint8_t* key, unsigned long len, uin
 }
 
 Status Txn(connac::Instant now, ConstBytes event) {
+  KcheckTable& g_table = *new (g_table_mem) KcheckTable(connac::kMt7925);
   Result<connac::Ticket> a = g_table.Arm(CmdWord::Uni(connac::uni::kBssInfoUpdate), now);
   if (!a.ok()) return a.status();
   Result<connac::Ticket> b = g_table.Arm(CmdWord::Ext(connac::ext::kThermalCtrl), now);
@@ -206,47 +211,49 @@ Status Txn(connac::Instant now, ConstBytes event) {
   return o.kind == connac::EventOutcome::kMalformed ? Status(Errno::kBadMsg) : connac::OkStatus();
 }
 
-// The reset sequencer driving the firmware simulator through one whole episode: a command
-// the firmware never answers, the timeout, fail-all, every reset step, the restore plan.
-constinit connac::ResetSequencer g_reset;
-constinit connac::FwSim g_fw;
-constinit connac::RestoreRecord g_record;
-constinit connac::InflightTable<2> g_reset_table(connac::kMt7925);
+// connac::Device through one whole episode, as a driver executes it: a command the
+// firmware never answers, the timeout (fail fast), every reset step, the restore of the
+// device, the link and its station, and the keys. The Device cannot be constinit (its
+// constructor is not constexpr), so it is built with placement new into zero-initialised
+// static storage: no dynamic initializer, nothing on the kernel stack.
+using KcheckDevice = connac::Device<4>;
+alignas(KcheckDevice) constinit unsigned char g_device_mem[sizeof(KcheckDevice)] = {};
+constinit connac::DeviceAction g_action;
 
 Result<int> Reset(long long start_ns) {
-  connac::FwSimConfig cfg;
-  cfg.hang_at_cmd = 1;
-  g_fw = connac::FwSim(cfg);
-  g_reset = connac::ResetSequencer();
-  CONNAC_RETURN_IF_ERROR(g_record.SetDevice(connac::MacAddr{}));
-  CONNAC_RETURN_IF_ERROR(g_record.LinkJoining(0, connac::MacAddr{}, 0));
-  CONNAC_RETURN_IF_ERROR(g_record.LinkAssociated(0, connac::MacAddr{}, true));
+  auto* dev = new (g_device_mem) KcheckDevice(connac::kMt7925);
+  const connac::MacAddr bssid{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
+  const connac::MacAddr ap{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
   connac::Instant now{start_ns};
-  CONNAC_RETURN_IF_ERROR(g_reset.Admit());
-  const connac::CmdWord bss = connac::CmdWord::Uni(connac::uni::kBssInfoUpdate);
-  Result<connac::Ticket> t = g_reset_table.Arm(bss, now);
+  dev->SetDevice(connac::MacAddr{});
+  CONNAC_RETURN_IF_ERROR(dev->LinkAdd(0, bssid, now));
+  CONNAC_RETURN_IF_ERROR(dev->StaAdd(0, ap, now));
+  CONNAC_RETURN_IF_ERROR(dev->LinkAssociated(0, ap, true));
+  const CmdWord bss = CmdWord::Uni(connac::uni::kBssInfoUpdate);
+  Result<connac::Ticket> t = dev->Submit(bss, now);
   if (!t.ok()) return t.status();
-  uint8_t frame[connac::kUniHeaderSize + 4] = {};
-  Result<size_t> n = connac::WriteHeader(connac::kMt7925, bss, t->seq, 4, MutableBytes(frame));
-  if (!n.ok()) return n.status();
-  g_fw.Receive(ConstBytes(frame, *n), now);
-  now = g_reset_table.NextDeadline();
-  connac::Ticket expired[2];
-  if (g_reset_table.Expire(now, expired, 2) != 1) return Status(Errno::kProto);
-  connac::ResetActions a = g_reset.OnTimeout(now);
-  if (a.has(connac::ResetActions::kFailPending)) g_reset_table.FailAll(expired, 2);
   int steps = 0;
-  while (a.has(connac::ResetActions::kRunStep) && steps < 16) {
-    ++steps;
-    if (a.step == connac::ResetStep::kRestore) {
-      const connac::RestoreRecord::Plan p = g_record.MakePlan();
-      if (p.size == 0) return Status(Errno::kProto);
+  bool reported = false;
+  for (int guard = 0; guard < 64 && !reported; ++guard) {
+    now = dev->NextDeadline();  // the firmware never answers: each deadline passes
+    dev->OnTick(now);
+    while (dev->NextAction(&g_action)) {
+      switch (g_action.kind) {
+        case connac::DeviceAction::Kind::kRunStep:
+          ++steps;
+          dev->OnStepResult(g_action.step, true, now);
+          break;
+        case connac::DeviceAction::Kind::kSend:  // the restore: answered by the host
+          dev->OnCommandResult(g_action.ticket, 0, now);
+          break;
+        case connac::DeviceAction::Kind::kReport: reported = true; break;
+        default: break;
+      }
     }
-    const connac::FwSim::StepOutcome o = g_fw.RunStep(a.step, now);
-    now = o.done;
-    a = g_reset.OnStepResult(a.step, o.ok, now);
   }
-  if (g_reset.state() != connac::ResetState::kRunning || !g_fw.running())
+  connac::ZeroizeBytes(reinterpret_cast<uint8_t*>(&g_action), sizeof(g_action));
+  if (!reported || dev->state() != connac::ResetState::kRunning ||
+      dev->counters().restore_items == 0)
     return Status(Errno::kProto);
   return steps;
 }

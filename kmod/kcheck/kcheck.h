@@ -46,9 +46,9 @@ int kcheck_keys(const unsigned char *key, unsigned long key_len,
 		unsigned char seq, unsigned char *buf, unsigned long len);
 
 /*
- * One reset episode: the firmware simulator hangs on a command, the sequencer
- * fails it fast and runs every reset step and the restore plan. Returns the
- * number of steps run or a negative errno.
+ * One reset episode on a connac::Device: a command is never answered, the
+ * timeout fails it fast, every reset step runs and the restore is sent.
+ * Returns the number of steps run or a negative errno.
  */
 int kcheck_reset(long long start_ns);
 
