@@ -137,12 +137,14 @@ kcheck-selftest:
 	@echo "== kernel-compile check self-test"
 	@tools/each_kernel.sh kcheck-selftest userspace_test/kcheck/kcheck_selftest.sh
 
-# Builds connac_core.ko and connac_example.ko in build/kmod (docs/kmod.md).
+# Builds connac_core.ko, connac_example.ko and the test module connac_core_test.ko in
+# build/kmod (docs/kmod.md).
 kmod: setup
 	@tools/kmod/build.sh
 
-# The kernel module: build, guard, footprint, checkpatch, DKMS, QEMU load test, once per
-# Debian kernel series (build/kmod/<release>/, logs build/kmod-<release>.log).
+# The kernel module: build, guard, exports, symbols, footprint, checkpatch, DKMS, QEMU load
+# test with the test module's KTAP, once per Debian kernel series (build/kmod/<release>/,
+# logs build/kmod-<release>.log).
 kmod-test:
 	@echo "== kernel module: build, checks, QEMU load test"
 	@tools/each_kernel.sh kmod tools/kmod/kmod_test.sh
