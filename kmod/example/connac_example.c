@@ -78,6 +78,7 @@ struct ex_dev {
 	bool fw_alive;
 	unsigned int frames;		/* sent on the bus */
 	unsigned int key_frames;
+	unsigned int bss_ciphers;	/* BSS_INFO before a link's first key */
 	unsigned int restore_frames;
 	struct ex_cmd cmds[EX_CMDS];
 	unsigned int n_cmds;
@@ -171,6 +172,7 @@ static void ex_send_for_core(struct ex_dev *d, const struct connac_action *a)
 	} else {
 		/* The BSS cipher's BSS_INFO, or a restore item's command. */
 		d->restore_frames += a->is_restore;
+		d->bss_ciphers += !a->is_restore;
 		p[0] = a->is_restore ? a->restore.bss_idx : a->key.bss_idx;
 		if (a->is_restore && a->restore.kind == CONNAC_RESTORE_STA) {
 			p[1] = a->restore.wcid;	/* sta_req_hdr */
@@ -370,9 +372,11 @@ static int ex_roam(struct ex_dev *d)
 	igtk_ret = ex_key(d, CONNAC_KEY_DISABLE, CONNAC_SUITE_AES_CMAC, 4, 0,
 			  0xa0);
 	removal_frames = d->frames - before;
-	pr_info("roam: %u key frames (BSS ciphers included) for link 0 then link 1; removing GTK 1 and IGTK 4 of the torn-down link 0 returned %d and %d with %u MCU frames (the #1036 driver returned -22)\n",
-		d->key_frames, gtk_ret, igtk_ret, removal_frames);
-	ret = gtk_ret ?: igtk_ret ?: (removal_frames ? -EPROTO : 0);
+	pr_info("roam: %u key frames, each link's first after its BSS_INFO with the cipher (%u), for link 0 then link 1; removing GTK 1 and IGTK 4 of the torn-down link 0 returned %d and %d with %u MCU frames (the #1036 driver returned -22)\n",
+		d->key_frames, d->bss_ciphers, gtk_ret, igtk_ret,
+		removal_frames);
+	ret = gtk_ret ?: igtk_ret ?: (removal_frames || d->key_frames != 5 ||
+				     d->bss_ciphers != 2 ? -EPROTO : 0);
 out:
 	mutex_unlock(&d->mcu_mutex);
 	return ret;
