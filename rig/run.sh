@@ -14,7 +14,7 @@ scenario=${1:-}
 driver=${2:-stock}
 BAZEL=${BAZEL:-bazel}
 TIMEOUT=${RIG_TIMEOUT:-150}
-SMP=${RIG_SMP:-2}
+SMP=${RIG_SMP:-1}
 out=build/rig
 mkdir -p "$out"
 
