@@ -3,6 +3,7 @@
 #include "rig/vmt7925/control.h"
 
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -117,6 +118,10 @@ void ServeControl(const std::string& path,
   while (!*stop) {
     int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) continue;
+    // A client that never finishes its line must not stall the channel.
+    timeval tv{2, 0};
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     std::string line;
     char ch;
     while (line.size() < 512 && read(c, &ch, 1) == 1 && ch != '\n') line.push_back(ch);
