@@ -248,11 +248,54 @@ void Model::HandleMcuFrame(const uint8_t* f, size_t len, int64_t now) {
     ++counters_.mcu_unanswered;
     return;
   }
+  if (d->uni && d->cid == kUniStaRec) CheckKeyFrameAgainstCore(f, len, d->seq);
   if (d->uni) {
     HandleUni(d->cid, d->seq, d->cmd.query(), d->payload.data(), d->payload.size(), now);
   } else {
     HandleLegacy(static_cast<uint8_t>(d->cid), d->seq, d->payload.data(), d->payload.size(), now);
   }
+}
+
+// mt7925_mcu_add_key sends a STA_REC_UPDATE with the sta_req_hdr and exactly one KEY_V3 TLV:
+// rebuild that frame with the core's encoder from the decoded fields and compare. A mismatch
+// means the core and the real driver disagree on the layout (logged with both frames' hex).
+void Model::CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq) {
+  if (len != connac::kKeyFrameSize) return;
+  const uint8_t* hdr = f + connac::kUniHeaderSize;
+  const uint8_t* t = hdr + connac::kStaReqHdrSize;
+  if (Le16(hdr + 2) != 1 || Le16(t) != connac::kStaRecKeyV3Tag) return;
+  connac::KeyAction a;
+  a.bss_idx = hdr[0];
+  a.wcid = hdr[1];
+  a.muar_idx = hdr[5];
+  a.add = t[4] != 0;
+  a.pairwise = t[5] != 0;
+  a.cipher_id = t[15];
+  a.key_id = t[16];
+  a.key_len = t[17];
+  std::memcpy(a.peer.b, t + 8, 6);
+  if (a.key_len <= connac::kMaxKeyLen) std::memcpy(a.key, t + 20, a.key_len);
+  uint8_t out[connac::kKeyFrameSize];
+  connac::Result<connac::ConstBytes> r =
+      connac::EncodeKeyAction(connac::kMt7925, a, seq, connac::MutableBytes(out, sizeof(out)));
+  if (r.ok() && r->size() == len && std::memcmp(r->data(), f, len) == 0) {
+    ++counters_.key_frames_core_match;
+    return;
+  }
+  ++counters_.key_frames_core_mismatch;
+  std::string hex;
+  char b[4];
+  for (size_t i = 0; i < len; ++i) {
+    std::snprintf(b, sizeof(b), "%02x", f[i]);
+    hex += b;
+  }
+  hex += " core ";
+  for (size_t i = 0; r.ok() && i < r->size(); ++i) {
+    std::snprintf(b, sizeof(b), "%02x", (*r)[i]);
+    hex += b;
+  }
+  std::fprintf(stderr, "vmt7925: KEY_V3 frame differs from connac::EncodeKeyAction: %s\n",
+               hex.c_str());
 }
 
 bool Model::MaybeTriggerFault(uint16_t cid, int64_t now) {
@@ -858,6 +901,8 @@ std::string Model::StatusText() const {
   add("bulk_malformed", c.bulk_malformed);
   add("keys_set", c.keys_set);
   add("keys_removed", c.keys_removed);
+  add("key_frames_core_match", c.key_frames_core_match);
+  add("key_frames_core_mismatch", c.key_frames_core_mismatch);
   size_t pw = 0, grp = 0, igtk = 0;
   for (const KeyEntry& k : keys_) {
     if (k.cipher == Cipher::kBipCmac128) {

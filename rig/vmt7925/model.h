@@ -78,6 +78,10 @@ struct Counters {
   uint64_t bulk_malformed = 0;  // USB stream headers that made no sense
   uint64_t keys_set = 0;        // KEY_V3 add commands accepted
   uint64_t keys_removed = 0;
+  // Key commands re-encoded with the core's connac::EncodeKeyAction from their decoded fields
+  // and compared byte for byte with what the driver sent (seq aside).
+  uint64_t key_frames_core_match = 0;
+  uint64_t key_frames_core_mismatch = 0;
   uint64_t frames_encrypted = 0;
   uint64_t frames_decrypted = 0;
   uint64_t frames_dropped_nokey = 0;  // RX protected with no key, or TX PROTECT with no key
@@ -182,6 +186,7 @@ class Model {
   void HandleRoc(const uint8_t* pl, size_t n, int64_t now);
   void HandleScan(const uint8_t* pl, size_t n, int64_t now);
   void ApplyKey(const uint8_t* sta_hdr, const uint8_t* tlv, size_t tlv_len, uint32_t* status);
+  void CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq);
   bool MaybeTriggerFault(uint16_t cid, int64_t now);
   bool FireFault(int64_t now);  // true when the current command is swallowed
   void CheckFwReady(int64_t now);

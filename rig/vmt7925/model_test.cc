@@ -213,6 +213,8 @@ TEST_F(ModelTest, KeysFromStaRecKeyV3AndEncryptedTraffic) {
   InstallKey(true, 1, 0, ptk);
   InstallKey(false, 19, 1, gtk);
   ASSERT_EQ(m_.keys().size(), 2u);
+  EXPECT_EQ(m_.counters().key_frames_core_match, 2u);  // built by the core: must match itself
+  EXPECT_EQ(m_.counters().key_frames_core_mismatch, 0u);
   EXPECT_TRUE(m_.keys()[0].pairwise);
   EXPECT_EQ(m_.keys()[1].key_id, 1);
 
