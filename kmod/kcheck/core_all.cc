@@ -209,14 +209,19 @@ Status Txn(connac::Instant now, ConstBytes event) {
 // The reset sequencer driving the firmware simulator through one whole episode: a command
 // the firmware never answers, the timeout, fail-all, every reset step, the restore plan.
 constinit connac::ResetSequencer g_reset;
-constinit connac::FwSim g_fw;
+// The simulator hangs on the first command. Built here, not assigned in Reset(): a
+// temporary FwSim (its key store is ~2 KB) would exceed the kernel's 2 KB frame limit.
+constexpr connac::FwSimConfig HangFirst() {
+  connac::FwSimConfig cfg;
+  cfg.hang_at_cmd = 1;
+  return cfg;
+}
+constinit connac::FwSim g_fw(HangFirst());
 constinit connac::RestoreRecord g_record;
 constinit connac::InflightTable<2> g_reset_table(connac::kMt7925);
 
 Result<int> Reset(long long start_ns) {
-  connac::FwSimConfig cfg;
-  cfg.hang_at_cmd = 1;
-  g_fw = connac::FwSim(cfg);
+  if (g_fw.counters().commands != 0) return Status(Errno::kBusy);  // one episode per load
   g_reset = connac::ResetSequencer();
   CONNAC_RETURN_IF_ERROR(g_record.SetDevice(connac::MacAddr{}));
   CONNAC_RETURN_IF_ERROR(g_record.LinkJoining(0, connac::MacAddr{}, 0));
