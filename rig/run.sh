@@ -14,7 +14,7 @@ scenario=${1:-}
 driver=${2:-stock}
 BAZEL=${BAZEL:-bazel}
 TIMEOUT=${RIG_TIMEOUT:-150}
-SMP=${RIG_SMP:-2}
+SMP=${RIG_SMP:-1}
 out=build/rig
 mkdir -p "$out"
 
@@ -95,6 +95,11 @@ run_one() {
     . "rig/scenarios/$name/expect.sh"
   fi
   [[ "${warns:-0}" -eq 0 ]] || fails+=("kernel log has $warns WARN/BUG lines")
+  # The core's decoder and key encoder must agree with what the real driver sent.
+  [[ "$(dev mcu_malformed "$work")" == 0 ]] ||
+    fails+=("$(dev mcu_malformed "$work") MCU frames rejected by connac::DecodeFrame")
+  [[ "$(dev key_frames_core_mismatch "$work")" == 0 ]] ||
+    fails+=("KEY_V3 frames differ from connac::EncodeKeyAction (vmt7925-log)")
   local passed=true
   [[ ${#fails[@]} -eq 0 ]] || passed=false
 
@@ -125,6 +130,10 @@ run_one() {
     --argjson mic "$(num "$(dev frames_dropped_mic "$work")")" \
     --argjson txs "$(num "$(dev txs_sent "$work")")" \
     --argjson malformed "$(num "$(dev mcu_malformed "$work")")" \
+    --argjson kmatch "$(num "$(dev key_frames_core_match "$work")")" \
+    --argjson kmismatch "$(num "$(dev key_frames_core_mismatch "$work")")" \
+    --argjson resets "$(num "$(dev wfsys_resets "$work")")" \
+    --argjson fwstarts "$(num "$(dev fw_starts "$work")")" \
     --argjson by_name "$mcu_by_name" --argjson key_list "$keys_list" \
     --argjson timeline "$timeline" --argjson passed "$passed" \
     --argjson warns "${warns:-0}" --argjson known "${known:-0}" --arg secs "$(printf '%.1f' "$secs")" \
@@ -135,6 +144,8 @@ run_one() {
      device: {mcu_commands: $mcu, keys_installed: $keys, keys_pairwise: $pw, keys_group: $grp,
               frames_encrypted: $enc, frames_decrypted: $dec, frames_dropped_nokey: $nokey,
               frames_dropped_mic: $mic, txs_sent: $txs, mcu_malformed: $malformed,
+              key_frames_core_match: $kmatch, key_frames_core_mismatch: $kmismatch,
+              wfsys_resets: $resets, fw_starts: $fwstarts,
               keys: $key_list, mcu_by_name: $by_name},
      kernel_warnings: $warns, kernel_warnings_known: $known, passed: $passed,
      failures: ($fails | split("\n") | map(select(length > 0))),

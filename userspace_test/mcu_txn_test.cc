@@ -146,6 +146,38 @@ TEST(InflightTest, ArmThenComplete) {
   EXPECT_EQ(t.counters().completed, 1u);
 }
 
+// A kernel module holds its table as a `constinit` global: this fails to compile if the
+// constructor stops being constexpr (it did when the base stored an offset to its slots).
+constinit InflightTable<3> g_static_table(kMt7925);
+
+TEST(InflightTest, ConstinitTableWorks) {
+  Result<Ticket> tk = g_static_table.Arm(kBss, kT0);
+  ASSERT_TRUE(tk.ok());
+  EXPECT_TRUE(g_static_table.IsCurrent(*tk));
+  ASSERT_TRUE(g_static_table.Cancel(*tk).ok());
+  EXPECT_EQ(g_static_table.in_flight(), 0u);
+}
+
+// A memcpy'd table (a C driver moving its device struct) is whole and independent: the
+// copy answers its own commands and the original is unaffected once freed.
+TEST(InflightTest, MemcpyCopyIsIndependent) {
+  alignas(InflightTable<2>) unsigned char raw[sizeof(InflightTable<2>)];
+  {
+    auto* orig = new InflightTable<2>(kMt7925);
+    Result<Ticket> tk = orig->Arm(kBss, kT0);
+    ASSERT_TRUE(tk.ok());
+    std::memcpy(raw, static_cast<void*>(orig), sizeof(raw));
+    delete orig;  // ASan would report a use of the old object through the copy.
+    auto* copy = reinterpret_cast<InflightTable<2>*>(raw);
+    EXPECT_EQ(copy->in_flight(), 1u);
+    EXPECT_TRUE(copy->IsCurrent(*tk));
+    const Answer a = AnswerFor(kMt7925, kBss, tk->seq, 0);
+    const EventOutcome o = copy->OnEvent(View(a.event));
+    EXPECT_EQ(o.kind, EventOutcome::kCompleted);
+    EXPECT_EQ(copy->in_flight(), 0u);
+  }
+}
+
 TEST(InflightTest, ArmFwScatterIsInvalid) {
   InflightTable<2> t(kMt7925);
   EXPECT_EQ(t.Arm(CmdWord::Legacy(legacy::kFwScatter), kT0).status().err(), Errno::kInval);

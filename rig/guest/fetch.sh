@@ -12,6 +12,17 @@ out=build/rig
 mkdir -p "$out/debs"
 chmod 755 "$out/debs" 2>/dev/null || true
 
+# apt-get download, once more after `apt-get update` when the lists name a version the
+# archive has dropped since.
+download() {  # DIR PACKAGE...
+  local dir=$1
+  shift
+  ( cd "$dir" && apt-get download -q "$@" >/dev/null 2>&1 ) && return 0
+  echo "rig fetch: download failed, refreshing the package lists once" >&2
+  apt-get update -q >/dev/null 2>&1 || true
+  ( cd "$dir" && apt-get download -q "$@" )
+}
+
 # The newest image name whose candidate list includes bookworm-backports.
 release="${RIG_KERNEL_RELEASE:-}"
 if [[ -z "$release" ]]; then
@@ -32,7 +43,7 @@ echo "$version" >"$out/kernel-version"
 
 kdir="$out/kernel/$release"
 if [[ ! -f "$kdir/.done" ]]; then
-  ( cd "$out/debs" && apt-get download -q "linux-image-$release=$version" >/dev/null 2>&1 )
+  download "$out/debs" "linux-image-$release=$version" || exit 1
   rm -rf "$kdir" && mkdir -p "$kdir"
   dpkg-deb -x "$out"/debs/linux-image-"${release}"_*.deb "$kdir"
   touch "$kdir/.done"
@@ -47,7 +58,7 @@ if [[ ! -f "$ul/.done" ]]; then
       grep -v '^ ' | grep -E '^(lib|zlib1g$|hostapd$|wpasupplicant$|iw$|iproute2$)' |
       grep -v -E '^libelogind0$' | sort -u)
   mkdir -p "$out/debs/userland"
-  ( cd "$out/debs/userland" && apt-get download -q "${pkgs[@]}" >/dev/null 2>&1 )
+  download "$out/debs/userland" "${pkgs[@]}" || exit 1
   rm -rf "$ul" && mkdir -p "$ul"
   for d in "$out"/debs/userland/*.deb; do dpkg-deb -x "$d" "$ul"; done
   touch "$ul/.done"

@@ -3,6 +3,7 @@
 #include "rig/vmt7925/control.h"
 
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -62,6 +63,8 @@ bool ParseControl(const std::string& line, ControlRequest* req, std::string* err
     f.kind = FaultPlan::Kind::kAssert;
   } else if (w[1] == "slow") {
     f.kind = FaultPlan::Kind::kSlow;
+  } else if (w[1] == "reset-fails") {
+    f.kind = FaultPlan::Kind::kResetFails;
   } else {
     *err = "unknown fault '" + w[1] + "'";
     return false;
@@ -76,13 +79,24 @@ bool ParseControl(const std::string& line, ControlRequest* req, std::string* err
       f.on_cid = static_cast<int>(v);
     } else if (w[i].rfind("ms=", 0) == 0 && ParseNumber(w[i].substr(3), 600000, &v)) {
       f.slow_ns = v * 1000000;
+    } else if (w[i].rfind("in=", 0) == 0 && ParseNumber(w[i].substr(3), 600000, &v) && v > 0) {
+      f.after_ns = v * 1000000;
+    } else if (w[i].rfind("count=", 0) == 0 && ParseNumber(w[i].substr(6), 1000, &v) && v > 0) {
+      f.count = static_cast<uint32_t>(v);
     } else {
       *err = "bad fault argument '" + w[i] + "'";
       return false;
     }
   }
-  if (!f.now && f.at_cmd == 0 && f.on_cid < 0) {
-    *err = "fault needs a trigger: now, at=N or cid=ID";
+  if (f.kind == FaultPlan::Kind::kResetFails) {
+    if (f.count == 0) {
+      *err = "reset-fails needs count=N";
+      return false;
+    }
+    return true;
+  }
+  if (!f.now && f.at_cmd == 0 && f.on_cid < 0 && f.after_ns == 0) {
+    *err = "fault needs a trigger: now, at=N, cid=ID or in=MS";
     return false;
   }
   return true;
@@ -104,6 +118,10 @@ void ServeControl(const std::string& path,
   while (!*stop) {
     int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) continue;
+    // A client that never finishes its line must not stall the channel.
+    timeval tv{2, 0};
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     std::string line;
     char ch;
     while (line.size() < 512 && read(c, &ch, 1) == 1 && ch != '\n') line.push_back(ch);

@@ -5,10 +5,12 @@
 //
 //   status                      counters, keys per wcid/link, MCU commands by name
 //   ping                        "pong"
-//   fault KIND [at=N] [cid=ID] [now] [ms=N]
+//   fault KIND [at=N] [cid=ID] [in=MS] [now] [ms=N]
 //                               arm a fault: KIND hang|assert|slow; at=N: the Nth MCU command
 //                               from now; cid=ID: the first UNI command with that id (hex ok);
-//                               now: at once; ms: the slow fault's answer latency
+//                               in=MS: MS milliseconds from now; now: at once; ms: the slow
+//                               fault's answer latency
+//   fault reset-fails count=N   the next N firmware reloads never report ready
 //   fault clear                 disarm and un-hang
 //
 // A bad request gets "error <reason>"; the CLI then exits 2.

@@ -3,7 +3,8 @@
 // vmt7925: the virtual MT7925 USB device, run inside the rig guest. This file is the host of
 // the sans-I/O Model: it owns the I/O and the threads.
 //
-//   vmt7925 run [--ctl PATH] [--udc NAME]   create the USB gadget and serve it
+//   vmt7925 run [--ctl PATH] [--udc NAME] [--fw-ready-ms N]
+//                                            create the USB gadget and serve it
 //   vmt7925 gen-firmware DIR                 write the synthetic firmware files
 //   vmt7925ctl CMD... | vmt7925 ctl CMD...   talk to a running device (status, fault ...)
 //
@@ -606,12 +607,15 @@ int Run(int argc, char** argv) {
   std::string ctl = "/run/vmt7925.sock";
   std::string udc = "dummy_udc.0";
   bool medium = true;
+  ModelConfig cfg;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--ctl" && i + 1 < argc)
       ctl = argv[++i];
     else if (a == "--udc" && i + 1 < argc)
       udc = argv[++i];
+    else if (a == "--fw-ready-ms" && i + 1 < argc)
+      cfg.fw_ready_ns = std::strtoll(argv[++i], nullptr, 10) * 1000000;
     else if (a == "--no-medium")
       medium = false;
     else {
@@ -620,7 +624,7 @@ int Run(int argc, char** argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN);
-  Model model;
+  Model model(cfg);
   g_model = &model;
   Medium m;
   if (medium) {

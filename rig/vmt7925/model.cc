@@ -110,11 +110,11 @@ Model::Model(const ModelConfig& cfg) : cfg_(cfg) { own_addrs_.push_back(cfg_.mac
 
 // ---------------------------------------------------------------- registers
 
-uint32_t Model::ReadReg(uint32_t addr, int64_t /*now*/) {
+uint32_t Model::ReadReg(uint32_t addr, int64_t now) {
   switch (addr) {
     case kHwChipId: return 0x00007925;
     case kHwRev: return 0;
-    case kConnOnMisc: return conn_on_misc_;
+    case kConnOnMisc: CheckFwReady(now); return conn_on_misc_;
     default: break;
   }
   auto it = regs_.find(addr);
@@ -141,10 +141,18 @@ void Model::UhwWrite(uint32_t addr, uint32_t val, int64_t now) {
 
 void Model::PowerOn(int64_t /*now*/) { conn_on_misc_ |= 1; }  // MT_TOP_MISC2_FW_PWR_ON
 
+void Model::CheckFwReady(int64_t now) {
+  if (fw_ready_at_ < 0 || now < fw_ready_at_) return;
+  fw_ready_at_ = -1;
+  fw_running_ = true;
+  conn_on_misc_ |= 3;  // MT_TOP_MISC2_FW_N9_RDY
+}
+
 void Model::WfsysReset() {
   ++counters_.wfsys_resets;
   conn_on_misc_ = 0;
   fw_running_ = false;
+  fw_ready_at_ = -1;
   scatter_left_ = 0;
   stations_.clear();
   keys_.clear();
@@ -240,11 +248,54 @@ void Model::HandleMcuFrame(const uint8_t* f, size_t len, int64_t now) {
     ++counters_.mcu_unanswered;
     return;
   }
+  if (d->uni && d->cid == kUniStaRec) CheckKeyFrameAgainstCore(f, len, d->seq);
   if (d->uni) {
     HandleUni(d->cid, d->seq, d->cmd.query(), d->payload.data(), d->payload.size(), now);
   } else {
     HandleLegacy(static_cast<uint8_t>(d->cid), d->seq, d->payload.data(), d->payload.size(), now);
   }
+}
+
+// mt7925_mcu_add_key sends a STA_REC_UPDATE with the sta_req_hdr and exactly one KEY_V3 TLV:
+// rebuild that frame with the core's encoder from the decoded fields and compare. A mismatch
+// means the core and the real driver disagree on the layout (logged with both frames' hex).
+void Model::CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq) {
+  if (len != connac::kKeyFrameSize) return;
+  const uint8_t* hdr = f + connac::kUniHeaderSize;
+  const uint8_t* t = hdr + connac::kStaReqHdrSize;
+  if (Le16(hdr + 2) != 1 || Le16(t) != connac::kStaRecKeyV3Tag) return;
+  connac::KeyAction a;
+  a.bss_idx = hdr[0];
+  a.wcid = hdr[1];
+  a.muar_idx = hdr[5];
+  a.add = t[4] != 0;
+  a.pairwise = t[5] != 0;
+  a.cipher_id = t[15];
+  a.key_id = t[16];
+  a.key_len = t[17];
+  std::memcpy(a.peer.b, t + 8, 6);
+  if (a.key_len <= connac::kMaxKeyLen) std::memcpy(a.key, t + 20, a.key_len);
+  uint8_t out[connac::kKeyFrameSize];
+  connac::Result<connac::ConstBytes> r =
+      connac::EncodeKeyAction(connac::kMt7925, a, seq, connac::MutableBytes(out, sizeof(out)));
+  if (r.ok() && r->size() == len && std::memcmp(r->data(), f, len) == 0) {
+    ++counters_.key_frames_core_match;
+    return;
+  }
+  ++counters_.key_frames_core_mismatch;
+  std::string hex;
+  char b[4];
+  for (size_t i = 0; i < len; ++i) {
+    std::snprintf(b, sizeof(b), "%02x", f[i]);
+    hex += b;
+  }
+  hex += " core ";
+  for (size_t i = 0; r.ok() && i < r->size(); ++i) {
+    std::snprintf(b, sizeof(b), "%02x", (*r)[i]);
+    hex += b;
+  }
+  std::fprintf(stderr, "vmt7925: KEY_V3 frame differs from connac::EncodeKeyAction: %s\n",
+               hex.c_str());
 }
 
 bool Model::MaybeTriggerFault(uint16_t cid, int64_t now) {
@@ -253,7 +304,12 @@ bool Model::MaybeTriggerFault(uint16_t cid, int64_t now) {
   bool fire = fault_.now || (fault_.at_cmd != 0 && cmds_since_arm_ >= fault_.at_cmd) ||
               (fault_.on_cid >= 0 && cid == fault_.on_cid);
   if (!fire) return false;
+  return FireFault(now);
+}
+
+bool Model::FireFault(int64_t now) {
   fault_armed_ = false;
+  fault_fire_at_ = -1;
   switch (fault_.kind) {
     case FaultPlan::Kind::kHang:
       hung_ = true;
@@ -267,23 +323,28 @@ bool Model::MaybeTriggerFault(uint16_t cid, int64_t now) {
       return true;
     }
     case FaultPlan::Kind::kSlow: cfg_.response_ns = fault_.slow_ns; return false;
+    case FaultPlan::Kind::kResetFails:
     case FaultPlan::Kind::kNone: return false;
   }
   return false;
 }
 
 void Model::ArmFault(const FaultPlan& plan, int64_t now) {
+  if (plan.kind == FaultPlan::Kind::kResetFails) {
+    reset_fails_left_ = plan.count;
+    return;
+  }
   fault_ = plan;
   fault_armed_ = plan.kind != FaultPlan::Kind::kNone;
   cmds_since_arm_ = 0;
-  if (fault_armed_ && plan.now) {
-    // Fire without waiting for a command.
-    MaybeTriggerFault(0xffff, now);
-  }
+  fault_fire_at_ = plan.after_ns > 0 ? now + plan.after_ns : -1;
+  if (fault_armed_ && plan.now) FireFault(now);  // without waiting for a command
 }
 
 void Model::ClearFault() {
   fault_armed_ = false;
+  fault_fire_at_ = -1;
+  reset_fails_left_ = 0;
   hung_ = false;
   cfg_.response_ns = 0;
 }
@@ -338,8 +399,15 @@ void Model::HandleLegacy(uint8_t cid, uint8_t seq, const uint8_t* pl, size_t n, 
       break;
     case connac::legacy::kFwStartReq:
       ++counters_.fw_starts;
-      fw_running_ = true;
-      conn_on_misc_ |= 3;  // MT_TOP_MISC2_FW_N9_RDY
+      if (reset_fails_left_ > 0) {
+        // The start is acknowledged but the firmware never reports ready: the driver's
+        // CONN_ON_MISC poll (mt792x_load_firmware, 1500 ms) fails.
+        --reset_fails_left_;
+        ++counters_.fw_start_failures;
+        break;
+      }
+      fw_ready_at_ = now + cfg_.fw_ready_ns;
+      CheckFwReady(now);
       break;
     default: break;
   }
@@ -776,6 +844,8 @@ void Model::DeliverRx(uint32_t freq, const Bytes& frame, uint16_t wcid, bool uni
 // ---------------------------------------------------------------- time and outputs
 
 void Model::Advance(int64_t now) {
+  CheckFwReady(now);
+  if (fault_armed_ && fault_fire_at_ >= 0 && now >= fault_fire_at_) FireFault(now);
   while (!to_host_timed_.empty() && to_host_timed_.front().due <= now) {
     PushHost(std::move(to_host_timed_.front().bytes));
     to_host_timed_.pop_front();
@@ -794,6 +864,8 @@ int64_t Model::NextDeadline() const {
   int64_t d = INT64_MAX;
   if (!to_host_timed_.empty()) d = to_host_timed_.front().due;
   if (scanning_ && scan_done_at_ < d) d = scan_done_at_;
+  if (fw_ready_at_ >= 0 && fw_ready_at_ < d) d = fw_ready_at_;
+  if (fault_armed_ && fault_fire_at_ >= 0 && fault_fire_at_ < d) d = fault_fire_at_;
   return d;
 }
 
@@ -824,10 +896,13 @@ std::string Model::StatusText() const {
   add("mcu_unanswered", c.mcu_unanswered);
   add("fw_scatter_bytes", c.fw_scatter_bytes);
   add("fw_starts", c.fw_starts);
+  add("fw_start_failures", c.fw_start_failures);
   add("wfsys_resets", c.wfsys_resets);
   add("bulk_malformed", c.bulk_malformed);
   add("keys_set", c.keys_set);
   add("keys_removed", c.keys_removed);
+  add("key_frames_core_match", c.key_frames_core_match);
+  add("key_frames_core_mismatch", c.key_frames_core_mismatch);
   size_t pw = 0, grp = 0, igtk = 0;
   for (const KeyEntry& k : keys_) {
     if (k.cipher == Cipher::kBipCmac128) {

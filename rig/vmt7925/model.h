@@ -42,18 +42,29 @@ struct ModelConfig {
   Mac mac = {0x02, 0x00, 0x79, 0x25, 0x00, 0x01};  // NIC-capability MAC address
   int64_t scan_ns = 350'000'000;                   // hw scan dwell before SCAN_DONE
   int64_t response_ns = 0;  // MCU answer latency (the "slow" fault raises it)
+  // Firmware reload duration: CONN_ON_MISC reports N9 ready this long after FW_START_REQ
+  // (public logs show 0.2-0.5 s on real hardware; 0 = at once).
+  int64_t fw_ready_ns = 0;
   size_t max_queue = 2048;  // per output queue
 };
 
-// Faults for the outage scenarios (issue 14). Trigger: the Nth MCU command after arming, or
-// the first command with `on_cid` (UNI id) after arming; `now` triggers at once.
+// Faults for the outage scenarios (issue 14). Trigger: the Nth MCU command after arming, the
+// first command with `on_cid` (UNI id) after arming (arm at a marker such as "roam started"),
+// `after_ns` of the model's time after arming, or `now`.
+//   kHang: stop answering MCU commands and passing data until a WFSYS reset.
+//   kAssert: send the COREDUMP event, then hang.
+//   kSlow: answer every command `slow_ns` late.
+//   kResetFails: the next `count` firmware starts never report ready (the driver's poll of
+//     CONN_ON_MISC times out and it retries the reset). Takes effect when armed.
 struct FaultPlan {
-  enum class Kind : uint8_t { kNone, kHang, kAssert, kSlow };
+  enum class Kind : uint8_t { kNone, kHang, kAssert, kSlow, kResetFails };
   Kind kind = Kind::kNone;
   uint32_t at_cmd = 0;  // 1-based count of MCU commands after arming; 0 = not used
   int on_cid = -1;      // UNI command id; -1 = not used
   bool now = false;
-  int64_t slow_ns = 0;  // kSlow: answer latency
+  int64_t after_ns = 0;  // > 0: fire this long after arming
+  int64_t slow_ns = 0;   // kSlow: answer latency
+  uint32_t count = 0;    // kResetFails: how many reloads fail
 };
 
 struct Counters {
@@ -62,10 +73,15 @@ struct Counters {
   uint64_t mcu_unanswered = 0;  // swallowed while hung
   uint64_t fw_scatter_bytes = 0;
   uint64_t fw_starts = 0;
+  uint64_t fw_start_failures = 0;  // starts that never became ready (kResetFails)
   uint64_t wfsys_resets = 0;
   uint64_t bulk_malformed = 0;  // USB stream headers that made no sense
   uint64_t keys_set = 0;        // KEY_V3 add commands accepted
   uint64_t keys_removed = 0;
+  // Key commands re-encoded with the core's connac::EncodeKeyAction from their decoded fields
+  // and compared byte for byte with what the driver sent (seq aside).
+  uint64_t key_frames_core_match = 0;
+  uint64_t key_frames_core_mismatch = 0;
   uint64_t frames_encrypted = 0;
   uint64_t frames_decrypted = 0;
   uint64_t frames_dropped_nokey = 0;  // RX protected with no key, or TX PROTECT with no key
@@ -170,7 +186,10 @@ class Model {
   void HandleRoc(const uint8_t* pl, size_t n, int64_t now);
   void HandleScan(const uint8_t* pl, size_t n, int64_t now);
   void ApplyKey(const uint8_t* sta_hdr, const uint8_t* tlv, size_t tlv_len, uint32_t* status);
+  void CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq);
   bool MaybeTriggerFault(uint16_t cid, int64_t now);
+  bool FireFault(int64_t now);  // true when the current command is swallowed
+  void CheckFwReady(int64_t now);
   void WfsysReset();
 
   void Respond(uint8_t eid, uint8_t seq, uint8_t option, uint8_t ext, const Bytes& payload,
@@ -191,6 +210,8 @@ class Model {
   std::map<uint32_t, uint32_t> regs_;
   uint32_t conn_on_misc_ = 0;
   bool fw_running_ = false;
+  int64_t fw_ready_at_ = -1;  // >= 0: N9 ready from then on
+  uint32_t reset_fails_left_ = 0;
   uint32_t scatter_left_ = 0;
   std::array<Bytes, static_cast<size_t>(OutEp::kCount)> streams_;
 
@@ -215,6 +236,7 @@ class Model {
   FaultPlan fault_;
   bool fault_armed_ = false;
   uint32_t cmds_since_arm_ = 0;
+  int64_t fault_fire_at_ = -1;
   bool hung_ = false;
 };
 

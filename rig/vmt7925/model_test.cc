@@ -213,6 +213,8 @@ TEST_F(ModelTest, KeysFromStaRecKeyV3AndEncryptedTraffic) {
   InstallKey(true, 1, 0, ptk);
   InstallKey(false, 19, 1, gtk);
   ASSERT_EQ(m_.keys().size(), 2u);
+  EXPECT_EQ(m_.counters().key_frames_core_match, 2u);  // built by the core: must match itself
+  EXPECT_EQ(m_.counters().key_frames_core_mismatch, 0u);
   EXPECT_TRUE(m_.keys()[0].pairwise);
   EXPECT_EQ(m_.keys()[1].key_id, 1);
 
@@ -376,6 +378,47 @@ TEST_F(ModelTest, HangFaultSwallowsUntilWfsysReset) {
   EXPECT_EQ(Drain().size(), 1u);
 }
 
+TEST_F(ModelTest, ReloadTakesItsConfiguredTimeAndResetFailsCounts) {
+  ModelConfig cfg;
+  cfg.fw_ready_ns = 300 * kMs;
+  m_ = Model(cfg);
+  m_.PowerOn(now_);
+  Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));  // FW_START_REQ
+  Drain();
+  EXPECT_EQ(m_.ReadReg(0x7c0600f0, now_ + 299 * kMs) & 3, 1u);
+  EXPECT_EQ(m_.ReadReg(0x7c0600f0, now_ + 300 * kMs) & 3, 3u);
+  // reset-fails count=1: the first reload after the WFSYS reset never gets ready.
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kResetFails;
+  f.count = 1;
+  m_.ArmFault(f, now_);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    m_.UhwWrite(0x70028600, 1, now_);
+    m_.UhwWrite(0x70028600, 0, now_);
+    m_.PowerOn(now_);
+    Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));
+    Drain();
+    now_ += 2000 * kMs;
+    EXPECT_EQ(m_.ReadReg(0x7c0600f0, now_) & 3, attempt == 0 ? 1u : 3u) << attempt;
+  }
+  EXPECT_EQ(m_.counters().fw_start_failures, 1u);
+}
+
+TEST_F(ModelTest, WallClockTriggerFiresOnAdvance) {
+  BringUp();
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kHang;
+  f.after_ns = 500 * kMs;
+  m_.ArmFault(f, now_);
+  EXPECT_EQ(m_.NextDeadline(), now_ + 500 * kMs);
+  Send(Cmd(connac::CmdWord::Uni(0x03), Bytes(8, 0)));
+  EXPECT_EQ(Drain().size(), 1u);
+  m_.Advance(now_ + 500 * kMs);
+  EXPECT_TRUE(m_.hung());
+  Send(Cmd(connac::CmdWord::Uni(0x03), Bytes(8, 0)));
+  EXPECT_TRUE(Drain().empty());
+}
+
 TEST_F(ModelTest, SlowFaultDelaysAnswers) {
   BringUp();
   FaultPlan f;
@@ -479,11 +522,17 @@ TEST(ControlTest, ParsesRequestsAndRejectsBadOnes) {
   EXPECT_EQ(r.fault.on_cid, 2);
   ASSERT_TRUE(ParseControl("fault slow now ms=2500", &r, &err));
   EXPECT_EQ(r.fault.slow_ns, 2500 * kMs);
+  ASSERT_TRUE(ParseControl("fault hang in=250", &r, &err));
+  EXPECT_EQ(r.fault.after_ns, 250 * kMs);
+  ASSERT_TRUE(ParseControl("fault reset-fails count=2", &r, &err));
+  EXPECT_EQ(r.fault.kind, FaultPlan::Kind::kResetFails);
+  EXPECT_EQ(r.fault.count, 2u);
   ASSERT_TRUE(ParseControl("fault clear", &r, &err));
   EXPECT_EQ(r.op, ControlRequest::Op::kClear);
   for (const char* bad :
        {"", "fault", "fault hang", "fault melt now", "fault hang at=0", "fault hang cid=0x100",
-        "fault hang at=-1", "stat", "status now", "fault slow ms=99999999999 now"}) {
+        "fault hang at=-1", "stat", "status now", "fault slow ms=99999999999 now",
+        "fault reset-fails", "fault reset-fails count=0", "fault hang in=0"}) {
     EXPECT_FALSE(ParseControl(bad, &r, &err)) << bad;
     EXPECT_FALSE(err.empty());
   }

@@ -21,9 +21,9 @@
 // Arm() returning kBusy: by then the host must have declared it dead anyway (the reset
 // sequencer does).
 //
-// Position independence: a table holds no pointer into itself (its slots are found at a
-// fixed offset from `this`), so the object that embeds it may be copied or moved with
-// memcpy, as a C driver may do with its device struct. The copy is an independent table.
+// Position independence: a table holds no pointer into itself (its operations are handed
+// its own slots), so the object that embeds it may be copied or moved with memcpy, as a C
+// driver may do with its device struct. The copy is an independent table.
 //
 // Sans-I/O: Arm() takes `now` and computes the deadline from the profile's timeout class;
 // Expire() takes `now` and reports what timed out; NextDeadline() tells the host when to
@@ -111,8 +111,10 @@ struct TxnCounters {
   uint32_t canceled = 0;
 };
 
-// Capacity-erased base: the logic, over a slot array the derived class owns (ETL/LLVM
-// SmallVector pattern), so the code exists once for every capacity.
+// Capacity-erased base: the logic, over a slot array the derived class owns and passes in
+// (ETL/LLVM SmallVector pattern), so the code exists once for every capacity. The base holds
+// no pointer or offset to the slots: the table is constexpr-constructible (a kernel module's
+// `constinit` global) and a memcpy'd table is whole.
 class InflightTableBase {
  public:
   struct Slot {
@@ -126,21 +128,26 @@ class InflightTableBase {
   const Profile& profile() const { return *profile_; }
   const TxnCounters& counters() const { return counters_; }
   size_t capacity() const { return capacity_; }
-  size_t in_flight() const {
-    const Slot* slots = Slots();
+  // Bitmask (bit = seq) of seqs quarantined after a timeout.
+  uint16_t quarantined() const { return quarantine_; }
+
+ protected:
+  constexpr InflightTableBase(const Profile& p, size_t capacity)
+      : profile_(&p), capacity_(capacity) {}
+  // Copying through the base would slice off the slots: only the whole table may be copied.
+  InflightTableBase(const InflightTableBase&) = delete;
+  InflightTableBase& operator=(const InflightTableBase&) = delete;
+
+  // The operations behind InflightTable<N>'s public API (documented there). `slots` is the
+  // derived table's array of capacity() slots.
+  size_t InFlight(const Slot* slots) const {
     size_t n = 0;
     for (size_t i = 0; i < capacity_; ++i) n += slots[i].busy ? 1 : 0;
     return n;
   }
-  // Bitmask (bit = seq) of seqs quarantined after a timeout.
-  uint16_t quarantined() const { return quarantine_; }
 
-  // Allocates a seq and a slot for `cmd`, due at now + TimeoutFor(profile, cmd).
-  // Errors: kNoSpc (every slot busy), kBusy (every seq in flight or quarantined),
-  // kInval (FW_SCATTER expects no response, use SeqAllocator for it; or an invalid profile).
-  Result<Ticket> Arm(CmdWord cmd, Instant now) {
+  Result<Ticket> Arm(Slot* slots, CmdWord cmd, Instant now) {
     if (cmd.is_fw_scatter() || !profile_->valid()) return Errno::kInval;
-    Slot* const slots = Slots();
     Slot* slot = nullptr;
     size_t index = 0;
     for (size_t i = 0; i < capacity_; ++i) {
@@ -151,7 +158,7 @@ class InflightTableBase {
       }
     }
     if (slot == nullptr) return Errno::kNoSpc;
-    const uint16_t taken = static_cast<uint16_t>(quarantine_ | BusySeqs());
+    const uint16_t taken = static_cast<uint16_t>(quarantine_ | BusySeqs(slots));
     uint8_t seq = 0;
     for (int tries = 0; tries < kMaxSeq; ++tries) {
       const uint8_t s = seqs_.Next();
@@ -170,8 +177,7 @@ class InflightTableBase {
     return Ticket{static_cast<uint8_t>(index), seq, slot->generation, cmd};
   }
 
-  // Feeds one event from the device. Never fails: the outcome says what happened.
-  EventOutcome OnEvent(ConstBytes event) {
+  EventOutcome OnEvent(Slot* slots, ConstBytes event) {
     EventOutcome out;
     Result<McuEvent> ev = ParseEvent(*profile_, event);
     if (!ev.ok()) {
@@ -187,7 +193,6 @@ class InflightTableBase {
       return out;
     }
     const uint8_t seq = ev->seq;
-    Slot* const slots = Slots();
     for (size_t i = 0; i < capacity_; ++i) {
       Slot& s = slots[i];
       if (!s.busy || s.seq != seq) continue;
@@ -224,11 +229,7 @@ class InflightTableBase {
     return out;
   }
 
-  // Times out every command due at or before `now`: frees its slot, quarantines its seq and
-  // writes its ticket to `out` (up to `max`). Returns how many expired; when more than `max`
-  // are due the rest stay armed and are reported by the next call.
-  size_t Expire(Instant now, Ticket* out, size_t max) {
-    Slot* const slots = Slots();
+  size_t Expire(Slot* slots, Instant now, Ticket* out, size_t max) {
     size_t n = 0;
     for (size_t i = 0; i < capacity_ && n < max; ++i) {
       Slot& s = slots[i];
@@ -241,9 +242,7 @@ class InflightTableBase {
     return n;
   }
 
-  // Earliest deadline in flight, or Instant::Never() when idle.
-  Instant NextDeadline() const {
-    const Slot* slots = Slots();
+  Instant NextDeadline(const Slot* slots) const {
     Instant next = Instant::Never();
     for (size_t i = 0; i < capacity_; ++i) {
       if (slots[i].busy) next = Earlier(next, slots[i].deadline);
@@ -251,30 +250,23 @@ class InflightTableBase {
     return next;
   }
 
-  // Withdraws a command the host will not wait for (send failed, waiter interrupted). Its
-  // seq is quarantined, since the firmware may still answer. kStale if `t` is outdated.
-  Status Cancel(const Ticket& t) {
-    if (!IsCurrent(t)) return Status(Errno::kStale);
-    Slot& s = Slots()[t.slot];
+  Status Cancel(Slot* slots, const Ticket& t) {
+    if (!IsCurrent(slots, t)) return Status(Errno::kStale);
+    Slot& s = slots[t.slot];
     s.busy = false;
     quarantine_ = static_cast<uint16_t>(quarantine_ | (1u << s.seq));
     ++counters_.canceled;
     return OkStatus();
   }
 
-  // The host matched the answer to `t` itself (a host with its own framing and waits):
-  // frees the slot without quarantining its seq. kStale if `t` is outdated.
-  Status Complete(const Ticket& t) {
-    if (!IsCurrent(t)) return Status(Errno::kStale);
-    Slots()[t.slot].busy = false;
+  Status Complete(Slot* slots, const Ticket& t) {
+    if (!IsCurrent(slots, t)) return Status(Errno::kStale);
+    slots[t.slot].busy = false;
     ++counters_.completed;
     return OkStatus();
   }
 
-  // When the oldest command in flight was armed, or Never() when none is (the reset
-  // sequencer's liveness probe asks for it).
-  Instant OldestArmed() const {
-    const Slot* slots = Slots();
+  Instant OldestArmed(const Slot* slots) const {
     Instant oldest = Instant::Never();
     for (size_t i = 0; i < capacity_; ++i) {
       if (!slots[i].busy) continue;
@@ -284,22 +276,12 @@ class InflightTableBase {
     return oldest;
   }
 
-  // True while `t` names a command still in flight.
-  bool IsCurrent(const Ticket& t) const {
-    const Slot* slots = Slots();
+  bool IsCurrent(const Slot* slots, const Ticket& t) const {
     return t.slot < capacity_ && slots[t.slot].busy && slots[t.slot].generation == t.generation &&
            slots[t.slot].seq == t.seq;
   }
 
-  // Fails commands in flight (firmware declared dead or reloaded), at most `max` of them:
-  // writes their tickets to `out` and returns how many failed. Every failed command is
-  // reported, so no waiter is stranded; commands beyond `max` stay in flight and the next
-  // call fails them. Once nothing is left in flight the quarantine is cleared, since a
-  // reloaded firmware owes no answers. Sequence numbering continues (like the driver).
-  //
-  //   while (size_t n = table.FailAll(batch, kBatch)) WakeAll(batch, n, -ESHUTDOWN);
-  size_t FailAll(Ticket* out, size_t max) {
-    Slot* const slots = Slots();
+  size_t FailAll(Slot* slots, Ticket* out, size_t max) {
     size_t n = 0;
     for (size_t i = 0; i < capacity_ && n < max; ++i) {
       Slot& s = slots[i];
@@ -308,29 +290,12 @@ class InflightTableBase {
       s.busy = false;
       ++counters_.canceled;
     }
-    if (in_flight() == 0) quarantine_ = 0;
+    if (InFlight(slots) == 0) quarantine_ = 0;
     return n;
   }
 
- protected:
-  // `slots` must lie inside the derived object, at a fixed offset from this base.
-  InflightTableBase(const Profile& p, Slot* slots, size_t capacity)
-      : profile_(&p),
-        slots_offset_(reinterpret_cast<const char*>(slots) - reinterpret_cast<const char*>(this)),
-        capacity_(capacity) {}
-  // Copying through the base would slice off the slots: only the whole table may be copied.
-  InflightTableBase(const InflightTableBase&) = delete;
-  InflightTableBase& operator=(const InflightTableBase&) = delete;
-
  private:
-  // The slot array, found from `this`: an offset, not a pointer, so a memcpy'd table is whole.
-  Slot* Slots() { return reinterpret_cast<Slot*>(reinterpret_cast<char*>(this) + slots_offset_); }
-  const Slot* Slots() const {
-    return reinterpret_cast<const Slot*>(reinterpret_cast<const char*>(this) + slots_offset_);
-  }
-
-  uint16_t BusySeqs() const {
-    const Slot* slots = Slots();
+  uint16_t BusySeqs(const Slot* slots) const {
     uint16_t m = 0;
     for (size_t i = 0; i < capacity_; ++i) {
       if (slots[i].busy) m = static_cast<uint16_t>(m | (1u << slots[i].seq));
@@ -340,7 +305,6 @@ class InflightTableBase {
 
   // Points at one of the constant profiles (static storage), never into this object.
   const Profile* profile_;
-  ptrdiff_t slots_offset_;
   size_t capacity_;
   SeqAllocator seqs_;
   uint32_t generation_ = 0;
@@ -351,18 +315,65 @@ class InflightTableBase {
 // InflightTable<N>: up to N commands in flight (N <= 15, the number of seqs).
 //
 // Trivially copyable in effect (the C API's device struct is moved with memcpy), but copy
-// construction is not offered: two tables sharing one firmware's seqs would be a bug.
+// construction is not offered: two tables sharing one firmware's seqs would be a bug. The
+// public operations are one-line forwarders that hand the base this table's slots.
 template <size_t N>
 class InflightTable : public InflightTableBase {
   static_assert(N >= 1 && N <= kMaxSeq, "at most 15 commands can be in flight (4-bit seq)");
 
  public:
-  explicit InflightTable(const Profile& p) : InflightTableBase(p, storage_, N) {}
+  constexpr explicit InflightTable(const Profile& p) : InflightTableBase(p, N) {}
   InflightTable(const InflightTable&) = delete;
   InflightTable& operator=(const InflightTable&) = delete;
 
+  size_t in_flight() const { return InFlight(storage_); }
+
+  // Allocates a seq and a slot for `cmd`, due at now + TimeoutFor(profile, cmd).
+  // Errors: kNoSpc (every slot busy), kBusy (every seq in flight or quarantined),
+  // kInval (FW_SCATTER expects no response, use SeqAllocator for it; or an invalid profile).
+  Result<Ticket> Arm(CmdWord cmd, Instant now) {
+    return InflightTableBase::Arm(storage_, cmd, now);
+  }
+
+  // Feeds one event from the device. Never fails: the outcome says what happened.
+  EventOutcome OnEvent(ConstBytes event) { return InflightTableBase::OnEvent(storage_, event); }
+
+  // Times out every command due at or before `now`: frees its slot, quarantines its seq and
+  // writes its ticket to `out` (up to `max`). Returns how many expired; when more than `max`
+  // are due the rest stay armed and are reported by the next call.
+  size_t Expire(Instant now, Ticket* out, size_t max) {
+    return InflightTableBase::Expire(storage_, now, out, max);
+  }
+
+  // Earliest deadline in flight, or Instant::Never() when idle.
+  Instant NextDeadline() const { return InflightTableBase::NextDeadline(storage_); }
+
+  // Withdraws a command the host will not wait for (send failed, waiter interrupted). Its
+  // seq is quarantined, since the firmware may still answer. kStale if `t` is outdated.
+  Status Cancel(const Ticket& t) { return InflightTableBase::Cancel(storage_, t); }
+
+  // The host matched the answer to `t` itself (a host with its own framing and waits):
+  // frees the slot without quarantining its seq. kStale if `t` is outdated.
+  Status Complete(const Ticket& t) { return InflightTableBase::Complete(storage_, t); }
+
+  // When the oldest command in flight was armed, or Never() when none is (the reset
+  // sequencer's liveness probe asks for it).
+  Instant OldestArmed() const { return InflightTableBase::OldestArmed(storage_); }
+
+  // True while `t` names a command still in flight.
+  bool IsCurrent(const Ticket& t) const { return InflightTableBase::IsCurrent(storage_, t); }
+
+  // Fails commands in flight (firmware declared dead or reloaded), at most `max` of them:
+  // writes their tickets to `out` and returns how many failed. Every failed command is
+  // reported, so no waiter is stranded; commands beyond `max` stay in flight and the next
+  // call fails them. Once nothing is left in flight the quarantine is cleared, since a
+  // reloaded firmware owes no answers. Sequence numbering continues (like the driver).
+  //
+  //   while (size_t n = table.FailAll(batch, kBatch)) WakeAll(batch, n, -ESHUTDOWN);
+  size_t FailAll(Ticket* out, size_t max) { return InflightTableBase::FailAll(storage_, out, max); }
+
  private:
-  Slot storage_[N];
+  Slot storage_[N] = {};
 };
 
 }  // namespace connac
