@@ -15,6 +15,7 @@
 #include "connac/reset.h"
 #include "connac/status.h"
 #include "connac/testing/fwsim.h"
+#include "connac/testing/fwsim_host.h"
 #include "connac/time.h"
 #include "connac/wifi.h"
 #include "connac/wire.h"

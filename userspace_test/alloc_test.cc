@@ -22,10 +22,8 @@
 #include <new>
 
 #include "connac/bytes.h"
-#include "connac/family.h"
 #include "connac/device.h"
-#include "connac/testing/fwsim.h"
-#include "connac/testing/fwsim_host.h"
+#include "connac/family.h"
 #include "connac/keys.h"
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
@@ -34,6 +32,8 @@
 #include "connac/mcu_response.h"
 #include "connac/mcu_txn.h"
 #include "connac/reset.h"
+#include "connac/testing/fwsim.h"
+#include "connac/testing/fwsim_host.h"
 #include "connac/time.h"
 #include "gtest/gtest.h"
 #include "userspace_test/test_util.h"

@@ -81,31 +81,31 @@ class DeviceTest : public ::testing::Test {
   // An associated station: device, link 0 (BSS 0, AP link-station), PTK, GTK and IGTK.
   void Associate(uint8_t links = 1) {
     h().Do([](Device<>& d, Instant) {
-      d.SetDevice(Mac(0xde, 0));
-      return OkStatus();
-    }).IgnoreError();
+         d.SetDevice(Mac(0xde, 0));
+         return OkStatus();
+       })
+        .IgnoreError();
     for (uint8_t l = 0; l < links; ++l) {
-      ASSERT_TRUE(h().Do([l](Device<>& d, Instant now) {
-                       return d.LinkAdd(l, Mac(0xb0, l), now);
-                     }).ok());
-      ASSERT_TRUE(h().Do([l](Device<>& d, Instant now) {
-                       return d.StaAdd(l, Mac(0xa9, l), now);
-                     }).ok());
-      ASSERT_TRUE(h().Do([l](Device<>& d, Instant) {
-                       return d.LinkAssociated(l, Mac(0xa9, l), l == 0);
-                     }).ok());
+      ASSERT_TRUE(
+          h().Do([l](Device<>& d, Instant now) { return d.LinkAdd(l, Mac(0xb0, l), now); }).ok());
+      ASSERT_TRUE(
+          h().Do([l](Device<>& d, Instant now) { return d.StaAdd(l, Mac(0xa9, l), now); }).ok());
+      ASSERT_TRUE(
+          h().Do([l](Device<>& d, Instant) { return d.LinkAssociated(l, Mac(0xa9, l), l == 0); })
+              .ok());
     }
     SetAndRun(Key(suite::kCcmp, 0, -1, 16, 0x50));
     for (uint8_t l = 0; l < links; ++l) {
       SetAndRun(Key(suite::kCcmp, 1, static_cast<int8_t>(l), 16, static_cast<uint8_t>(0xc0 + l)));
-      SetAndRun(Key(suite::kAesCmac, 4, static_cast<int8_t>(l), 16, static_cast<uint8_t>(0xa0 + l)));
+      SetAndRun(
+          Key(suite::kAesCmac, 4, static_cast<int8_t>(l), 16, static_cast<uint8_t>(0xa0 + l)));
     }
   }
 
   void SetAndRun(const KeyConf& k) {
     const uint32_t before = h().key_ops_done();
-    ASSERT_TRUE(h().Do([&k](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); })
-                    .ok());
+    ASSERT_TRUE(
+        h().Do([&k](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); }).ok());
     h().RunFor(Duration::Millis(50));
     ASSERT_EQ(h().key_ops_done(), before + 1);
     ASSERT_EQ(h().last_key_op_status(), 0);
@@ -119,9 +119,8 @@ class DeviceTest : public ::testing::Test {
         const bool table = t.wcid(w).used && t.wcid(w).slot[s].keyidx != kNoKey;
         const FwSim::FwKey& fk = h().fw().key(w, s);
         if (table != fk.present) {
-          return ::testing::AssertionFailure()
-                 << "wcid " << int{w} << " slot " << s << ": table " << table << ", firmware "
-                 << fk.present;
+          return ::testing::AssertionFailure() << "wcid " << int{w} << " slot " << s << ": table "
+                                               << table << ", firmware " << fk.present;
         }
         if (table && s == 0 && fk.key_id != t.wcid(w).slot[0].keyidx) {
           return ::testing::AssertionFailure() << "wcid " << int{w} << ": other key index";
@@ -237,8 +236,8 @@ TEST_F(DeviceTest, KeyFrameTimeoutUndoesTheOperationAndTheResetReplaysTheRest) {
   Associate();
   h().fw().Hang();
   const KeyConf gtk2 = Key(suite::kCcmp, 2, 0, 16, 0x70);
-  ASSERT_TRUE(h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, gtk2, now); })
-                  .ok());
+  ASSERT_TRUE(
+      h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, gtk2, now); }).ok());
   h().RunFor(Duration::Seconds(10));
   EXPECT_EQ(h().last_key_op_status(), -110);
   EXPECT_EQ(dev().state(), ResetState::kRunning);
@@ -259,8 +258,8 @@ TEST_F(DeviceTest, KeysSetDuringTheResetAreReplayed) {
   ASSERT_NE(dev().state(), ResetState::kRunning);
   const uint32_t frames = dev().counters().key_frames;
   const KeyConf gtk2 = Key(suite::kCcmp, 2, 0, 16, 0x71);
-  ASSERT_TRUE(h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, gtk2, now); })
-                  .ok());
+  ASSERT_TRUE(
+      h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, gtk2, now); }).ok());
   EXPECT_EQ(dev().counters().key_frames, frames) << "nothing sent to a dead firmware";
   EXPECT_EQ(h().last_key_op_status(), 0);
   h().RunFor(Duration::Seconds(3));
@@ -276,10 +275,9 @@ TEST_F(DeviceTest, KeysSetDuringTheResetAreReplayed) {
 // mt7925_set_link_key sends it; the second key is not.
 TEST_F(DeviceTest, FirstKeyOnALinkSendsTheBssCipherFirst) {
   Make();
-  ASSERT_TRUE(h().Do([](Device<>& d, Instant now) { return d.LinkAdd(0, Mac(0xb0, 0), now); })
-                  .ok());
-  ASSERT_TRUE(h().Do([](Device<>& d, Instant now) { return d.StaAdd(0, Mac(0xa9, 0), now); })
-                  .ok());
+  ASSERT_TRUE(
+      h().Do([](Device<>& d, Instant now) { return d.LinkAdd(0, Mac(0xb0, 0), now); }).ok());
+  ASSERT_TRUE(h().Do([](Device<>& d, Instant now) { return d.StaAdd(0, Mac(0xa9, 0), now); }).ok());
   const size_t before = trace_.actions.size();
   SetAndRun(Key(suite::kCcmp, 0, -1, 16, 0x50));
   SetAndRun(Key(suite::kCcmp, 1, 0, 16, 0xc0));
@@ -299,8 +297,8 @@ TEST_F(DeviceTest, FirstKeyOnALinkSendsTheBssCipherFirst) {
 
 TEST_F(DeviceTest, AKeyOperationAtATime) {
   Make();
-  ASSERT_TRUE(h().Do([](Device<>& d, Instant now) { return d.LinkAdd(0, Mac(0xb0, 0), now); })
-                  .ok());
+  ASSERT_TRUE(
+      h().Do([](Device<>& d, Instant now) { return d.LinkAdd(0, Mac(0xb0, 0), now); }).ok());
   // Without draining, the second operation finds the first still running.
   ASSERT_TRUE(dev().SetKey(KeyCmd::kSet, Key(suite::kCcmp, 1, 0, 16, 1), h().now()).ok());
   EXPECT_TRUE(dev().key_op_active());

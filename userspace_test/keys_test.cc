@@ -123,18 +123,17 @@ std::vector<uint8_t> Encode(const KeyAction& a, uint8_t seq = 1) {
 // Every field, every key byte.
 ::testing::AssertionResult SameAction(const KeyAction& want, const KeyAction& got) {
   if (want.kind != got.kind || want.link_id != got.link_id || want.wcid != got.wcid ||
-      want.bss_idx != got.bss_idx ||
-      want.muar_idx != got.muar_idx || want.add != got.add || want.pairwise != got.pairwise ||
-      want.cipher_id != got.cipher_id || want.key_id != got.key_id || want.key_len != got.key_len ||
-      !(want.peer == got.peer) || std::memcmp(want.key, got.key, kMaxKeyLen) != 0) {
+      want.bss_idx != got.bss_idx || want.muar_idx != got.muar_idx || want.add != got.add ||
+      want.pairwise != got.pairwise || want.cipher_id != got.cipher_id ||
+      want.key_id != got.key_id || want.key_len != got.key_len || !(want.peer == got.peer) ||
+      std::memcmp(want.key, got.key, kMaxKeyLen) != 0) {
     return ::testing::AssertionFailure()
            << "want kind " << int(want.kind) << " link " << int{want.link_id} << " wcid "
-           << int{want.wcid} << " bss "
-           << int{want.bss_idx} << " muar " << int{want.muar_idx} << " add " << want.add << " pw "
-           << want.pairwise << " cipher " << int{want.cipher_id} << " id " << int{want.key_id}
-           << " len " << int{want.key_len} << " key " << connac_test::ToHex(want.key, kMaxKeyLen)
-           << "\n got kind " << int(got.kind) << " link " << int{got.link_id} << " wcid "
-           << int{got.wcid} << " bss "
+           << int{want.wcid} << " bss " << int{want.bss_idx} << " muar " << int{want.muar_idx}
+           << " add " << want.add << " pw " << want.pairwise << " cipher " << int{want.cipher_id}
+           << " id " << int{want.key_id} << " len " << int{want.key_len} << " key "
+           << connac_test::ToHex(want.key, kMaxKeyLen) << "\n got kind " << int(got.kind)
+           << " link " << int{got.link_id} << " wcid " << int{got.wcid} << " bss "
            << int{got.bss_idx} << " muar " << int{got.muar_idx} << " add " << got.add << " pw "
            << got.pairwise << " cipher " << int{got.cipher_id} << " id " << int{got.key_id}
            << " len " << int{got.key_len} << " key " << connac_test::ToHex(got.key, kMaxKeyLen);

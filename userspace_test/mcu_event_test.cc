@@ -131,10 +131,12 @@ TEST(EncodeEventTest, RefusesWhatDoesNotFit) {
             Errno::kNoBufs);
   std::vector<uint8_t> big(0x10000);
   std::vector<uint8_t> out(big.size() + 64);
-  EXPECT_EQ(EncodeEvent(kMt7925, EventHeader{}, View(big), connac_test::MutView(out)).status(), Errno::kMsgSize);
+  EXPECT_EQ(EncodeEvent(kMt7925, EventHeader{}, View(big), connac_test::MutView(out)).status(),
+            Errno::kMsgSize);
   const Profile bad(Family::kMt7925, "x", Filler::kMt7925, ResponseRules::kMt7925, 0,
                     Duration::Seconds(3));
-  EXPECT_EQ(EncodeEvent(bad, EventHeader{}, ConstBytes(), connac_test::MutView(out)).status(), Errno::kInval);
+  EXPECT_EQ(EncodeEvent(bad, EventHeader{}, ConstBytes(), connac_test::MutView(out)).status(),
+            Errno::kInval);
 }
 
 // Each header byte lands in exactly the field the layout says, for every profile.

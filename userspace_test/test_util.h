@@ -140,8 +140,9 @@ inline std::vector<uint8_t> MakeEvent(const connac::Profile& p, uint8_t seq, uin
   h.option = option;
   h.ext_eid = ext_eid;
   std::vector<uint8_t> e(p.rxd_size + payload.size());
-  const connac::Result<size_t> n = connac::EncodeEvent(
-      p, h, connac::ConstBytes(payload.data(), payload.size()), connac::MutableBytes(e.data(), e.size()));
+  const connac::Result<size_t> n =
+      connac::EncodeEvent(p, h, connac::ConstBytes(payload.data(), payload.size()),
+                          connac::MutableBytes(e.data(), e.size()));
   EXPECT_TRUE(n.ok()) << n.status().name();
   if (!n.ok()) return {};
   e.resize(*n);

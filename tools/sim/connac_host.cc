@@ -110,20 +110,15 @@ class ConnacHost {
   Instant Next() const {
     Instant t = host_->NextDue();
     if (sec_ < sections_.size() && !waiting_ && !key_waiting_) {
-      const Instant ready =
-          item_ == 0 ? std::max(sections_[sec_].start, work_until_) : work_until_;
+      const Instant ready = item_ == 0 ? std::max(sections_[sec_].start, work_until_) : work_until_;
       t = Earlier(t, std::max(ready, host_->now()));
     }
     return t;
   }
 
   // The current section's steps: the setup's own list, or the scenario's items.
-  size_t StepCount() const {
-    return sec_ == 0 ? setup_.size() : sections_[sec_].items.size();
-  }
-  Step StepAt(size_t i) const {
-    return sec_ == 0 ? setup_[i] : ItemStep(sections_[sec_].items[i]);
-  }
+  size_t StepCount() const { return sec_ == 0 ? setup_.size() : sections_[sec_].items.size(); }
+  Step StepAt(size_t i) const { return sec_ == 0 ? setup_[i] : ItemStep(sections_[sec_].items[i]); }
 
   void RunSections() {
     const Instant now = host_->now();
@@ -162,14 +157,16 @@ class ConnacHost {
           continue;
         case Item::kJoinLink:
           // A new AP link that has not finished associating: a half-finished roam.
-          host_->Do([&it](Device<>& d, Instant t) {
-                 return d.LinkAdd(it.link, Mac(0x03, it.link), t);
-               }).IgnoreError();
+          host_
+              ->Do([&it](Device<>& d, Instant t) {
+                return d.LinkAdd(it.link, Mac(0x03, it.link), t);
+              })
+              .IgnoreError();
           ++item_;
           continue;
         case Item::kCmd: {
-          Result<Ticket> t = host_->Submit(it.cmd.word, ConstBytes(it.cmd.payload.data(),
-                                                                   it.cmd.payload.size()));
+          Result<Ticket> t =
+              host_->Submit(it.cmd.word, ConstBytes(it.cmd.payload.data(), it.cmd.payload.size()));
           ++item_;
           if (!t.ok()) {
             if (t.status() == Errno::kShutdown) {

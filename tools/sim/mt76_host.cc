@@ -170,7 +170,8 @@ class Mt76Host {
         now_ = o.done;
         if (!o.ok) {
           ok = false;
-          rec_.Log(now_, absl::StrCat("chip reset try ", i + 1, ": ", ResetStepName(st), " failed"));
+          rec_.Log(now_,
+                   absl::StrCat("chip reset try ", i + 1, ": ", ResetStepName(st), " failed"));
           break;
         }
       }

@@ -97,7 +97,9 @@ struct Rng {
 // DEV_INFO; per link BSS_INFO and STA_REC; then the keys: per link the BSS_INFO carrying the
 // cipher before its first key (mt7925_set_link_key) and the pairwise key, then per link GTK
 // and IGTK.
-uint32_t SetupCommands(int links) { return 1 + 2 * static_cast<uint32_t>(links) + 4 * static_cast<uint32_t>(links); }
+uint32_t SetupCommands(int links) {
+  return 1 + 2 * static_cast<uint32_t>(links) + 4 * static_cast<uint32_t>(links);
+}
 
 Scenario MakeScenario(const std::string& name, const Options& o) {
   Scenario s;

@@ -34,7 +34,8 @@ Metrics Run(const std::string& scenario, Policy policy, const Options& opts) {
   m.scenario = scenario;
   m.policy = policy == Policy::kConnac ? "connac" : "mt76";
   const Scenario s = MakeScenario(scenario, opts);
-  return policy == Policy::kConnac ? RunConnac(s, opts, std::move(m)) : RunMt76(s, opts, std::move(m));
+  return policy == Policy::kConnac ? RunConnac(s, opts, std::move(m))
+                                   : RunMt76(s, opts, std::move(m));
 }
 
 std::string ToJson(const Metrics& m) {

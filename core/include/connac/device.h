@@ -594,7 +594,7 @@ class Device {
             cmd = CmdWord::Uni(uni::kBssInfoUpdate);
             r.addr = l.bssid;
             r.cipher = keys_.link(it.link).cipher;
-            r.active = record_.active_link() == LinkId(it.link);
+            r.active = record_.active_link() == LinkId{it.link};
           } else {
             cmd = CmdWord::Uni(uni::kStaRecUpdate);
             r.addr = l.sta_addr;

@@ -165,8 +165,8 @@ inline Result<size_t> WriteHeader(const Profile& p, CmdWord cmd, uint8_t seq, si
     const uint64_t s2d = static_cast<uint8_t>(UniS2dFor(p, cmd));
     const uint64_t option = UniOptionFor(p, cmd, params);
     // len, cid, rsv, pkt_type, frag_n, seq | checksum, s2d_index, option, rsv[4].
-    frame.put_le64(32, len | uint64_t{cmd.id()} << 16 | uint64_t{kMcuPktId} << 40 |
-                           uint64_t{seq} << 56);
+    frame.put_le64(
+        32, len | uint64_t{cmd.id()} << 16 | uint64_t{kMcuPktId} << 40 | uint64_t{seq} << 56);
     frame.put_le64(40, s2d << 16 | option << 24);
     return total;
   }
