@@ -34,6 +34,7 @@
 #include "connac/reset.h"
 #include "connac/testing/fwsim.h"
 #include "connac/testing/fwsim_host.h"
+#include "connac/testing/test_keys.h"
 #include "connac/time.h"
 #include "gtest/gtest.h"
 #include "userspace_test/test_util.h"
@@ -443,13 +444,7 @@ uint8_t g_key_frame[kKeyFrameSize];
 
 MacAddr Addr(uint8_t last) { return MacAddr{{0x02, 0, 0, 0, 0, last}}; }
 KeyConf Key(uint32_t cipher, uint8_t idx, int8_t link, uint8_t len) {
-  KeyConf k;
-  k.cipher = cipher;
-  k.keyidx = idx;
-  k.link_id = link;
-  k.key_len = len;
-  for (uint8_t i = 0; i < len; ++i) k.key[i] = static_cast<uint8_t>(0x40 + i);
-  return k;
+  return testing::PatternKey(cipher, idx, link, len, 0x40);
 }
 
 // Encodes every action of `l` (what the host sends).

@@ -16,6 +16,7 @@
 #include "connac/reset.h"
 #include "connac/testing/fwsim.h"
 #include "connac/testing/fwsim_host.h"
+#include "connac/testing/test_keys.h"
 #include "gtest/gtest.h"
 #include "userspace_test/test_util.h"
 
@@ -29,16 +30,10 @@ constexpr CmdWord kBss = CmdWord::Uni(uni::kBssInfoUpdate);
 constexpr CmdWord kStaRec = CmdWord::Uni(uni::kStaRecUpdate);
 constexpr CmdWord kScan = CmdWord::Uni(uni::kScanReq);
 
-MacAddr Mac(uint8_t a, uint8_t b) { return MacAddr{{0x02, a, 0, 0, 0, b}}; }
+constexpr MacAddr Mac(uint8_t a, uint8_t b) { return testing::TestMac(a, b); }
 
 KeyConf Key(uint32_t suite_sel, uint8_t idx, int8_t link, uint8_t len, uint8_t base) {
-  KeyConf k;
-  k.cipher = suite_sel;
-  k.keyidx = idx;
-  k.link_id = link;
-  k.key_len = len;
-  for (uint8_t i = 0; i < len; ++i) k.key[i] = static_cast<uint8_t>(base + i);
-  return k;
+  return testing::PatternKey(suite_sel, idx, link, len, base);
 }
 
 // Records every action, to check orders.

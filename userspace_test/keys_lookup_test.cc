@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "connac/keys.h"
+#include "connac/testing/test_keys.h"
 #include "gtest/gtest.h"
 #include "userspace_test/test_util.h"
 
@@ -12,13 +13,7 @@ namespace {
 
 MacAddr Addr(uint8_t last) { return MacAddr{{0x02, 0, 0, 0, 0, last}}; }
 KeyConf Key(uint32_t cipher, uint8_t idx, int8_t link) {
-  KeyConf k;
-  k.cipher = cipher;
-  k.keyidx = idx;
-  k.link_id = link;
-  k.key_len = 16;
-  for (uint8_t i = 0; i < 16; ++i) k.key[i] = static_cast<uint8_t>(idx * 16 + i);
-  return k;
+  return testing::PatternKey(cipher, idx, link, 16, static_cast<uint8_t>(idx * 16));
 }
 
 class KeyFindTest : public ::testing::Test {

@@ -33,6 +33,7 @@
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_frame.h"
 #include "connac/mcu_ids.h"
+#include "connac/testing/test_keys.h"
 #include "gtest/gtest.h"
 #include "userspace_test/test_util.h"
 
@@ -54,13 +55,7 @@ MacAddr ApLink(uint8_t link) { return MacAddr{{0x02, 0xa9, 0x00, 0x00, 0x00, lin
 
 // A key whose bytes are base, base + 1, ... (readable in golden frames).
 KeyConf Key(uint32_t cipher, uint8_t idx, int8_t link, uint8_t len, uint8_t base) {
-  KeyConf k;
-  k.cipher = cipher;
-  k.keyidx = idx;
-  k.link_id = link;
-  k.key_len = len;
-  for (uint8_t i = 0; i < len; ++i) k.key[i] = static_cast<uint8_t>(base + i);
-  return k;
+  return testing::PatternKey(cipher, idx, link, len, base);
 }
 KeyConf Gtk(uint8_t link, uint8_t idx, uint8_t base = 0xc0) {
   return Key(suite::kCcmp, idx, static_cast<int8_t>(link), 16, base);

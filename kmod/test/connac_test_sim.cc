@@ -21,6 +21,7 @@
 #include "connac/status.h"
 #include "connac/testing/fwsim.h"
 #include "connac/testing/fwsim_host.h"
+#include "connac/testing/test_keys.h"
 #include "connac/time.h"
 #include "connac_core.h"
 #include "connac_test_sim.h"
@@ -141,16 +142,10 @@ int Fail(connac_vsim_result* r, const char* check, int line, long long a, long l
     if (vt_ != 0) return vt_; \
   } while (0)
 
-MacAddr Mac(uint8_t a, uint8_t b) { return MacAddr{{0x02, a, 0, 0, 0, b}}; }
+constexpr MacAddr Mac(uint8_t a, uint8_t b) { return connac::testing::TestMac(a, b); }
 
 KeyConf Key(uint32_t suite_sel, uint8_t idx, int8_t link, uint8_t len, uint8_t base) {
-  KeyConf k;
-  k.cipher = suite_sel;
-  k.keyidx = idx;
-  k.link_id = link;
-  k.key_len = len;
-  for (uint8_t i = 0; i < len; ++i) k.key[i] = static_cast<uint8_t>(base + i);
-  return k;
+  return connac::testing::PatternKey(suite_sel, idx, link, len, base);
 }
 
 // A fresh host in `m`, with the trace as its observer.

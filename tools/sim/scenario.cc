@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "connac/mcu_ids.h"
 #include "connac/reset.h"
+#include "connac/testing/test_keys.h"
 #include "connac/wire.h"
 
 namespace connac::sim {
@@ -49,14 +50,8 @@ Cmd ScanReq() { return {CmdWord::Uni(uni::kScanReq), std::vector<uint8_t>(16, 0)
 Cmd MibQuery() { return {CmdWord::UniQuery(uni::kGetMibInfo), {0, 0, 0, 0}, "GET_MIB_INFO"}; }
 
 KeyConf MakeKey(uint32_t suite_sel, uint8_t idx, int8_t link, uint8_t len) {
-  KeyConf k;
-  k.cipher = suite_sel;
-  k.keyidx = idx;
-  k.link_id = link;
-  k.key_len = len;
-  for (uint8_t i = 0; i < len; ++i)
-    k.key[i] = static_cast<uint8_t>(0x40 + 16 * idx + i + (link < 0 ? 0 : 3 * link));
-  return k;
+  return testing::PatternKey(suite_sel, idx, link, len,
+                             static_cast<uint8_t>(0x40 + 16 * idx + (link < 0 ? 0 : 3 * link)));
 }
 
 std::vector<KeyConf> SetupKeys(int links) {
