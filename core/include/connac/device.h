@@ -229,9 +229,12 @@ class Device {
     expiring_ = true;
   }
 
-  // The host's reset step (kRunStep) finished.
+  // The host's reset step (kRunStep) finished. The restore step is the Device's own (kRunStep
+  // never names it): a result for it is ignored, so a host cannot end a restore whose keys
+  // were not replayed yet (the key table would stay in reset mode in RUNNING).
   void OnStepResult(ResetStep step, bool ok, Instant now) {
     Now(now);
+    if (step == ResetStep::kRestore) return;
     Merge(seq_.OnStepResult(step, ok, now_));
   }
   void OnProbeResult(bool alive, Instant now) {

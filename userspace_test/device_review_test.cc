@@ -1,0 +1,162 @@
+// Adversarial sequences for connac::Device (connac/device.h): inputs that arrive in the middle
+// of a restore or of a key operation, a host that misreports, and long-run leaks. Each test
+// states the invariant of device.h it holds the Device to.
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "connac/device.h"
+#include "connac/keys.h"
+#include "connac/mcu_event.h"
+#include "connac/mcu_ids.h"
+#include "connac/reset.h"
+#include "connac/testing/fwsim.h"
+#include "connac/testing/fwsim_host.h"
+#include "connac/testing/test_keys.h"
+#include "connac/wire.h"
+#include "gtest/gtest.h"
+#include "userspace_test/test_util.h"
+
+namespace connac {
+namespace {
+
+using testing::FwSimHost;
+using Kind = DeviceAction::Kind;
+
+constexpr CmdWord kBss = CmdWord::Uni(uni::kBssInfoUpdate);
+
+constexpr MacAddr Mac(uint8_t a, uint8_t b) { return testing::TestMac(a, b); }
+
+KeyConf Key(uint32_t suite_sel, uint8_t idx, int8_t link, uint8_t len, uint8_t base) {
+  return testing::PatternKey(suite_sel, idx, link, len, base);
+}
+
+// Every action with the state it was handed out in (key bytes dropped).
+struct Trace {
+  struct Entry {
+    DeviceAction a;
+    ResetState state;
+  };
+  std::vector<Entry> entries;
+  const Device<>* dev = nullptr;
+  static void Observe(void* ctx, const DeviceAction& a, Instant) {
+    auto* t = static_cast<Trace*>(ctx);
+    DeviceAction copy = a;
+    ZeroizeBytes(copy.key.key, sizeof(copy.key.key));
+    t->entries.push_back(Entry{copy, t->dev->state()});
+  }
+};
+
+class DeviceReviewTest : public ::testing::Test {
+ protected:
+  void Make(const FwSimConfig& fw = {}, const DeviceConfig& dc = {}) {
+    host_ = std::make_unique<FwSimHost<>>(fw, dc);
+    trace_ = Trace{};
+    trace_.dev = &host_->dev();
+    host_->SetObserver(&Trace::Observe, &trace_);
+  }
+  FwSimHost<>& h() { return *host_; }
+  Device<>& dev() { return host_->dev(); }
+
+  // Device, `links` links (link l: BSS l, AP link-station wcid 1 + l), PTK, and per link a
+  // CCMP GTK (idx 1) and an IGTK (idx 4).
+  void Associate(uint8_t links = 1) {
+    h().Do([](Device<>& d, Instant) {
+         d.SetDevice(Mac(0xde, 0));
+         return OkStatus();
+       })
+        .IgnoreError();
+    for (uint8_t l = 0; l < links; ++l) {
+      ASSERT_TRUE(
+          h().Do([l](Device<>& d, Instant now) { return d.LinkAdd(l, Mac(0xb0, l), now); }).ok());
+      ASSERT_TRUE(
+          h().Do([l](Device<>& d, Instant now) { return d.StaAdd(l, Mac(0xa9, l), now); }).ok());
+      ASSERT_TRUE(
+          h().Do([l](Device<>& d, Instant) { return d.LinkAssociated(l, Mac(0xa9, l), l == 0); })
+              .ok());
+    }
+    SetAndRun(Key(suite::kCcmp, 0, -1, 16, 0x50));
+    for (uint8_t l = 0; l < links; ++l) {
+      SetAndRun(Key(suite::kCcmp, 1, static_cast<int8_t>(l), 16, static_cast<uint8_t>(0xc0 + l)));
+      SetAndRun(
+          Key(suite::kAesCmac, 4, static_cast<int8_t>(l), 16, static_cast<uint8_t>(0xa0 + l)));
+    }
+  }
+
+  void SetAndRun(const KeyConf& k) {
+    const uint32_t before = h().key_ops_done();
+    ASSERT_TRUE(
+        h().Do([&k](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); }).ok());
+    h().RunFor(Duration::Millis(50));
+    ASSERT_EQ(h().key_ops_done(), before + 1);
+    ASSERT_EQ(h().last_key_op_status(), 0);
+  }
+
+  // Steps the virtual clock one due time at a time until `done` holds (or nothing is due).
+  ::testing::AssertionResult RunUntil(const std::function<bool()>& done) {
+    for (int i = 0; i < 100000; ++i) {
+      if (done()) return ::testing::AssertionSuccess();
+      const Instant next = h().NextDue();
+      if (next.is_never()) break;
+      h().AdvanceTo(next);
+    }
+    return done() ? ::testing::AssertionSuccess()
+                  : ::testing::AssertionFailure() << "the condition never held";
+  }
+
+  // Whether the firmware holds exactly what the table believes installed.
+  ::testing::AssertionResult FirmwareMatchesTable() {
+    const KeyTable& t = dev().keys();
+    for (uint8_t w = 0; w < kWtblSize; ++w) {
+      for (int s = 0; s < 2; ++s) {
+        const bool table = t.wcid(w).used && t.wcid(w).slot[s].keyidx != kNoKey;
+        const FwSim::FwKey& fk = h().fw().key(w, s);
+        if (table != fk.present) {
+          return ::testing::AssertionFailure() << "wcid " << int{w} << " slot " << s << ": table "
+                                               << table << ", firmware " << fk.present;
+        }
+        if (table && s == 0 && fk.key_id != t.wcid(w).slot[0].keyidx) {
+          return ::testing::AssertionFailure() << "wcid " << int{w} << ": other key index";
+        }
+      }
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+  std::unique_ptr<FwSimHost<>> host_;
+  Trace trace_;
+};
+
+// --- A host that misreports ---------------------------------------------------------------------
+
+// The restore step is the Device's own (kRunStep never names it). A host that reports it
+// anyway (design rule 3: the caller is untrusted) must not end the restore before the keys
+// were replayed: the key table would stay in reset mode and send nothing ever again.
+TEST_F(DeviceReviewTest, HostResultForTheRestoreStepDoesNotCutTheRestoreShort) {
+  Make();
+  Associate();
+  h().fw().Assert(h().now());
+  ASSERT_TRUE(RunUntil([&] { return dev().counters().restore_items >= 1; }));
+  ASSERT_EQ(dev().state(), ResetState::kRestore);
+  h().Do([](Device<>& d, Instant now) {
+       d.OnStepResult(ResetStep::kRestore, true, now);
+       return OkStatus();
+     })
+      .IgnoreError();
+  h().RunFor(Duration::Seconds(3));
+  ASSERT_EQ(dev().state(), ResetState::kRunning);
+  EXPECT_FALSE(dev().keys().resetting());
+  EXPECT_EQ(dev().counters().keys_replayed, 3u);
+  EXPECT_TRUE(FirmwareMatchesTable());
+  // And a key set afterwards goes to the firmware.
+  const uint32_t frames = dev().counters().key_frames;
+  SetAndRun(Key(suite::kCcmp, 2, 0, 16, 0x72));
+  EXPECT_GT(dev().counters().key_frames, frames);
+  EXPECT_TRUE(FirmwareMatchesTable());
+}
+
+}  // namespace
+}  // namespace connac
