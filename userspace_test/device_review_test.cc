@@ -130,6 +130,57 @@ class DeviceReviewTest : public ::testing::Test {
   Trace trace_;
 };
 
+// --- Links and stations that go away around a restore ----------------------------------------
+
+// The #1036 roam during the restore: link 1 is torn down after the device and link 0's BSS
+// went out. Nothing may be sent for link 1 afterwards: its record is gone, and an item built
+// from the emptied record names bss_idx 0 (link 0's BSS) and wcid 0xff.
+TEST_F(DeviceReviewTest, LinkRemovedDuringTheRestoreIsNotRestored) {
+  Make();
+  Associate(2);
+  h().fw().Assert(h().now());
+  ASSERT_TRUE(RunUntil([&] { return dev().counters().restore_items >= 2; }));
+  ASSERT_EQ(dev().state(), ResetState::kRestore);
+  const size_t from = trace_.entries.size();
+  ASSERT_TRUE(h().Do([](Device<>& d, Instant) { return d.LinkRemove(1); }).ok());
+  h().RunFor(Duration::Seconds(3));
+  ASSERT_EQ(dev().state(), ResetState::kRunning);
+  for (size_t i = from; i < trace_.entries.size(); ++i) {
+    const DeviceAction& a = trace_.entries[i].a;
+    if (a.kind != Kind::kSend) continue;
+    if (a.is_restore) {
+      EXPECT_NE(a.restore.link, 1) << "restore item " << int(a.restore.kind) << " for link 1";
+      if (a.restore.kind == RestoreRecord::ItemKind::kSta) {
+        EXPECT_NE(a.restore.wcid, kNoWcid);
+      }
+    } else {
+      EXPECT_NE(a.key.link_id, 1) << "a key frame for the removed link";
+    }
+  }
+  EXPECT_TRUE(FirmwareMatchesTable());
+}
+
+// A link-station removed before the reset (its link not yet): the restore must not send a
+// STA_REC for wcid 0xff.
+TEST_F(DeviceReviewTest, StationRemovedBeforeTheResetIsNotRestored) {
+  Make();
+  Associate();
+  ASSERT_TRUE(h().Do([](Device<>& d, Instant) { return d.StaRemove(0); }).ok());
+  h().fw().Assert(h().now());
+  h().RunFor(Duration::Seconds(3));
+  ASSERT_EQ(dev().state(), ResetState::kRunning);
+  size_t sta_items = 0;
+  for (const Trace::Entry& e : trace_.entries) {
+    if (e.a.kind != Kind::kSend || !e.a.is_restore) continue;
+    if (e.a.restore.kind == RestoreRecord::ItemKind::kSta) {
+      ++sta_items;
+      EXPECT_NE(e.a.restore.wcid, kNoWcid) << "STA_REC for a station that is gone";
+    }
+  }
+  EXPECT_EQ(sta_items, 0u);
+  EXPECT_TRUE(FirmwareMatchesTable());
+}
+
 // --- A host that misreports ---------------------------------------------------------------------
 
 // The restore step is the Device's own (kRunStep never names it). A host that reports it

@@ -570,6 +570,15 @@ class Device {
     restoring_ = true;
   }
 
+  // Whether plan item `it` is still to be restored: the plan was taken when RESTORE began,
+  // and a roam may since have torn its link down (the record is then empty: bss_idx 0, no
+  // BSSID) or removed its link-station (no wcid).
+  bool StillRestored(const RestoreRecord::Item& it) const {
+    if (it.kind == RestoreRecord::ItemKind::kDevice) return true;
+    if (record_.link(it.link).phase != RestoreRecord::LinkPhase::kAssociated) return false;
+    return it.kind != RestoreRecord::ItemKind::kSta || keys_.link(it.link).sta_wcid != kNoWcid;
+  }
+
   [[gnu::cold]] bool NextRestore(DeviceAction* a) {
     if (restore_phase_ == RestorePhase::kPlan) {
       while (restore_next_ < plan_.size) {
@@ -583,6 +592,10 @@ class Device {
           key_next_ = 0;
           restore_phase_ = RestorePhase::kKeys;
           break;
+        }
+        if (!StillRestored(it)) {
+          ++restore_next_;
+          continue;
         }
         RestoreItem r;
         r.kind = it.kind;
