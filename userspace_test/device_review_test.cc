@@ -181,6 +181,43 @@ TEST_F(DeviceReviewTest, StationRemovedBeforeTheResetIsNotRestored) {
   EXPECT_TRUE(FirmwareMatchesTable());
 }
 
+// A key operation's frames still to go when its link-station is removed (and the host
+// removed the STA record from the firmware, as mt7925_mcu_sta_update does): the remaining
+// frame for that station is not sent. "Link `link` torn down: its keys and record go, with
+// no MCU traffic": a SET sent after the teardown installs a key on a wcid the table holds
+// free (or, refused by the firmware, rolls back the rekey on the links that stay).
+TEST_F(DeviceReviewTest, KeyFramesForAStationRemovedMidOperationAreNotSent) {
+  Make();
+  Associate(2);
+  const KeyConf ptk1 = Key(suite::kCcmp, 1, -1, 16, 0x60);
+  ASSERT_TRUE(
+      h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, ptk1, now); }).ok());
+  ASSERT_TRUE(dev().key_op_active()) << "the first of two frames is out";
+  const uint8_t wcid = dev().keys().link(1).sta_wcid;
+  ASSERT_NE(wcid, kNoWcid);
+  const size_t from = trace_.entries.size();
+  ASSERT_TRUE(h().Do([](Device<>& d, Instant) { return d.StaRemove(1); }).ok());
+  uint8_t remove[wire::sta_req::kSize + 8] = {};
+  remove[wire::sta_req::kBssIdx] = 1;
+  remove[wire::sta_req::kWlanIdxLo] = wcid;
+  remove[wire::sta_req::kTlvNum] = 1;
+  remove[wire::sta_req::kIsTlvAppend] = 1;
+  remove[wire::sta_req::kSize + wire::tlv::kTag] = wire::kStaRecRemoveTag;
+  remove[wire::sta_req::kSize + wire::tlv::kLen] = 8;
+  ASSERT_TRUE(h().Submit(CmdWord::Uni(uni::kStaRecUpdate), ConstBytes(remove)).ok());
+  h().RunFor(Duration::Seconds(1));
+  EXPECT_FALSE(dev().key_op_active());
+  EXPECT_EQ(h().last_key_op_status(), 0);
+  for (size_t i = from; i < trace_.entries.size(); ++i) {
+    const DeviceAction& a = trace_.entries[i].a;
+    if (a.kind == Kind::kSend && !a.is_restore) {
+      EXPECT_NE(a.key.wcid, wcid);
+    }
+  }
+  EXPECT_TRUE(FirmwareMatchesTable());
+  EXPECT_EQ(h().fw().key(dev().keys().link(0).sta_wcid, 0).key_id, 1) << "link 0 rekeyed";
+}
+
 // --- A host that misreports ---------------------------------------------------------------------
 
 // The restore step is the Device's own (kRunStep never names it). A host that reports it

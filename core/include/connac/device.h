@@ -504,7 +504,30 @@ class Device {
     return OkStatus();
   }
 
+  // Whether key action `k` lost its target after it was computed: its link or link-station
+  // was torn down (LinkRemove, StaRemove: no MCU traffic, the firmware drops the keys with
+  // the records) or, for a SET, its key was removed or replaced since. Sending it would put
+  // a key on a wcid the table holds free.
+  bool KeyTargetGone(const KeyAction& k) const {
+    if (k.kind == KeyActionKind::kBssCipher) return !keys_.link(k.link_id).up;
+    const KeyTable::Wcid& w = keys_.wcid(k.wcid);
+    if (!w.used || w.link != k.link_id) return true;
+    if (!k.add) return false;
+    const int s = k.cipher_id == cipher3::kBipCmac128 ? 1 : 0;
+    return w.slot[s].keyidx == kNoKey || (s == 0 && w.slot[0].keyidx != k.key_id);
+  }
+  static CmdWord KeyCmdOf(const KeyAction& k) {
+    return k.kind == KeyActionKind::kBssCipher ? CmdWord::Uni(uni::kBssInfoUpdate)
+                                               : CmdWord::Uni(uni::kStaRecUpdate);
+  }
+
   bool NextKeyFrame(DeviceAction* a) {
+    // A frame whose target went (it counts as sent for AbortActions, whose DISABLE for it is
+    // skipped the same way).
+    while (key_phase_ != KeyPhase::kDone && key_next_ < key_ops_.size &&
+           KeyTargetGone(key_ops_.items[key_next_])) {
+      ++key_next_;
+    }
     if (key_phase_ == KeyPhase::kDone || key_next_ >= key_ops_.size) {
       key_ops_.Wipe();
       const int32_t st = key_status_;
@@ -515,9 +538,7 @@ class Device {
       return true;
     }
     const KeyAction& k = key_ops_.items[key_next_];
-    const CmdWord cmd = k.kind == KeyActionKind::kBssCipher ? CmdWord::Uni(uni::kBssInfoUpdate)
-                                                            : CmdWord::Uni(uni::kStaRecUpdate);
-    if (!ArmOwned(cmd, a)) return false;
+    if (!ArmOwned(KeyCmdOf(k), a)) return false;
     a->key = k;
     ++(key_phase_ == KeyPhase::kRollback ? counters_.rollback_frames : counters_.key_frames);
     return true;
