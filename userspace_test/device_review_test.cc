@@ -130,6 +130,53 @@ class DeviceReviewTest : public ::testing::Test {
   Trace trace_;
 };
 
+// --- Key operations during the restore's key replay ------------------------------------------
+
+// "While the firmware is dead ... key operations update the table, which the restore
+// replays." mac80211 rekeys the GTK while the restore is replaying the keys (the first of
+// PTK, GTK, IGTK is out): the rest of the replay and the new key must still reach the
+// firmware.
+TEST_F(DeviceReviewTest, GroupRekeyDuringTheKeyReplayReachesTheFirmware) {
+  Make();
+  Associate();
+  h().fw().Assert(h().now());
+  ASSERT_TRUE(RunUntil([&] { return dev().counters().keys_replayed >= 1; }));
+  ASSERT_EQ(dev().state(), ResetState::kRestore);
+  const KeyConf gtk2 = Key(suite::kCcmp, 2, 0, 16, 0x71);
+  ASSERT_TRUE(
+      h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, gtk2, now); }).ok());
+  h().RunFor(Duration::Seconds(3));
+  ASSERT_EQ(dev().state(), ResetState::kRunning);
+  EXPECT_EQ(h().last_key_op_status(), 0);
+  EXPECT_FALSE(dev().key_op_active());
+  const FwSim::FwKey& fk = h().fw().key(kBssWcidTop, 0);
+  EXPECT_TRUE(fk.present);
+  EXPECT_EQ(fk.key_id, 2);
+  EXPECT_TRUE(h().fw().key(kFirstPeerWcid, 0).present) << "the PTK replayed before the rekey";
+  EXPECT_TRUE(h().fw().key(kBssWcidTop, 1).present) << "the IGTK still replayed";
+  EXPECT_TRUE(FirmwareMatchesTable());
+  EXPECT_EQ(dev().counters().keys_replayed, 2u) << "PTK and IGTK; the replaced GTK is not sent";
+}
+
+// The same window with a DISABLE of the GTK that was already replayed: the firmware must not
+// keep a key the table dropped.
+TEST_F(DeviceReviewTest, DisableDuringTheKeyReplayReachesTheFirmware) {
+  Make();
+  Associate();
+  h().fw().Assert(h().now());
+  ASSERT_TRUE(RunUntil([&] { return dev().counters().keys_replayed >= 2; }));  // PTK, GTK out
+  ASSERT_EQ(dev().state(), ResetState::kRestore);
+  const KeyConf gtk = Key(suite::kCcmp, 1, 0, 16, 0xc0);
+  ASSERT_TRUE(
+      h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kDisable, gtk, now); }).ok());
+  h().RunFor(Duration::Seconds(3));
+  ASSERT_EQ(dev().state(), ResetState::kRunning);
+  EXPECT_EQ(h().last_key_op_status(), 0);
+  EXPECT_EQ(dev().keys().Find(0, 1), nullptr);
+  EXPECT_FALSE(h().fw().key(kBssWcidTop, 0).present) << "the disabled GTK left the firmware";
+  EXPECT_TRUE(FirmwareMatchesTable());
+}
+
 // --- Links and stations that go away around a restore ----------------------------------------
 
 // The #1036 roam during the restore: link 1 is torn down after the device and link 0's BSS
@@ -156,6 +203,26 @@ TEST_F(DeviceReviewTest, LinkRemovedDuringTheRestoreIsNotRestored) {
     } else {
       EXPECT_NE(a.key.link_id, 1) << "a key frame for the removed link";
     }
+  }
+  EXPECT_TRUE(FirmwareMatchesTable());
+}
+
+// The roam lands later, while the keys are being replayed: what is left of the replay for
+// the removed link is not sent (the table holds its wcids free).
+TEST_F(DeviceReviewTest, LinkRemovedDuringTheKeyReplayGetsNoKeys) {
+  Make();
+  Associate(2);
+  h().fw().Assert(h().now());
+  ASSERT_TRUE(RunUntil([&] { return dev().counters().keys_replayed >= 1; }));
+  ASSERT_EQ(dev().state(), ResetState::kRestore);
+  const uint8_t sta = dev().keys().link(1).sta_wcid;
+  const auto bss = static_cast<uint8_t>(kBssWcidTop - dev().keys().link(1).bss_idx);
+  ASSERT_TRUE(h().Do([](Device<>& d, Instant) { return d.LinkRemove(1); }).ok());
+  h().RunFor(Duration::Seconds(3));
+  ASSERT_EQ(dev().state(), ResetState::kRunning);
+  for (uint8_t w : {sta, bss}) {
+    EXPECT_FALSE(h().fw().key(w, 0).present) << "wcid " << int{w};
+    EXPECT_FALSE(h().fw().key(w, 1).present) << "wcid " << int{w};
   }
   EXPECT_TRUE(FirmwareMatchesTable());
 }

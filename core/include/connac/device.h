@@ -41,7 +41,8 @@
 //   show up as kComplete/kFail.
 // - While the firmware is dead (any state but RUNNING and PROBING) Submit() admits nothing
 //   from the stack, and no key frame is sent: key operations update the table, which the
-//   restore replays.
+//   restore replays (an operation that comes while the restore replays the keys has its
+//   frames sent by the restore, after the replay's).
 // - The key reset begins before the first reset step runs (kRunStep WFSYS), and the keys are
 //   replayed only after the restore plan's device, BSS and station items.
 // - Key operations are all or nothing: a frame that fails aborts the operation, and the
@@ -307,7 +308,7 @@ class Device {
   // mac80211 set_key. Errors as KeyTable::SetKey (nothing changed), kBusy (a key operation
   // is running), kShutdown (a SET on a wedged device). On success the operation's frames
   // come as kSend actions and its outcome as kKeyOpDone; while the firmware is dead the
-  // table alone changes and kKeyOpDone follows at once.
+  // table alone changes and kKeyOpDone follows at once (after the restore, if one runs).
   Status SetKey(KeyCmd cmd, const KeyConf& k, Instant now) {
     Now(now);
     if (cmd == KeyCmd::kSet && seq_.state() == ResetState::kWedged) {
@@ -485,19 +486,37 @@ class Device {
 
   // --- Key operations ---------------------------------------------------------------------
 
+  // The restore is sending the key replay: key_ops_ holds it and key_next_ is its next entry.
+  // The key table is out of reset mode by then (ReplayAfterReset), so a key operation now is
+  // computed as for a live firmware and its frames go after the replay's (NextRestore).
+  bool Replaying() const {
+    return restoring_ && restore_phase_ == RestorePhase::kKeys &&
+           seq_.state() == ResetState::kRestore;
+  }
+
   Status BeginKeyOp() {
     if (key_phase_ != KeyPhase::kIdle) return Status(Errno::kBusy);
-    key_ops_.Wipe();
+    if (Replaying()) {
+      DropSentReplay();
+    } else {
+      key_ops_.Wipe();
+    }
     return OkStatus();
   }
+  // On error the key table left key_ops_ as it was (the replay, if one is under way).
   Status EndKeyOpEarly(Status st) {
-    key_ops_.Wipe();
+    if (!Replaying()) key_ops_.Wipe();
     return st;
   }
   Status StartKeyOp() {
     ++counters_.key_ops;
-    key_next_ = 0;
     key_status_ = 0;
+    if (Replaying()) {
+      // Sent by the restore; the operation is done as far as the table goes, as while dead.
+      key_phase_ = KeyPhase::kDone;
+      return OkStatus();
+    }
+    key_next_ = 0;
     // While the firmware is dead nothing is sent: the table changed, the restore replays it.
     key_phase_ = key_ops_.size != 0 && Alive() ? KeyPhase::kSending : KeyPhase::kDone;
     if (key_phase_ == KeyPhase::kDone) key_ops_.Wipe();
@@ -566,6 +585,18 @@ class Device {
     key_phase_ = key_ops_.size != 0 && Alive() ? KeyPhase::kRollback : KeyPhase::kDone;
   }
 
+  // During the key replay: drops the entries already sent, so the list has room for a key
+  // operation's frames after what is still to go.
+  void DropSentReplay() {
+    const size_t left = key_ops_.size - key_next_;
+    for (size_t i = 0; i < left; ++i) key_ops_.items[i] = key_ops_.items[key_next_ + i];
+    ZeroizeBytes(reinterpret_cast<uint8_t*>(key_ops_.items + left),
+                 (KeyActionList::kCapacity - left) * sizeof(KeyAction));
+    key_ops_.size = left;
+    replay_end_ = static_cast<uint8_t>(replay_end_ > key_next_ ? replay_end_ - key_next_ : 0);
+    key_next_ = 0;
+  }
+
   // --- Reset --------------------------------------------------------------------------------
 
   // Entering a WFSYS reset: the firmware loses its keys; a restore of an earlier attempt is
@@ -611,6 +642,7 @@ class Device {
           const Status st = keys_.ReplayAfterReset(&key_ops_);
           static_cast<void>(CONNAC_CORE_CHECK(st.ok()));
           key_next_ = 0;
+          replay_end_ = static_cast<uint8_t>(key_ops_.size);
           restore_phase_ = RestorePhase::kKeys;
           break;
         }
@@ -646,11 +678,18 @@ class Device {
         return true;
       }
     }
-    if (restore_phase_ == RestorePhase::kKeys && key_next_ < key_ops_.size) {
-      if (!ArmOwned(CmdWord::Uni(uni::kStaRecUpdate), a)) return false;
-      a->key = key_ops_.items[key_next_++];
-      ++counters_.keys_replayed;
-      return true;
+    if (restore_phase_ == RestorePhase::kKeys) {
+      // The replay, then the frames of a key operation that came during it; a key whose link
+      // or station was torn down meanwhile is not sent.
+      while (key_next_ < key_ops_.size && KeyTargetGone(key_ops_.items[key_next_])) ++key_next_;
+      if (key_next_ < key_ops_.size) {
+        const KeyAction& k = key_ops_.items[key_next_];
+        if (!ArmOwned(KeyCmdOf(k), a)) return false;
+        a->key = k;
+        ++(key_next_ < replay_end_ ? counters_.keys_replayed : counters_.key_frames);
+        ++key_next_;
+        return true;
+      }
     }
     // Everything was sent and answered: the restore step is done.
     key_ops_.Wipe();
@@ -677,9 +716,11 @@ class Device {
   RestoreRecord record_;
   DeviceCounters counters_;
 
-  // The current key operation (or the restore's key replay) and where it is.
+  // The current key operation (or the restore's key replay, then the frames of a key
+  // operation that came during it: entries from replay_end_ on) and where it is.
   KeyActionList key_ops_;
   uint8_t key_next_ = 0;
+  uint8_t replay_end_ = 0;
   KeyPhase key_phase_ = KeyPhase::kIdle;
   int32_t key_status_ = 0;
 
