@@ -285,6 +285,31 @@ TEST_F(DeviceReviewTest, KeyFramesForAStationRemovedMidOperationAreNotSent) {
   EXPECT_EQ(h().fw().key(dev().keys().link(0).sta_wcid, 0).key_id, 1) << "link 0 rekeyed";
 }
 
+// WEDGED clears the keys ("no key is left believed-installed") and zeroizes them; copies in
+// the Device's own list (a key replay cut short by a crash) must go too.
+TEST_F(DeviceReviewTest, WedgedDuringTheKeyReplayLeavesNoKeyBytes) {
+  FwSimConfig fw;
+  fw.hang_in_restore_times = 1;
+  fw.restore_hang_cmd = 5;  // device, BSS, STA, PTK, then the GTK hangs
+  DeviceConfig dc;
+  dc.reset.wedge_after = 1;
+  Make(fw, dc);
+  Associate();
+  h().fw().Assert(h().now());
+  h().RunFor(Duration::Seconds(10));
+  ASSERT_EQ(dev().state(), ResetState::kWedged);
+  ASSERT_GE(dev().counters().keys_replayed, 2u);
+  const auto* raw = reinterpret_cast<const uint8_t*>(&dev());
+  const KeyConf keys[] = {Key(suite::kCcmp, 0, -1, 16, 0x50), Key(suite::kCcmp, 1, 0, 16, 0xc0),
+                          Key(suite::kAesCmac, 4, 0, 16, 0xa0)};
+  for (const KeyConf& k : keys) {
+    for (size_t i = 0; i + k.key_len <= sizeof(Device<>); ++i) {
+      ASSERT_NE(std::memcmp(raw + i, k.key, k.key_len), 0)
+          << "key idx " << int{k.keyidx} << " still at offset " << i;
+    }
+  }
+}
+
 // --- A host that misreports ---------------------------------------------------------------------
 
 // The restore step is the Device's own (kRunStep never names it). A host that reports it

@@ -393,7 +393,7 @@ class Device {
     }
     // 4. The restore, one command at a time, while the sequencer is in RESTORE (a crash
     // during the restore sends it back to a reset step).
-    if (restoring_ && seq_.state() != ResetState::kRestore) restoring_ = false;
+    if (restoring_ && seq_.state() != ResetState::kRestore) EndRestore();
     if (restoring_ && !owned_busy_) return NextRestore(a);
     // 5. The key operation, one frame at a time.
     if (key_phase_ != KeyPhase::kIdle && !owned_busy_) return NextKeyFrame(a);
@@ -474,7 +474,7 @@ class Device {
       // (OnTimeout); one that could not be sent fails the step. A firmware error status is
       // an answer: the firmware lives, the restore goes on (as the driver's does).
       if (status < 0 && status > -4096 && status != -static_cast<int32_t>(Errno::kTimedOut)) {
-        restoring_ = false;
+        EndRestore();
         Merge(seq_.OnStepResult(ResetStep::kRestore, false, now));
       }
       return;
@@ -603,7 +603,7 @@ class Device {
   // over, and what it left in flight fails.
   void BeginWfsys() {
     keys_.BeginReset();
-    restoring_ = false;
+    EndRestore();
     // A key operation interrupted by the reset ends now; the table keeps what it set, for
     // the replay.
     if (key_phase_ == KeyPhase::kSending || key_phase_ == KeyPhase::kRollback) {
@@ -613,6 +613,14 @@ class Device {
     // A later attempt's WFSYS comes without FAIL_PENDING: what the failed attempt's restore
     // left in flight fails now, on the next NextAction() calls.
     failing_ = true;
+  }
+
+  // The restore is over: done, or cut short (a crash, a failed send, the next attempt's
+  // WFSYS, WEDGED). The list may hold its key replay: key copies, wiped now rather than left
+  // behind (after WEDGED, until the device is destroyed).
+  void EndRestore() {
+    if (restoring_) key_ops_.Wipe();
+    restoring_ = false;
   }
 
   void BeginRestore() {
@@ -692,8 +700,7 @@ class Device {
       }
     }
     // Everything was sent and answered: the restore step is done.
-    key_ops_.Wipe();
-    restoring_ = false;
+    EndRestore();
     Merge(seq_.OnStepResult(ResetStep::kRestore, true, now_));
     return NextAction(a);
   }
@@ -702,7 +709,7 @@ class Device {
   // is left believed-installed.
   [[gnu::cold]] void Wedge() {
     keys_.Clear();
-    restoring_ = false;
+    EndRestore();
     if (key_phase_ != KeyPhase::kIdle) {
       key_ops_.Wipe();
       key_status_ = -static_cast<int32_t>(Errno::kShutdown);
