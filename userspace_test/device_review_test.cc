@@ -338,5 +338,70 @@ TEST_F(DeviceReviewTest, HostResultForTheRestoreStepDoesNotCutTheRestoreShort) {
   EXPECT_TRUE(FirmwareMatchesTable());
 }
 
+// --- Device driven directly -------------------------------------------------------------------
+
+std::vector<DeviceAction> DrainAll(Device<>& d) {
+  std::vector<DeviceAction> out;
+  DeviceAction a;
+  for (int i = 0; i < 1000 && d.NextAction(&a); ++i) out.push_back(a);
+  return out;
+}
+
+// A mt7925 UNI result event answering `t` with firmware status `status`.
+std::vector<uint8_t> Answer(const Ticket& t, int32_t status) {
+  uint8_t payload[8] = {t.cmd.id(), 0, 0, 0};
+  const auto st = static_cast<uint32_t>(status);
+  for (int i = 0; i < 4; ++i) payload[4 + i] = static_cast<uint8_t>(st >> (8 * i));
+  EventHeader eh;
+  eh.eid = uni_event::kResult;
+  eh.seq = t.seq;
+  eh.option = event_option::kUniEvent;
+  std::vector<uint8_t> ev(128);
+  Result<size_t> n = EncodeEvent(kMt7925, eh, ConstBytes(payload), connac_test::MutView(ev));
+  EXPECT_TRUE(n.ok());
+  ev.resize(n.ok() ? *n : 0);
+  return ev;
+}
+
+// Runs the reset steps of `d` to the restore; returns the first restore action.
+DeviceAction RunToRestore(Device<>& d, Instant now) {
+  d.RequestReset(now);
+  DeviceAction first;
+  for (int guard = 0; guard < 32; ++guard) {
+    std::vector<DeviceAction> acts = DrainAll(d);
+    bool stepped = false;
+    for (const DeviceAction& a : acts) {
+      if (a.kind == Kind::kSend) return a;
+      if (a.kind == Kind::kRunStep) {
+        d.OnStepResult(a.step, true, now);
+        stepped = true;
+        break;
+      }
+    }
+    if (!stepped) break;
+  }
+  ADD_FAILURE() << "no restore";
+  return first;
+}
+
+// "A firmware error status is an answer: the firmware lives, the restore goes on": a
+// restore item answered with a negative status (the firmware's le32, e.g. 0xffffffff) is an
+// answer too, not a send failure that fails the attempt.
+TEST(DeviceDirectTest, ANegativeFirmwareStatusOnARestoreItemIsAnAnswer) {
+  auto owner = std::make_unique<Device<>>(kMt7925);
+  Device<>& d = *owner;
+  const Instant now{Duration::Seconds(1).ns};
+  d.SetDevice(Mac(0xde, 0));
+  DeviceAction a = RunToRestore(d, now);
+  ASSERT_EQ(a.kind, Kind::kSend);
+  ASSERT_TRUE(a.is_restore);
+  const std::vector<uint8_t> ev = Answer(a.ticket, -1);
+  d.OnEvent(connac_test::View(ev), now);
+  DrainAll(d);  // the restore is over: the device item was all, then the (empty) keys
+  EXPECT_EQ(d.state(), ResetState::kRunning);
+  EXPECT_EQ(d.sequencer().counters().failed_attempts, 0u);
+  EXPECT_EQ(d.sequencer().counters().recoveries, 1u);
+}
+
 }  // namespace
 }  // namespace connac

@@ -190,7 +190,7 @@ class Device {
     } else {
       txn_.Complete(t).IgnoreError();
     }
-    if (Owned(t)) OwnedEnded(status, now);
+    if (Owned(t)) OwnedEnded(status, !(status < 0 && status > -4096), now);
   }
 
   // An event from the device. Answers complete their command; a COREDUMP declares the
@@ -203,7 +203,7 @@ class Device {
     switch (o.kind) {
       case EventOutcome::kCompleted:
         if (Owned(o.ticket)) {
-          OwnedEnded(o.status, now);
+          OwnedEnded(o.status, /*answered=*/true, now);
         } else {
           pending_ = Pending::kComplete;
           pending_ticket_ = o.ticket;
@@ -347,7 +347,7 @@ class Device {
       }
       Merge(seq_.OnTimeout(expire_at_));
       if (Owned(t)) {
-        OwnedEnded(-static_cast<int32_t>(Errno::kTimedOut), expire_at_);
+        OwnedEnded(-static_cast<int32_t>(Errno::kTimedOut), false, expire_at_);
         continue;
       }
       return Fail(a, t, Errno::kTimedOut);
@@ -364,7 +364,7 @@ class Device {
         break;
       }
       if (Owned(t)) {
-        OwnedEnded(-static_cast<int32_t>(Errno::kShutdown), now_);
+        OwnedEnded(-static_cast<int32_t>(Errno::kShutdown), false, now_);
         continue;
       }
       return Fail(a, t, Errno::kShutdown);
@@ -464,16 +464,17 @@ class Device {
     return true;
   }
 
-  // The Device's command in flight ended: answered (the firmware's status) or failed
-  // (-errno: -ETIMEDOUT, -ESHUTDOWN, or the host's send error).
-  void OwnedEnded(int32_t status, Instant now) {
+  // The Device's command in flight ended: `answered` with the firmware's status (any value,
+  // negative ones included: a le32 from the event) or failed with -errno (-ETIMEDOUT,
+  // -ESHUTDOWN, or the host's send error).
+  void OwnedEnded(int32_t status, bool answered, Instant now) {
     owned_busy_ = false;
     Now(now);
     if (restoring_) {
       // A restore command that timed out reaches the sequencer as a crash during restore
       // (OnTimeout); one that could not be sent fails the step. A firmware error status is
       // an answer: the firmware lives, the restore goes on (as the driver's does).
-      if (status < 0 && status > -4096 && status != -static_cast<int32_t>(Errno::kTimedOut)) {
+      if (!answered && status != -static_cast<int32_t>(Errno::kTimedOut)) {
         EndRestore();
         Merge(seq_.OnStepResult(ResetStep::kRestore, false, now));
       }
