@@ -363,6 +363,22 @@ std::vector<uint8_t> Answer(const Ticket& t, int32_t status) {
   return ev;
 }
 
+// "Time only moves forward, whatever order the host's inputs arrive in": a command submitted
+// with a timestamp older than the Device's clock (a caller that read its clock before it took
+// the driver's lock) is due a full timeout after the Device's clock, not before it.
+TEST(DeviceDirectTest, AStaleTimestampDoesNotShortenADeadline) {
+  auto owner = std::make_unique<Device<>>(kMt7925);
+  Device<>& d = *owner;
+  d.OnTick(Instant{Duration::Seconds(10).ns});
+  DrainAll(d);
+  Result<Ticket> t = d.Submit(kBss, Instant{Duration::Seconds(5).ns});
+  ASSERT_TRUE(t.ok());
+  EXPECT_GE(d.NextDeadline().ns, Duration::Seconds(10).ns + Duration::Seconds(1).ns);
+  d.OnTick(Instant{Duration::Seconds(10).ns + Duration::Millis(1).ns});
+  for (const DeviceAction& a : DrainAll(d)) EXPECT_NE(a.kind, Kind::kFail);
+  EXPECT_EQ(d.state(), ResetState::kRunning);
+}
+
 // Runs the reset steps of `d` to the restore; returns the first restore action.
 DeviceAction RunToRestore(Device<>& d, Instant now) {
   d.RequestReset(now);

@@ -170,7 +170,7 @@ class Device {
       ++counters_.refused;
       return Errno::kShutdown;
     }
-    Result<Ticket> t = txn_.Arm(cmd, now);
+    Result<Ticket> t = txn_.Arm(cmd, now_);
     if (t.ok()) ++counters_.submitted;
     return t;
   }
@@ -184,13 +184,13 @@ class Device {
     if (!txn_.IsCurrent(t)) return;
     if (status == -static_cast<int32_t>(Errno::kTimedOut)) {
       txn_.Cancel(t).IgnoreError();  // quarantined: a late answer is absorbed
-      Merge(seq_.OnTimeout(now));
+      Merge(seq_.OnTimeout(now_));
     } else if (status < 0 && status > -4096) {
       txn_.Cancel(t).IgnoreError();
     } else {
       txn_.Complete(t).IgnoreError();
     }
-    if (Owned(t)) OwnedEnded(status, !(status < 0 && status > -4096), now);
+    if (Owned(t)) OwnedEnded(status, !(status < 0 && status > -4096));
   }
 
   // An event from the device. Answers complete their command; a COREDUMP declares the
@@ -203,7 +203,7 @@ class Device {
     switch (o.kind) {
       case EventOutcome::kCompleted:
         if (Owned(o.ticket)) {
-          OwnedEnded(o.status, /*answered=*/true, now);
+          OwnedEnded(o.status, /*answered=*/true);
         } else {
           pending_ = Pending::kComplete;
           pending_ticket_ = o.ticket;
@@ -213,7 +213,7 @@ class Device {
         return;
       case EventOutcome::kUnsolicited: {
         const Result<McuEvent> e = ParseEvent(profile(), ev);
-        if (e.ok() && e->eid == uni_event::kCoredump) Merge(seq_.OnAssert(now));
+        if (e.ok() && e->eid == uni_event::kCoredump) Merge(seq_.OnAssert(now_));
         pending_ = Pending::kUnsolicited;
         pending_bytes_ = ev;
         return;
@@ -347,7 +347,7 @@ class Device {
       }
       Merge(seq_.OnTimeout(expire_at_));
       if (Owned(t)) {
-        OwnedEnded(-static_cast<int32_t>(Errno::kTimedOut), false, expire_at_);
+        OwnedEnded(-static_cast<int32_t>(Errno::kTimedOut), false);
         continue;
       }
       return Fail(a, t, Errno::kTimedOut);
@@ -364,7 +364,7 @@ class Device {
         break;
       }
       if (Owned(t)) {
-        OwnedEnded(-static_cast<int32_t>(Errno::kShutdown), false, now_);
+        OwnedEnded(-static_cast<int32_t>(Errno::kShutdown), false);
         continue;
       }
       return Fail(a, t, Errno::kShutdown);
@@ -467,16 +467,15 @@ class Device {
   // The Device's command in flight ended: `answered` with the firmware's status (any value,
   // negative ones included: a le32 from the event) or failed with -errno (-ETIMEDOUT,
   // -ESHUTDOWN, or the host's send error).
-  void OwnedEnded(int32_t status, bool answered, Instant now) {
+  void OwnedEnded(int32_t status, bool answered) {
     owned_busy_ = false;
-    Now(now);
     if (restoring_) {
       // A restore command that timed out reaches the sequencer as a crash during restore
       // (OnTimeout); one that could not be sent fails the step. A firmware error status is
       // an answer: the firmware lives, the restore goes on (as the driver's does).
       if (!answered && status != -static_cast<int32_t>(Errno::kTimedOut)) {
         EndRestore();
-        Merge(seq_.OnStepResult(ResetStep::kRestore, false, now));
+        Merge(seq_.OnStepResult(ResetStep::kRestore, false, now_));
       }
       return;
     }
