@@ -363,6 +363,63 @@ std::vector<uint8_t> Answer(const Ticket& t, int32_t status) {
   return ev;
 }
 
+// A command the host could not send (OnCommandResult with -EIO) never reached the firmware,
+// so no answer can come for its seq. Fifteen such failures over a device's life, with no
+// reset in between, must not use up the fifteen seqs: the device would refuse every command
+// with kBusy for good, and nothing would ever trigger a reset.
+TEST(DeviceDirectTest, UnsentCommandsDoNotUseUpTheSeqs) {
+  auto owner = std::make_unique<Device<>>(kMt7925);
+  Device<>& d = *owner;
+  Instant now{0};
+  for (int i = 0; i < 20; ++i) {
+    now = now + Duration::Millis(10);
+    Result<Ticket> t = d.Submit(kBss, now);
+    ASSERT_TRUE(t.ok()) << "submit " << i << ": " << ErrnoName(-static_cast<int>(t.status().err()));
+    d.OnCommandResult(*t, -static_cast<int32_t>(Errno::kIo), now);
+    EXPECT_TRUE(DrainAll(d).empty());
+  }
+  EXPECT_EQ(d.state(), ResetState::kRunning);
+}
+
+// InflightTable::Withdraw, which the Device uses for a command the host could not send: the
+// slot and the seq are free at once, an outdated ticket is kStale, and a late "answer" for
+// the seq (there can be none) would be unmatched, not absorbed as late.
+TEST(DeviceDirectTest, WithdrawFreesTheSeqWithoutQuarantine) {
+  InflightTable<2> t(kMt7925);
+  Result<Ticket> a = t.Arm(kBss, Instant{0});
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(t.Withdraw(*a).ok());
+  EXPECT_EQ(t.Withdraw(*a).err(), Errno::kStale);
+  EXPECT_EQ(t.quarantined(), 0u);
+  EXPECT_EQ(t.in_flight(), 0u);
+  EXPECT_EQ(t.counters().canceled, 1u);
+  EXPECT_EQ(t.counters().completed, 0u);
+  const std::vector<uint8_t> ev = Answer(*a, 0);
+  EXPECT_EQ(t.OnEvent(connac_test::View(ev)).kind, EventOutcome::kUnmatched);
+}
+
+// The key-operation form of the same leak: a key frame that cannot be sent fails the
+// operation (and its rollback); after enough of them no key operation could ever finish.
+TEST(DeviceDirectTest, UnsentKeyFramesDoNotStrandKeyOperations) {
+  auto owner = std::make_unique<Device<>>(kMt7925);
+  Device<>& d = *owner;
+  Instant now{0};
+  ASSERT_TRUE(d.LinkAdd(0, Mac(0xb0, 0), now).ok());
+  DrainAll(d);
+  for (int i = 0; i < 20; ++i) {
+    now = now + Duration::Millis(10);
+    ASSERT_TRUE(d.SetKey(KeyCmd::kSet, Key(suite::kCcmp, 1, 0, 16, 0x10), now).ok()) << i;
+    bool done = false;
+    DeviceAction a;
+    for (int guard = 0; guard < 16 && !done && d.NextAction(&a); ++guard) {
+      if (a.kind == Kind::kSend) d.OnCommandResult(a.ticket, -static_cast<int32_t>(Errno::kIo), now);
+      if (a.kind == Kind::kKeyOpDone) done = true;
+    }
+    ASSERT_TRUE(done) << "key operation " << i << " never ended";
+    EXPECT_FALSE(d.key_op_active());
+  }
+}
+
 // "Time only moves forward, whatever order the host's inputs arrive in": a command submitted
 // with a timestamp older than the Device's clock (a caller that read its clock before it took
 // the driver's lock) is due a full timeout after the Device's clock, not before it.

@@ -177,8 +177,9 @@ class Device {
 
   // For hosts that match answers themselves (their own framing and waits): command `t`
   // ended with `status`: >= 0 or a firmware status when answered, -ETIMEDOUT when its wait
-  // ran out (counts as a timeout), another -errno when it could not be sent. Works for the
-  // Device's own commands (kSend) too. Outdated tickets are ignored.
+  // ran out (counts as a timeout), another -errno when it could not be sent (its seq is free
+  // again: no answer can come). Works for the Device's own commands (kSend) too. Outdated
+  // tickets are ignored.
   void OnCommandResult(const Ticket& t, int32_t status, Instant now) {
     Now(now);
     if (!txn_.IsCurrent(t)) return;
@@ -186,7 +187,7 @@ class Device {
       txn_.Cancel(t).IgnoreError();  // quarantined: a late answer is absorbed
       Merge(seq_.OnTimeout(now_));
     } else if (status < 0 && status > -4096) {
-      txn_.Cancel(t).IgnoreError();
+      txn_.Withdraw(t).IgnoreError();
     } else {
       txn_.Complete(t).IgnoreError();
     }

@@ -259,6 +259,13 @@ class InflightTableBase {
     return OkStatus();
   }
 
+  Status Withdraw(Slot* slots, const Ticket& t) {
+    if (!IsCurrent(slots, t)) return Status(Errno::kStale);
+    slots[t.slot].busy = false;
+    ++counters_.canceled;
+    return OkStatus();
+  }
+
   Status Complete(Slot* slots, const Ticket& t) {
     if (!IsCurrent(slots, t)) return Status(Errno::kStale);
     slots[t.slot].busy = false;
@@ -348,9 +355,15 @@ class InflightTable : public InflightTableBase {
   // Earliest deadline in flight, or Instant::Never() when idle.
   Instant NextDeadline() const { return InflightTableBase::NextDeadline(storage_); }
 
-  // Withdraws a command the host will not wait for (send failed, waiter interrupted). Its
-  // seq is quarantined, since the firmware may still answer. kStale if `t` is outdated.
+  // Withdraws a command the host will not wait for (its waiter was interrupted). Its seq is
+  // quarantined, since the firmware may still answer. kStale if `t` is outdated.
   Status Cancel(const Ticket& t) { return InflightTableBase::Cancel(storage_, t); }
+
+  // Withdraws a command that never left the host (its send failed): frees its slot and its
+  // seq at once, since no answer can come (Cancel() would quarantine the seq, and only a late
+  // answer or FailAll() frees a quarantined one: sends failing on a live firmware would use
+  // the 15 seqs up for good). Counted as canceled. kStale if `t` is outdated.
+  Status Withdraw(const Ticket& t) { return InflightTableBase::Withdraw(storage_, t); }
 
   // The host matched the answer to `t` itself (a host with its own framing and waits):
   // frees the slot without quarantining its seq. kStale if `t` is outdated.
