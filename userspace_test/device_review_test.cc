@@ -51,6 +51,11 @@ struct Trace {
 };
 
 class DeviceReviewTest : public ::testing::Test {
+ public:
+  ::testing::AssertionResult RunUntilPublic(const std::function<bool()>& done) {
+    return RunUntil(done);
+  }
+
  protected:
   void Make(const FwSimConfig& fw = {}, const DeviceConfig& dc = {}) {
     host_ = std::make_unique<FwSimHost<>>(fw, dc);
@@ -308,6 +313,47 @@ TEST_F(DeviceReviewTest, WedgedDuringTheKeyReplayLeavesNoKeyBytes) {
           << "key idx " << int{k.keyidx} << " still at offset " << i;
     }
   }
+}
+
+// "The first hard timeout, assert or unanswered probe declares the firmware dead: every
+// pending ... command fails at once with -ESHUTDOWN." A command the host sent for the restore
+// (Origin::kRestore) is pending when the firmware dies again during the restore; the attempt
+// fails into a hold-off (or WEDGED), with no WFSYS to fail it: it must not wait for its own
+// deadline.
+void CrashDuringRestoreWithAHostCommand(DeviceReviewTest* t, FwSimHost<>& h, Device<>& dev,
+                                        ResetState after) {
+  h.fw().Assert(h.now());
+  ASSERT_TRUE(t->RunUntilPublic([&] { return dev.counters().restore_items >= 2; }));
+  h.fw().Hang();  // the next restore item is not answered
+  h.RunFor(Duration::Seconds(1));
+  ASSERT_EQ(dev.state(), ResetState::kRestore);
+  Result<Ticket> x = Errno::kInval;
+  h.Do([&](Device<>& d, Instant now) {
+     x = d.Submit(kBss, now, Origin::kRestore);
+     return x.status();
+   }).IgnoreError();
+  ASSERT_TRUE(x.ok());
+  h.RunFor(Duration::Millis(2500));  // the restore item's deadline, not yet the host's
+  ASSERT_EQ(dev.state(), after);
+  ASSERT_EQ(h.ended(), 1u) << "the host's restore command is still waiting";
+  EXPECT_TRUE(h.ending(0).ticket == *x);
+  EXPECT_EQ(h.ending(0).status, -static_cast<int32_t>(Errno::kShutdown));
+}
+
+TEST_F(DeviceReviewTest, ACrashDuringTheRestoreFailsTheHostsCommandsIntoAHoldOff) {
+  DeviceConfig dc;
+  dc.reset.hold_off_after = 1;
+  Make({}, dc);
+  Associate();
+  CrashDuringRestoreWithAHostCommand(this, h(), dev(), ResetState::kHoldOff);
+}
+
+TEST_F(DeviceReviewTest, ACrashDuringTheRestoreFailsTheHostsCommandsWhenWedged) {
+  DeviceConfig dc;
+  dc.reset.wedge_after = 1;
+  Make({}, dc);
+  Associate();
+  CrashDuringRestoreWithAHostCommand(this, h(), dev(), ResetState::kWedged);
 }
 
 // --- A host that misreports ---------------------------------------------------------------------

@@ -393,8 +393,11 @@ class Device {
       return true;
     }
     // 4. The restore, one command at a time, while the sequencer is in RESTORE (a crash
-    // during the restore sends it back to a reset step).
-    if (restoring_ && seq_.state() != ResetState::kRestore) EndRestore();
+    // during the restore sends it back to a reset step, or to a backoff, hold-off or WEDGED).
+    if (restoring_ && seq_.state() != ResetState::kRestore) {
+      CutRestoreShort();
+      return NextAction(a);
+    }
     if (restoring_ && !owned_busy_) return NextRestore(a);
     // 5. The key operation, one frame at a time.
     if (key_phase_ != KeyPhase::kIdle && !owned_busy_) return NextKeyFrame(a);
@@ -475,7 +478,7 @@ class Device {
       // (OnTimeout); one that could not be sent fails the step. A firmware error status is
       // an answer: the firmware lives, the restore goes on (as the driver's does).
       if (!answered && status != -static_cast<int32_t>(Errno::kTimedOut)) {
-        EndRestore();
+        CutRestoreShort();
         Merge(seq_.OnStepResult(ResetStep::kRestore, false, now_));
       }
       return;
@@ -624,6 +627,14 @@ class Device {
     restoring_ = false;
   }
 
+  // The firmware died again during the restore: what is in flight (the host's commands for
+  // the restore, the Device's own) fails now, with no WFSYS to do it before a backoff,
+  // hold-off or WEDGED.
+  void CutRestoreShort() {
+    EndRestore();
+    failing_ = true;
+  }
+
   void BeginRestore() {
     plan_ = record_.MakePlan();
     restore_next_ = 0;
@@ -711,6 +722,7 @@ class Device {
   [[gnu::cold]] void Wedge() {
     keys_.Clear();
     EndRestore();
+    failing_ = true;  // nothing in flight will be answered
     if (key_phase_ != KeyPhase::kIdle) {
       key_ops_.Wipe();
       key_status_ = -static_cast<int32_t>(Errno::kShutdown);
