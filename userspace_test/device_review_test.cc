@@ -384,6 +384,99 @@ TEST_F(DeviceReviewTest, HostResultForTheRestoreStepDoesNotCutTheRestoreShort) {
   EXPECT_TRUE(FirmwareMatchesTable());
 }
 
+// --- A property over random runs ----------------------------------------------------------------
+
+// Key operations, link-station churn, hangs, asserts and a misreporting host, at random times
+// (so inside restores and key replays too), on two associated links. Whenever the run ends
+// RUNNING the firmware holds exactly the keys the table believes installed, and every key
+// operation that was accepted ended with one kKeyOpDone. Link-stations are removed outside
+// RESTORE only: during it the host cannot tell the firmware (see the review notes).
+TEST_F(DeviceReviewTest, RandomRunsEndWithTheFirmwareHoldingTheTablesKeys) {
+  for (uint32_t seed = 1; seed <= 150; ++seed) {
+    SCOPED_TRACE(seed);
+    connac_test::Prng rng(seed);
+    FwSimConfig fw;
+    fw.step_failures[static_cast<size_t>(ResetStep::kWfsys)] = static_cast<uint8_t>(rng.Next() % 2);
+    fw.hang_in_restore_times = static_cast<uint32_t>(rng.Next() % 2);
+    fw.restore_hang_cmd = static_cast<uint32_t>(1 + rng.Next() % 8);
+    Make(fw);
+    Associate(2);
+    uint32_t accepted = h().key_ops_done();
+    for (int i = 0; i < 80; ++i) {
+      const uint64_t r = rng.Next();
+      const auto link = static_cast<int8_t>((r >> 8) & 1);
+      const auto base = static_cast<uint8_t>(r >> 16);
+      Status st = Status(Errno::kInval);
+      switch (r % 12) {
+        case 0: {
+          const auto idx = static_cast<uint8_t>(1 + (r >> 24) % 3);
+          const KeyConf k = Key(suite::kCcmp, idx, link, 16, base);
+          st = h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); });
+          break;
+        }
+        case 1: {
+          const KeyConf k = Key(suite::kAesCmac, 4, link, 16, base);
+          st = h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); });
+          break;
+        }
+        case 2: {
+          const KeyConf k = Key(suite::kCcmp, static_cast<uint8_t>((r >> 24) % 2), -1, 16, base);
+          st = h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); });
+          break;
+        }
+        case 3: {
+          KeyConf k = Key(suite::kCcmp, static_cast<uint8_t>((r >> 24) % 6), link, 16, base);
+          if ((r >> 32) & 1) k.link_id = -1;
+          st = h().Do([&](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kDisable, k, now); });
+          break;
+        }
+        case 4: {
+          if (dev().state() == ResetState::kRestore) break;
+          const uint8_t wcid = dev().keys().link(1).sta_wcid;
+          if (wcid == kNoWcid) {
+            st = h().Do([](Device<>& d, Instant now) { return d.StaAdd(1, Mac(0xa9, 1), now); });
+            break;
+          }
+          h().Do([](Device<>& d, Instant) { return d.StaRemove(1); }).IgnoreError();
+          const bool alive = dev().state() == ResetState::kRunning ||
+                             dev().state() == ResetState::kProbing;
+          if (alive) {
+            uint8_t remove[wire::sta_req::kSize + 8] = {};
+            remove[wire::sta_req::kBssIdx] = dev().keys().link(1).bss_idx;
+            remove[wire::sta_req::kWlanIdxLo] = wcid;
+            remove[wire::sta_req::kTlvNum] = 1;
+            remove[wire::sta_req::kIsTlvAppend] = 1;
+            remove[wire::sta_req::kSize + wire::tlv::kTag] = wire::kStaRecRemoveTag;
+            remove[wire::sta_req::kSize + wire::tlv::kLen] = 8;
+            static_cast<void>(h().Submit(CmdWord::Uni(uni::kStaRecUpdate), ConstBytes(remove)));
+          }
+          break;
+        }
+        case 5: h().fw().Hang(); break;
+        case 6: h().fw().Assert(h().now()); break;
+        case 7:
+          h().Do([](Device<>& d, Instant now) {
+               d.OnStepResult(ResetStep::kRestore, true, now);
+               return OkStatus();
+             })
+              .IgnoreError();
+          break;
+        default: h().RunFor(Duration::Millis(static_cast<int64_t>((r >> 24) % 3000))); break;
+      }
+      if (st.ok()) ++accepted;
+    }
+    h().RunFor(Duration::Seconds(120));
+    EXPECT_EQ(h().key_ops_done(), accepted) << "every accepted key operation ended once";
+    EXPECT_FALSE(dev().key_op_active());
+    const ResetState end = dev().state();
+    ASSERT_TRUE(end == ResetState::kRunning || end == ResetState::kWedged) << int(end);
+    if (end == ResetState::kRunning && !h().fw().hung()) {
+      EXPECT_FALSE(dev().keys().resetting());
+      EXPECT_TRUE(FirmwareMatchesTable());
+    }
+  }
+}
+
 // --- Device driven directly -------------------------------------------------------------------
 
 std::vector<DeviceAction> DrainAll(Device<>& d) {
