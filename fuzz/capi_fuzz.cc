@@ -19,8 +19,9 @@
 // admission rule holds (a stack command is refused with -ESHUTDOWN exactly when the firmware
 // is dead); key operations run one at a time and each ends with one KEY_OP_DONE; SEND
 // actions are well formed (a key frame encodes to 124 bytes, a BSS cipher is not a key
-// frame); a host with a probe callback never sees PROBE; no glue invariant fires
-// (connac_shim_assert_failed aborts here) and no core check fires (core/check_abort.cc).
+// frame, a restore item names a BSS 0..3 and a station a peer wcid 1..13); a host with a
+// probe callback never sees PROBE; no glue invariant fires (connac_shim_assert_failed aborts
+// here) and no core check fires (core/check_abort.cc).
 
 #include <cerrno>
 #include <cstddef>
@@ -159,6 +160,12 @@ class Harness {
         unsigned char frame[CONNAC_KEY_FRAME_SIZE];
         if (a.is_restore) {
           FUZZ_CHECK(a.restore.kind <= CONNAC_RESTORE_STA && a.restore.link < CONNAC_MAX_MLO_LINKS);
+          // A station item names a peer wcid (1..13), never 0xff: not one for a link-station
+          // that is gone, nor one built from a record a roam emptied.
+          if (a.restore.kind != CONNAC_RESTORE_DEVICE) FUZZ_CHECK(a.restore.bss_idx < 4);
+          if (a.restore.kind == CONNAC_RESTORE_STA) {
+            FUZZ_CHECK(a.restore.wcid >= 1 && a.restore.wcid <= 13);
+          }
         } else if (a.key.kind == CONNAC_KEY_ACTION_KEY) {
           FUZZ_CHECK(connac_key_action_encode(family_, &a.key, a.ticket.seq, frame,
                                               sizeof(frame)) == CONNAC_KEY_FRAME_SIZE);
