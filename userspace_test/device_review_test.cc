@@ -438,8 +438,8 @@ TEST_F(DeviceReviewTest, RandomRunsEndWithTheFirmwareHoldingTheTablesKeys) {
             break;
           }
           h().Do([](Device<>& d, Instant) { return d.StaRemove(1); }).IgnoreError();
-          const bool alive = dev().state() == ResetState::kRunning ||
-                             dev().state() == ResetState::kProbing;
+          const bool alive =
+              dev().state() == ResetState::kRunning || dev().state() == ResetState::kProbing;
           if (alive) {
             uint8_t remove[wire::sta_req::kSize + 8] = {};
             remove[wire::sta_req::kBssIdx] = dev().keys().link(1).bss_idx;
@@ -551,7 +551,9 @@ TEST(DeviceDirectTest, UnsentKeyFramesDoNotStrandKeyOperations) {
     bool done = false;
     DeviceAction a;
     for (int guard = 0; guard < 16 && !done && d.NextAction(&a); ++guard) {
-      if (a.kind == Kind::kSend) d.OnCommandResult(a.ticket, -static_cast<int32_t>(Errno::kIo), now);
+      if (a.kind == Kind::kSend) {
+        d.OnCommandResult(a.ticket, -static_cast<int32_t>(Errno::kIo), now);
+      }
       if (a.kind == Kind::kKeyOpDone) done = true;
     }
     ASSERT_TRUE(done) << "key operation " << i << " never ended";
