@@ -73,11 +73,20 @@ void GcmpNonce(const uint8_t* f, uint64_t pn, uint8_t nonce[12]) {
   for (int i = 0; i < 6; ++i) nonce[6 + i] = static_cast<uint8_t>(pn >> (8 * (5 - i)));
 }
 
+// The ciphers are fetched from the default provider once: handing EVP_*Init_ex the legacy
+// EVP_aes_*() objects makes OpenSSL 3 fetch the implementation again on every frame, which
+// under TCG cost more than the AES itself (the rig's 10 ms probe saturated the guest).
+// Function-local statics: initialised once, thread-safe; kept for the process's life.
+const EVP_CIPHER* Fetched(const char* name) { return EVP_CIPHER_fetch(nullptr, name, nullptr); }
 const EVP_CIPHER* CcmCipher(size_t key_len) {
-  return key_len == 16 ? EVP_aes_128_ccm() : key_len == 32 ? EVP_aes_256_ccm() : nullptr;
+  static const EVP_CIPHER* const k128 = Fetched("AES-128-CCM");
+  static const EVP_CIPHER* const k256 = Fetched("AES-256-CCM");
+  return key_len == 16 ? k128 : key_len == 32 ? k256 : nullptr;
 }
 const EVP_CIPHER* GcmCipher(size_t key_len) {
-  return key_len == 16 ? EVP_aes_128_gcm() : key_len == 32 ? EVP_aes_256_gcm() : nullptr;
+  static const EVP_CIPHER* const k128 = Fetched("AES-128-GCM");
+  static const EVP_CIPHER* const k256 = Fetched("AES-256-GCM");
+  return key_len == 16 ? k128 : key_len == 32 ? k256 : nullptr;
 }
 
 bool AesCcmOpen(const uint8_t* key, size_t key_len, const uint8_t* nonce, const uint8_t* aad,

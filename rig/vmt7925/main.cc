@@ -3,7 +3,8 @@
 // vmt7925: the virtual MT7925 USB device, run inside the rig guest. This file is the host of
 // the sans-I/O Model: it owns the I/O and the threads.
 //
-//   vmt7925 run [--ctl PATH] [--udc NAME] [--fw-ready-ms N]
+//   vmt7925 run [--ctl PATH] [--udc NAME] [--fw-ready-ms N] [--reload-ms N] [--log-mcu]
+//               [--strict-hypothesis]
 //                                            create the USB gadget and serve it
 //   vmt7925 gen-firmware DIR                 write the synthetic firmware files
 //   vmt7925ctl CMD... | vmt7925 ctl CMD...   talk to a running device (status, fault ...)
@@ -20,6 +21,7 @@
 #include <linux/netlink.h>
 #include <linux/usb/ch9.h>
 #include <linux/usb/functionfs.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -64,6 +66,13 @@ void Log(const char* fmt, ...) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   std::fprintf(stderr, "[%5ld.%03ld] vmt7925: %s\n", static_cast<long>(ts.tv_sec),
                ts.tv_nsec / 1000000, buf);
+}
+
+// A device event at its own time (the model's clock is CLOCK_MONOTONIC here), in the same
+// "[sec.ms] vmt7925: " form as Log so the rig's report reads one format.
+void LogAt(int64_t ns, const std::string& text) {
+  std::fprintf(stderr, "[%5lld.%03lld] vmt7925: %s\n", static_cast<long long>(ns / 1000000000),
+               static_cast<long long>(ns / 1000000 % 1000), text.c_str());
 }
 
 bool WriteFile(const std::string& path, const std::string& v) {
@@ -118,7 +127,7 @@ class Medium {
 
   // Reads one batch of netlink messages; feeds frames to the model.
   bool ReadOnce() {
-    std::vector<uint8_t> buf(1 << 16);
+    std::vector<uint8_t>& buf = rx_buf_;  // one buffer: no 64 KiB zeroing per message
     ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
     if (n < 0) return errno == EINTR || errno == ENOBUFS || errno == EAGAIN;
     size_t off = 0;
@@ -298,6 +307,7 @@ class Medium {
     SendMsg(&m);
   }
 
+  std::vector<uint8_t> rx_buf_ = std::vector<uint8_t>(1 << 16);
   int fd_ = -1;
   int family_ = -1;
   uint32_t seq_ = 0;
@@ -309,6 +319,8 @@ class Medium {
 
 // Drains the model's outputs; REQUIRES g_mu held.
 void FlushLocked() {
+  DeviceEvent ev;
+  while (g_model->PopEvent(&ev)) LogAt(ev.at, ev.text);
   Bytes b;
   bool any = false;
   while (g_model->PopToHost(&b)) {
@@ -449,6 +461,7 @@ bool SetupGadget(const std::string& udc, int* ep0_out) {
 bool BindUdc(const std::string& udc) { return WriteFile(std::string(kGadget) + "/UDC", udc); }
 
 void Ep0Loop(int ep0) {
+  pthread_setname_np(pthread_self(), "vmt-ep0");
   usb_functionfs_event ev[4];
   while (!g_stop) {
     ssize_t n = read(ep0, ev, sizeof(ev));
@@ -513,6 +526,7 @@ void Ep0Loop(int ep0) {
 }
 
 void OutLoop(int index) {
+  pthread_setname_np(pthread_self(), ("vmt-out" + std::to_string(index)).c_str());
   const std::string path = std::string(kFfsDir) + "/ep" + std::to_string(kNumIn + index + 1);
   std::vector<uint8_t> buf(64 * 1024);
   int fd = -1;
@@ -541,6 +555,7 @@ void OutLoop(int index) {
 }
 
 void InLoop() {
+  pthread_setname_np(pthread_self(), "vmt-in");
   const std::string path = std::string(kFfsDir) + "/ep1";
   int fd = -1;
   while (!g_stop) {
@@ -565,6 +580,7 @@ void InLoop() {
 }
 
 void TimerLoop() {
+  pthread_setname_np(pthread_self(), "vmt-timer");
   std::unique_lock<std::mutex> l(g_mu);
   while (!g_stop) {
     const int64_t d = g_model->NextDeadline();
@@ -580,6 +596,7 @@ void TimerLoop() {
 }
 
 void MediumLoop() {
+  pthread_setname_np(pthread_self(), "vmt-medium");
   while (!g_stop && g_medium->ReadOnce()) {
   }
 }
@@ -597,7 +614,10 @@ std::string HandleControl(const std::string& line) {
       g_model->ArmFault(req.fault, now);
       FlushLocked();
       return "ok\n";
-    case ControlRequest::Op::kClear: g_model->ClearFault(); return "ok\n";
+    case ControlRequest::Op::kClear:
+      g_model->ClearFault(now);
+      FlushLocked();
+      return "ok\n";
     case ControlRequest::Op::kPing: return "pong\n";
   }
   return "error\n";
@@ -616,6 +636,12 @@ int Run(int argc, char** argv) {
       udc = argv[++i];
     else if (a == "--fw-ready-ms" && i + 1 < argc)
       cfg.fw_ready_ns = std::strtoll(argv[++i], nullptr, 10) * 1000000;
+    else if (a == "--reload-ms" && i + 1 < argc)
+      cfg.reload_ns = std::strtoll(argv[++i], nullptr, 10) * 1000000;
+    else if (a == "--log-mcu")
+      cfg.log_mcu = true;
+    else if (a == "--strict-hypothesis")
+      cfg.strict_hypothesis = true;
     else if (a == "--no-medium")
       medium = false;
     else {
@@ -675,7 +701,8 @@ int main(int argc, char** argv) {
   }
   if (argc >= 2 && std::strcmp(argv[1], "run") == 0) return vmt::Run(argc, argv);
   std::fprintf(stderr,
-               "usage: vmt7925 run [--ctl PATH] [--udc NAME] [--no-medium] | gen-firmware DIR | "
+               "usage: vmt7925 run [--ctl PATH] [--udc NAME] [--no-medium] [--fw-ready-ms N] "
+               "[--reload-ms N] [--log-mcu] [--strict-hypothesis] | gen-firmware DIR | "
                "ctl CMD...\n");
   return 2;
 }

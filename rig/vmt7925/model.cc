@@ -134,7 +134,7 @@ uint32_t Model::UhwRead(uint32_t addr, int64_t now) {
 void Model::UhwWrite(uint32_t addr, uint32_t val, int64_t now) {
   if (addr == kWfsysRst) {
     const uint32_t old = ReadReg(addr, now);
-    if ((val & 1) && !(old & 1)) WfsysReset();
+    if ((val & 1) && !(old & 1)) WfsysReset(now);
   }
   WriteReg(addr, val, now);
 }
@@ -143,13 +143,33 @@ void Model::PowerOn(int64_t /*now*/) { conn_on_misc_ |= 1; }  // MT_TOP_MISC2_FW
 
 void Model::CheckFwReady(int64_t now) {
   if (fw_ready_at_ < 0 || now < fw_ready_at_) return;
+  const int64_t at = fw_ready_at_;
   fw_ready_at_ = -1;
   fw_running_ = true;
   conn_on_misc_ |= 3;  // MT_TOP_MISC2_FW_N9_RDY
+  Event(at, "fw ready");
 }
 
-void Model::WfsysReset() {
+void Model::Event(int64_t now, std::string text) {
+  if (events_.size() >= cfg_.max_events) {
+    ++counters_.events_dropped;
+    return;
+  }
+  events_.push_back({now, std::move(text)});
+}
+
+bool Model::PopEvent(DeviceEvent* out) {
+  if (events_.empty()) return false;
+  *out = std::move(events_.front());
+  events_.pop_front();
+  return true;
+}
+
+void Model::WfsysReset(int64_t now) {
   ++counters_.wfsys_resets;
+  Event(now, "wfsys reset");
+  wfsys_reset_at_ = now;
+  bss_active_.clear();
   conn_on_misc_ = 0;
   fw_running_ = false;
   fw_ready_at_ = -1;
@@ -243,10 +263,32 @@ void Model::HandleMcuFrame(const uint8_t* f, size_t len, int64_t now) {
   if (counters_.mcu_by_name.size() < 256 || counters_.mcu_by_name.count(key)) {
     ++counters_.mcu_by_name[key];
   }
-  if (MaybeTriggerFault(d->uni ? d->cid : 0xffff, now)) return;
+  char what[96];
+  std::snprintf(what, sizeof(what), "%s word=0x%08x seq=%u", key, d->cmd.raw,
+                static_cast<unsigned>(d->seq));
+  if (cfg_.log_mcu) {
+    Event(now, std::string("mcu ") + what +
+                   (d->uni ? McuDetail(d->cid, d->payload.data(), d->payload.size()) : ""));
+  }
+  if (MaybeTriggerFault(d->uni ? d->cid : 0xffff, what, now)) return;
   if (hung_) {
     ++counters_.mcu_unanswered;
+    Event(now, std::string("unanswered ") + what);
     return;
+  }
+  std::string removed;
+  if (d->uni && ForRemovedBss(d->cid, d->payload.data(), d->payload.size(), &removed)) {
+    ++(d->cid == kUniStaRec ? counters_.strict_key_after_remove
+                            : counters_.strict_bss_after_remove);
+    Event(now, "hypothesis strict: " + removed + ": " + what);
+    if (cfg_.strict_hypothesis) {
+      ++counters_.strict_wedged;
+      ++counters_.mcu_unanswered;
+      hung_ = true;
+      Event(now, "hypothesis strict: wedged");
+      Event(now, std::string("unanswered ") + what);
+      return;
+    }
   }
   if (d->uni && d->cid == kUniStaRec) CheckKeyFrameAgainstCore(f, len, d->seq);
   if (d->uni) {
@@ -298,28 +340,49 @@ void Model::CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq) 
                hex.c_str());
 }
 
-bool Model::MaybeTriggerFault(uint16_t cid, int64_t now) {
+bool Model::MaybeTriggerFault(uint16_t cid, const std::string& what, int64_t now) {
   if (!fault_armed_) return false;
   ++cmds_since_arm_;
   bool fire = fault_.now || (fault_.at_cmd != 0 && cmds_since_arm_ >= fault_.at_cmd) ||
               (fault_.on_cid >= 0 && cid == fault_.on_cid);
   if (!fire) return false;
-  return FireFault(now);
+  return FireFault(what, now);
 }
 
-bool Model::FireFault(int64_t now) {
+namespace {
+const char* KindName(FaultPlan::Kind k) {
+  switch (k) {
+    case FaultPlan::Kind::kHang: return "hang";
+    case FaultPlan::Kind::kAssert: return "assert";
+    case FaultPlan::Kind::kSlow: return "slow";
+    case FaultPlan::Kind::kResetFails: return "reset-fails";
+    case FaultPlan::Kind::kNone: break;
+  }
+  return "none";
+}
+}  // namespace
+
+bool Model::FireFault(const std::string& what, int64_t now) {
   fault_armed_ = false;
   fault_fire_at_ = -1;
+  std::string ev = std::string("fault fired ") + KindName(fault_.kind);
+  if (!what.empty()) ev += " at " + what;
+  Event(now, ev);
   switch (fault_.kind) {
     case FaultPlan::Kind::kHang:
       hung_ = true;
+      if (what.empty()) return false;
       ++counters_.mcu_unanswered;
+      Event(now, "unanswered " + what);
       return true;
     case FaultPlan::Kind::kAssert: {
       Bytes pl(4 + 8, 0);  // fixed header, then a small dump TLV
       Unsolicited(kEventCoredump, pl, now);
+      Event(now, "coredump sent");
       hung_ = true;
+      if (what.empty()) return false;
       ++counters_.mcu_unanswered;
+      Event(now, "unanswered " + what);
       return true;
     }
     case FaultPlan::Kind::kSlow: cfg_.response_ns = fault_.slow_ns; return false;
@@ -338,10 +401,12 @@ void Model::ArmFault(const FaultPlan& plan, int64_t now) {
   fault_armed_ = plan.kind != FaultPlan::Kind::kNone;
   cmds_since_arm_ = 0;
   fault_fire_at_ = plan.after_ns > 0 ? now + plan.after_ns : -1;
-  if (fault_armed_ && plan.now) FireFault(now);  // without waiting for a command
+  Event(now, std::string("fault armed ") + KindName(plan.kind));
+  if (fault_armed_ && plan.now) FireFault("", now);  // without waiting for a command
 }
 
-void Model::ClearFault() {
+void Model::ClearFault(int64_t now) {
+  Event(now, "fault cleared");
   fault_armed_ = false;
   fault_fire_at_ = -1;
   reset_fails_left_ = 0;
@@ -367,6 +432,7 @@ void Model::Respond(uint8_t eid, uint8_t seq, uint8_t option, uint8_t ext, const
       ++counters_.queue_drops;
       return;
     }
+    ++counters_.mcu_answered_late;
     to_host_timed_.push_back({now + cfg_.response_ns, std::move(ev)});
     return;
   }
@@ -374,6 +440,13 @@ void Model::Respond(uint8_t eid, uint8_t seq, uint8_t option, uint8_t ext, const
 }
 
 void Model::Unsolicited(uint8_t eid, const Bytes& payload, int64_t now) {
+  if (cfg_.log_mcu) {
+    const char* name = eid == kEventScanDone ? "SCAN_DONE"
+                       : eid == kEventRoc    ? "ROC_GRANT"
+                       : eid == kEventCoredump ? "COREDUMP"
+                                               : "UNKNOWN";
+    Event(now, std::string("event ") + name + " sent");
+  }
   Respond(eid, 0, kOptUniEvent | kOptUnsolicited, 0, payload, now);
 }
 
@@ -404,9 +477,14 @@ void Model::HandleLegacy(uint8_t cid, uint8_t seq, const uint8_t* pl, size_t n, 
         // CONN_ON_MISC poll (mt792x_load_firmware, 1500 ms) fails.
         --reset_fails_left_;
         ++counters_.fw_start_failures;
+        Event(now, "fw start never ready");
         break;
       }
+      Event(now, "fw start");
       fw_ready_at_ = now + cfg_.fw_ready_ns;
+      if (wfsys_reset_at_ >= 0 && wfsys_reset_at_ + cfg_.reload_ns > fw_ready_at_) {
+        fw_ready_at_ = wfsys_reset_at_ + cfg_.reload_ns;
+      }
       CheckFwReady(now);
       break;
     default: break;
@@ -463,6 +541,66 @@ void Model::HandleUni(uint16_t cid, uint8_t seq, bool /*query*/, const uint8_t* 
   Respond(static_cast<uint8_t>(cid), seq, kOptUniEvent, 0, reply, now);
 }
 
+// BSS_INFO: "bss=N", the BASIC active flag and the TLV tags; STA_REC: "bss=N wcid=N" and
+// each key TLV (add/del, pairwise/group, key id) or REMOVE.
+std::string Model::McuDetail(uint16_t cid, const uint8_t* pl, size_t n) const {
+  char b[64];
+  std::string s;
+  if (cid == kUniBssInfo && n >= 4) {
+    std::snprintf(b, sizeof(b), " bss=%u", pl[0]);
+    s += b;
+    std::string tags;
+    ForEachTlv(pl + 4, n - 4, [&s, &tags, &b](uint16_t tag, const uint8_t* t, size_t len) {
+      if (tag == kBssInfoBasic && len >= 18) s += t[4] ? " active=1" : " active=0";
+      std::snprintf(b, sizeof(b), "%s%u", tags.empty() ? "" : ",", tag);
+      tags += b;
+    });
+    if (!tags.empty()) s += " tlv=" + tags;
+  } else if (cid == kUniStaRec && n >= connac::kStaReqHdrSize) {
+    std::snprintf(b, sizeof(b), " bss=%u wcid=%u", pl[0], pl[1] | (pl[6] << 8));
+    s += b;
+    ForEachTlv(pl + connac::kStaReqHdrSize, n - connac::kStaReqHdrSize,
+               [&s, &b](uint16_t tag, const uint8_t* t, size_t len) {
+                 if (tag == connac::kStaRecKeyV3Tag && len >= 19) {
+                   std::snprintf(b, sizeof(b), " key=%s,%s,id%u", t[4] ? "set" : "del",
+                                 t[6] ? "pairwise" : "group", t[16]);
+                   s += b;
+                 } else if (tag == kStaRecRemove) {
+                   s += " remove";
+                 }
+               });
+  }
+  return s;
+}
+
+bool Model::ForRemovedBss(uint16_t cid, const uint8_t* pl, size_t n, std::string* detail) const {
+  if (n < 4) return false;
+  const uint8_t bss = pl[0];
+  auto it = bss_active_.find(bss);
+  if (it == bss_active_.end() || it->second) return false;
+  char b[64];
+  if (cid == kUniStaRec && n >= connac::kStaReqHdrSize) {
+    bool key = false;
+    ForEachTlv(pl + connac::kStaReqHdrSize, n - connac::kStaReqHdrSize,
+               [&key](uint16_t tag, const uint8_t*, size_t) {
+                 key = key || tag == connac::kStaRecKeyV3Tag;
+               });
+    if (!key) return false;
+    std::snprintf(b, sizeof(b), "key command for removed bss %u", bss);
+  } else if (cid == kUniBssInfo) {
+    bool activates = false;
+    ForEachTlv(pl + 4, n - 4, [&activates](uint16_t tag, const uint8_t* t, size_t len) {
+      activates = activates || (tag == kBssInfoBasic && len >= 18 && t[4] != 0);
+    });
+    if (activates) return false;
+    std::snprintf(b, sizeof(b), "bss command for removed bss %u", bss);
+  } else {
+    return false;
+  }
+  *detail = b;
+  return true;
+}
+
 void Model::HandleDevInfo(const uint8_t* pl, size_t n) {
   // {u8 omac_idx, band_idx, rsv[2]} + TLV 0 {tag, len, u8 active, u8 link_idx, omac_addr[6]}
   // (mt76_connac_mcu_uni_add_dev).
@@ -483,6 +621,7 @@ void Model::HandleBssInfo(const uint8_t* pl, size_t n) {
   const uint8_t bss_idx = pl[0];
   ForEachTlv(pl + 4, n - 4, [this, bss_idx](uint16_t tag, const uint8_t* t, size_t len) {
     if (tag == kBssInfoBasic && len >= 18) {
+      if (bss_active_.size() < 32 || bss_active_.count(bss_idx)) bss_active_[bss_idx] = t[4] != 0;
       if (t[4]) {
         bssid_by_bss_[bss_idx] = ToMac(t + 12);
       } else {
@@ -845,7 +984,7 @@ void Model::DeliverRx(uint32_t freq, const Bytes& frame, uint16_t wcid, bool uni
 
 void Model::Advance(int64_t now) {
   CheckFwReady(now);
-  if (fault_armed_ && fault_fire_at_ >= 0 && now >= fault_fire_at_) FireFault(now);
+  if (fault_armed_ && fault_fire_at_ >= 0 && now >= fault_fire_at_) FireFault("", now);
   while (!to_host_timed_.empty() && to_host_timed_.front().due <= now) {
     PushHost(std::move(to_host_timed_.front().bytes));
     to_host_timed_.pop_front();
@@ -894,6 +1033,7 @@ std::string Model::StatusText() const {
   add("mcu_commands", c.mcu_commands);
   add("mcu_malformed", c.mcu_malformed);
   add("mcu_unanswered", c.mcu_unanswered);
+  add("mcu_answered_late", c.mcu_answered_late);
   add("fw_scatter_bytes", c.fw_scatter_bytes);
   add("fw_starts", c.fw_starts);
   add("fw_start_failures", c.fw_start_failures);
@@ -926,6 +1066,11 @@ std::string Model::StatusText() const {
   add("rx_frames", c.rx_frames);
   add("txs_sent", c.txs_sent);
   add("queue_drops", c.queue_drops);
+  add("strict_key_after_remove", c.strict_key_after_remove);
+  add("strict_bss_after_remove", c.strict_bss_after_remove);
+  add("strict_wedged", c.strict_wedged);
+  add("strict_hypothesis", cfg_.strict_hypothesis ? 1 : 0);
+  add("events_dropped", c.events_dropped);
   add("freq", freq_);
   add("hung", hung_ ? 1 : 0);
   for (const KeyEntry& k : keys_) {

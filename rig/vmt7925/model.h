@@ -42,10 +42,24 @@ struct ModelConfig {
   Mac mac = {0x02, 0x00, 0x79, 0x25, 0x00, 0x01};  // NIC-capability MAC address
   int64_t scan_ns = 350'000'000;                   // hw scan dwell before SCAN_DONE
   int64_t response_ns = 0;  // MCU answer latency (the "slow" fault raises it)
-  // Firmware reload duration: CONN_ON_MISC reports N9 ready this long after FW_START_REQ
-  // (public logs show 0.2-0.5 s on real hardware; 0 = at once).
+  // Firmware start latency: CONN_ON_MISC reports N9 ready this long after FW_START_REQ
+  // (0 = at once).
   int64_t fw_ready_ns = 0;
+  // Reload duration floor: after a WFSYS reset, N9 is ready no earlier than this long after
+  // that reset, however fast the driver downloads (public logs show 0.2-0.5 s from the reset
+  // to the loaded firmware on real hardware; mt76-digest.md section 5). 0 = no floor.
+  int64_t reload_ns = 0;
+  // Emit a device event for every MCU command (name, seq, BSS/key detail): the timeline's
+  // device side.
+  bool log_mcu = false;
+  // HYPOTHESIS, not a known firmware behaviour: the firmware wedges (as kHang) on a key
+  // command (STA_REC KEY_V3) or a BSS_INFO_UPDATE that does not re-activate it, for a BSS
+  // index it was told to remove (BSS_INFO BASIC active=0). mac80211's disassociation order
+  // makes stock 6.12 send such commands (mt7925-integration-facts.md section 4a); whether real
+  // firmware minds is unknown. Off: such commands are only counted (strict_*_after_remove).
+  bool strict_hypothesis = false;
   size_t max_queue = 2048;  // per output queue
+  size_t max_events = 4096;
 };
 
 // Faults for the outage scenarios (issue 14). Trigger: the Nth MCU command after arming, the
@@ -71,6 +85,7 @@ struct Counters {
   uint64_t mcu_commands = 0;
   uint64_t mcu_malformed = 0;   // frames the core's DecodeFrame rejected
   uint64_t mcu_unanswered = 0;  // swallowed while hung
+  uint64_t mcu_answered_late = 0;  // answers held back by the slow fault
   uint64_t fw_scatter_bytes = 0;
   uint64_t fw_starts = 0;
   uint64_t fw_start_failures = 0;  // starts that never became ready (kResetFails)
@@ -91,7 +106,27 @@ struct Counters {
   uint64_t rx_frames = 0;  // to the host
   uint64_t txs_sent = 0;
   uint64_t queue_drops = 0;
+  // Commands for a BSS index after its BSS_INFO BASIC active=0 (the hypothesis' triggers),
+  // counted whether or not strict_hypothesis is on; strict_wedged: the hypothesis fired.
+  uint64_t strict_key_after_remove = 0;
+  uint64_t strict_bss_after_remove = 0;
+  uint64_t strict_wedged = 0;
+  uint64_t events_dropped = 0;
   std::map<std::string, uint64_t> mcu_by_name;
+};
+
+// Something the device did or saw, for the rig's timeline (vmt7925 logs each with its time).
+// Texts are stable (rig/report parses them):
+//   mcu <KIND>_<NAME> word=0x%08x seq=N [detail]   a command (log_mcu only)
+//   unanswered <KIND>_<NAME> word=0x%08x seq=N     swallowed: hung
+//   fault armed <kind> | fault fired <kind> [at <KIND>_<NAME> word=.. seq=N]
+//   event <NAME> sent                               an unsolicited event (log_mcu only)
+//   coredump sent | wfsys reset | fw start | fw start never ready | fw ready
+//   hypothesis strict: <key|bss> command for removed bss N: <KIND>_<NAME> word=.. seq=N
+//   hypothesis strict: wedged
+struct DeviceEvent {
+  int64_t at = 0;
+  std::string text;
 };
 
 struct KeyEntry {
@@ -143,9 +178,12 @@ class Model {
   bool PopToHost(Bytes* out);
   bool PopToAir(AirTx* out);
 
+  // Device events in order; bounded (max_events, the rest counted in events_dropped).
+  bool PopEvent(DeviceEvent* out);
+
   // --- Control ---
   void ArmFault(const FaultPlan& plan, int64_t now);
-  void ClearFault();
+  void ClearFault(int64_t now);
   bool hung() const { return hung_; }
   const Counters& counters() const { return counters_; }
   // key=value lines: counters, keys per wcid/link, state. Stable names (the rig report reads
@@ -187,10 +225,16 @@ class Model {
   void HandleScan(const uint8_t* pl, size_t n, int64_t now);
   void ApplyKey(const uint8_t* sta_hdr, const uint8_t* tlv, size_t tlv_len, uint32_t* status);
   void CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq);
-  bool MaybeTriggerFault(uint16_t cid, int64_t now);
-  bool FireFault(int64_t now);  // true when the current command is swallowed
+  bool MaybeTriggerFault(uint16_t cid, const std::string& what, int64_t now);
+  // True when the current command is swallowed. `what`: the command that fired it, if any.
+  bool FireFault(const std::string& what, int64_t now);
+  // The strict-firmware hypothesis: true when the command (UNI `cid`, payload) is a key or
+  // BSS command for a removed BSS; `detail` says which.
+  bool ForRemovedBss(uint16_t cid, const uint8_t* pl, size_t n, std::string* detail) const;
+  std::string McuDetail(uint16_t cid, const uint8_t* pl, size_t n) const;
+  void Event(int64_t now, std::string text);
   void CheckFwReady(int64_t now);
-  void WfsysReset();
+  void WfsysReset(int64_t now);
 
   void Respond(uint8_t eid, uint8_t seq, uint8_t option, uint8_t ext, const Bytes& payload,
                int64_t now);
@@ -211,6 +255,7 @@ class Model {
   uint32_t conn_on_misc_ = 0;
   bool fw_running_ = false;
   int64_t fw_ready_at_ = -1;  // >= 0: N9 ready from then on
+  int64_t wfsys_reset_at_ = -1;  // the last WFSYS reset (reload floor)
   uint32_t reset_fails_left_ = 0;
   uint32_t scatter_left_ = 0;
   std::array<Bytes, static_cast<size_t>(OutEp::kCount)> streams_;
@@ -218,6 +263,7 @@ class Model {
   // MAC state the firmware was told about.
   std::vector<Mac> own_addrs_;
   std::map<uint8_t, Mac> bssid_by_bss_;
+  std::map<uint8_t, bool> bss_active_;  // BASIC active flag last seen per bss_idx
   std::vector<Station> stations_;
   std::vector<KeyEntry> keys_;
   uint32_t freq_ = 0;
@@ -238,6 +284,7 @@ class Model {
   uint32_t cmds_since_arm_ = 0;
   int64_t fault_fire_at_ = -1;
   bool hung_ = false;
+  std::deque<DeviceEvent> events_;
 };
 
 // Channel number <-> centre frequency (MHz) for 2.4/5/6 GHz.
