@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
-# The rig's scenario runner (issue 13).
+# The rig's scenario runner (issues 13 and 14).
 #
 #   rig/run.sh [SCENARIO] [DRIVER]     DRIVER: stock (default) | connac
 #
-# Builds what it needs (host packages, guest kernel + userland, vmt7925), then for each
-# scenario (all under rig/scenarios/ when SCENARIO is empty) boots the guest under QEMU/TCG with
-# a hard timeout and writes build/rig/<scenario>.<driver>.json (report) and
-# build/rig/<scenario>.<driver>.log (guest kernel log), and prints one summary line each.
-# Exit 0 when every scenario passed, 1 when one failed, 2 on bad arguments.
+# Builds what it needs (host packages, guest kernel + userland, vmt7925, rigprobe,
+# rig_report, the connac CLI), then boots the guest under QEMU/TCG with a hard timeout and
+# runs the scenarios (all under rig/scenarios/ when SCENARIO is empty) one after the other in
+# that guest, each on a fresh virtual MT7925 (the driver probes it anew). If the guest dies
+# or times out in the middle, that scenario fails and the rest run in a new boot. Per
+# scenario: build/rig/<scenario>.<driver>.json (report), .log (guest kernel log), .console,
+# and one summary line. Exit 0 when every scenario passed, 1 when one failed, 2 on bad
+# arguments.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:-}
 driver=${2:-stock}
 BAZEL=${BAZEL:-bazel}
-TIMEOUT=${RIG_TIMEOUT:-150}
-SMP=${RIG_SMP:-1}
+SMP=${RIG_SMP:-2}
 out=build/rig
 mkdir -p "$out"
 
+# ---------------------------------------------------------------- the driver under test
+# The one place a driver is plugged in. A driver is the set of kernel modules the guest
+# loads: the stock one is Debian's own (the image's modules, unchanged). Another driver sets
+# RIG_MODULE_OVERLAY to a directory of .ko files built for the same kernel: mkinitramfs.sh
+# puts each one in place of the stock module of the same name and loads the others (such as
+# connac_core.ko) just before mt76.ko (docs/rig.md, "Plugging in a driver").
+RIG_MODULE_OVERLAY=
 case "$driver" in
   stock) ;;
   connac) echo "rig: DRIVER=connac does not exist yet (the patched mt7925 stack is issue 15)" >&2; exit 2 ;;
   *) echo "rig: unknown DRIVER '$driver' (stock|connac)" >&2; exit 2 ;;
 esac
+export RIG_MODULE_OVERLAY
+
 if [[ -n "$scenario" && ! -f "rig/scenarios/$scenario/guest.sh" ]]; then
   echo "rig: unknown scenario '$scenario' (have: $(ls rig/scenarios | tr '\n' ' '))" >&2
   exit 2
@@ -33,16 +44,24 @@ since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; 
 t_build=$(date +%s.%N)
 rig/guest/setup.sh || { echo "rig: host setup failed" >&2; exit 1; }
 release=$(rig/guest/fetch.sh | tail -n 1) || { echo "rig: fetching the guest failed" >&2; exit 1; }
-$BAZEL build //rig/vmt7925:vmt7925 >"$out/bazel-build.log" 2>&1 ||
-  { tail -n 30 "$out/bazel-build.log"; echo "rig: building vmt7925 failed" >&2; exit 1; }
-vmt="$($BAZEL info bazel-bin 2>/dev/null)/rig/vmt7925/vmt7925"
+targets=(//rig/vmt7925:vmt7925 //rig/probe:rigprobe //rig/report:rig_report //tools:connac)
+$BAZEL build "${targets[@]}" >"$out/bazel-build.log" 2>&1 ||
+  { tail -n 30 "$out/bazel-build.log"; echo "rig: building the rig's tools failed" >&2; exit 1; }
+bin="$($BAZEL info bazel-bin 2>/dev/null)"
+vmt="$bin/rig/vmt7925/vmt7925"
+probe="$bin/rig/probe/rigprobe"
+report="$bin/rig/report/rig_report"
+connac="$bin/tools/connac"
 kernel="$out/kernel/$release/boot/vmlinuz-$release"
 echo "rig: kernel $release ($(cat "$out/kernel-version")), build/fetch $(since "$t_build") s"
 
-# Splits the guest's result stream (ttyS1) into: timeline, results, sections.
-parse_stream() {  # STREAM DIR
-  awk -v dir="$2" '
+# Splits one boot's result stream (ttyS1) by scenario ("S <name>" lines) into
+# $out/run.<name>.<driver>/: timeline, results, sections.
+parse_stream() {  # STREAM
+  awk -v base="$out/run." -v drv=".$driver" '
     { sub(/\r$/, "") }
+    /^S / { dir = ($2 == "-") ? "" : base $2 drv; sec = ""; next }
+    dir == "" { next }
     /^== end/ { sec = ""; next }
     /^== / { sec = $2; next }
     sec != "" { print > (dir "/" sec); next }
@@ -52,28 +71,73 @@ parse_stream() {  # STREAM DIR
 }
 res() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$2/results" 2>/dev/null; }
 dev() { sed -n "s/^$1=//p" "$2/device" 2>/dev/null | head -n 1; }
+timeout_of() { cat "rig/scenarios/$1/files/timeout" 2>/dev/null || echo 110; }
 
-run_one() {
+# Boots the guest once for the scenarios given, in order. Sets `finished` (those that ran to
+# their end) and `died_in` (the one running when the guest stopped, if any); scenarios after
+# those did not begin and are left for the next boot.
+boot_no=0
+run_boot() {
+  boot_no=$((boot_no + 1))
+  local boot="$out/boot.$boot_no.$driver" dirs=() n limit=60
+  rm -rf "$boot" && mkdir -p "$boot"
+  for n in "$@"; do
+    rm -rf "$out/run.$n.$driver" && mkdir -p "$out/run.$n.$driver"
+    dirs+=("rig/scenarios/$n")
+    limit=$((limit + $(timeout_of "$n") + 15))
+  done
+  if ! rig/guest/mkinitramfs.sh "$release" "$vmt" "$probe" "$boot/initrd.cpio" "${dirs[@]}"; then
+    finished=() died_in=$1
+    echo "initramfs" >"$out/run.$1.$driver/died"
+    return
+  fi
+  local t0; t0=$(date +%s.%N)
+  timeout -k 5 "${RIG_TIMEOUT:-$limit}" qemu-system-x86_64 -accel tcg -cpu "${RIG_CPU:-max}" -smp "$SMP" \
+    -m 1024 -no-reboot -display none -monitor none -nic none \
+    -serial "file:$boot/console.txt" -serial "file:$boot/stream.txt" \
+    -kernel "$kernel" -initrd "$boot/initrd.cpio" \
+    -append "console=ttyS0 loglevel=4 panic=-1 oops=panic ${RIG_APPEND:-}" >"$boot/qemu.txt" 2>&1
+  local qrc=$?
+  echo "rig: boot $boot_no ($*): guest ran $(since "$t0") s, qemu exit $qrc"
+  parse_stream "$boot/stream.txt"
+  finished=() died_in=
+  local prev=""
+  for n in "$@"; do
+    local w="$out/run.$n.$driver"
+    # This scenario's part of the console: from its begin mark (the first one: from boot).
+    awk -v n="$n" -v first="$([[ -z $prev ]] && echo 1)" '
+      { sub(/\r$/, "") }
+      $0 == "rig: scenario-begin " n { on = 1 }
+      on || first { print }
+      $0 == "rig: scenario-end " n { exit }' "$boot/console.txt" >"$w/console.txt"
+    prev=$n
+    if grep -q "scenario-end $n\$" "$w/timeline" 2>/dev/null; then
+      finished+=("$n")
+      continue
+    fi
+    # Not begun (the guest stopped before it, e.g. after a failed teardown): the next boot
+    # runs it, unless nothing at all ran in this one.
+    if ! grep -q "scenario-begin $n\$" "$w/timeline" 2>/dev/null && [[ ${#finished[@]} -gt 0 ]]; then
+      break
+    fi
+    died_in=$n
+    if [[ $qrc -eq 124 || $qrc -eq 137 ]]; then echo "timeout after ${RIG_TIMEOUT:-$limit}s" >"$w/died"
+    else echo "the guest stopped in this scenario (qemu exit $qrc)" >"$w/died"; fi
+    # No kernel log section came out: keep the console's kernel lines instead.
+    [[ -f "$w/dmesg" ]] || cp "$boot/console.txt" "$w/dmesg"
+    break
+  done
+}
+
+# The report of one scenario, its pass criteria and the summary line.
+finish_one() {
   local name=$1 tag="$1.$driver"
   local work="$out/run.$tag"
-  rm -rf "$work" && mkdir -p "$work"
-  rig/guest/mkinitramfs.sh "$release" "$vmt" "rig/scenarios/$name" "$work/initrd.cpio" ||
-    { echo "rig $name $driver: FAIL (initramfs)"; return 1; }
-  local t0; t0=$(date +%s.%N)
-  timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP" -m 1024 \
-    -no-reboot -display none -monitor none -nic none \
-    -serial "file:$work/console.txt" -serial "file:$work/stream.txt" \
-    -kernel "$kernel" -initrd "$work/initrd.cpio" \
-    -append "console=ttyS0 loglevel=4 panic=-1 oops=panic" >"$work/qemu.txt" 2>&1
-  local qrc=$?
-  local secs; secs=$(since "$t0")
-  parse_stream "$work/stream.txt" "$work"
-  cp "$work/dmesg" "$out/$tag.log" 2>/dev/null || cp "$work/console.txt" "$out/$tag.log"
-  cp "$work/console.txt" "$out/$tag.console"
+  cp "$work/dmesg" "$out/$tag.log" 2>/dev/null || : >"$out/$tag.log"
+  cp "$work/console.txt" "$out/$tag.console" 2>/dev/null || : >"$out/$tag.console"
 
   local fails=()
-  [[ $qrc -eq 124 || $qrc -eq 137 ]] && fails+=("timeout after ${TIMEOUT}s")
-  grep -q poweroff "$work/timeline" 2>/dev/null || fails+=("guest did not finish")
+  [[ -f "$work/died" ]] && fails+=("$(cat "$work/died")")
   local assoc cipher sent recv
   assoc=$(res associated "$work"); cipher=$(res cipher "$work")
   sent=$(res ping_sent "$work"); recv=$(res ping_received "$work")
@@ -90,6 +154,15 @@ run_one() {
       grep -cEf <(grep -v '^#' "rig/scenarios/$name/known-warnings"))
     warns=$((warns - known))
   fi
+
+  # The outage part of the report (rig/report: timeline, outage, timeouts, reloads, ...).
+  local outage="$work/outage.json"
+  if ! "$report" --dir "$work" --scenario "$name" >"$outage" 2>"$work/report.err"; then
+    fails+=("rig_report: $(head -n 1 "$work/report.err")")
+    echo '{}' >"$outage"
+  fi
+  q() { jq -r "$@" "$outage"; }
+
   if [[ -f "rig/scenarios/$name/expect.sh" ]]; then
     # shellcheck source=/dev/null
     . "rig/scenarios/$name/expect.sh"
@@ -100,14 +173,31 @@ run_one() {
     fails+=("$(dev mcu_malformed "$work") MCU frames rejected by connac::DecodeFrame")
   [[ "$(dev key_frames_core_mismatch "$work")" == 0 ]] ||
     fails+=("KEY_V3 frames differ from connac::EncodeKeyAction (vmt7925-log)")
+  # Every report is complete: the outage fields are there (null only where the report says
+  # why: no fault, or traffic never came back).
+  local f
+  for f in outage_ms mcu_timeouts fw_reloads reassociated final_state timeline; do
+    [[ "$(q "has(\"$f\")")" == true ]] || fails+=("report field $f missing")
+  done
+  # Cross-check: `connac diagnose` on the guest kernel log finds the same MCU timeouts (command
+  # and seq, in order) and firmware reloads as the report.
+  local diag="$work/diagnose.json"
+  if "$connac" diagnose --json "$out/$tag.log" >"$diag" 2>"$work/diagnose.err"; then
+    local d_to r_to d_rl r_rl
+    d_to=$(jq -c '[.mcu_timeouts[] | [.cmd, .seq]]' "$diag")
+    r_to=$(q '[.mcu_timeout_list[]? | [.cmd, .seq]]' | jq -c .)
+    d_rl=$(jq '[.fw_loads[] | select(.kind != "boot")] | length' "$diag")
+    r_rl=$(q '.fw_reloads // 0')
+    [[ "$d_to" == "$r_to" ]] ||
+      fails+=("diagnose found MCU timeouts $d_to, the report $r_to")
+    [[ "$d_rl" == "$r_rl" ]] ||
+      fails+=("diagnose found $d_rl firmware reloads, the report $r_rl")
+  else
+    fails+=("connac diagnose failed: $(head -n 1 "$work/diagnose.err")")
+  fi
   local passed=true
   [[ ${#fails[@]} -eq 0 ]] || passed=false
 
-  local timeline='[]'
-  if [[ -f "$work/timeline" ]]; then
-    timeline=$(jq -R -s 'split("\n") | map(select(length > 0) | split("\t") |
-      {t_ms: (.[0] | tonumber), event: .[1]})' "$work/timeline")
-  fi
   local mcu_by_name='{}'
   if [[ -f "$work/device" ]]; then
     mcu_by_name=$(sed -n 's/^mcu \([^=]*\)=\([0-9]*\)$/\1\t\2/p' "$work/device" |
@@ -118,6 +208,10 @@ run_one() {
     keys_list=$(grep '^key ' "$work/device" | sed 's/^key //' | jq -R -s 'split("\n") |
       map(select(length > 0) | split(" ") | map(split("=") | {(.[0]): .[1]}) | add)')
   fi
+  local secs
+  secs=$(awk -F'\t' '$2 ~ /^scenario-begin / { a = $1 } $2 ~ /^scenario-end / { b = $1 }
+    END { if (a != "" && b != "") printf "%.1f", (b - a) / 1000; else print "null" }' \
+    "$work/timeline" 2>/dev/null)
   num() { [[ "${1:-}" =~ ^[0-9]+$ ]] && echo "$1" || echo null; }
   jq -n \
     --arg scenario "$name" --arg driver "$driver" --arg kernel "$(res kernel "$work")" \
@@ -135,9 +229,9 @@ run_one() {
     --argjson resets "$(num "$(dev wfsys_resets "$work")")" \
     --argjson fwstarts "$(num "$(dev fw_starts "$work")")" \
     --argjson by_name "$mcu_by_name" --argjson key_list "$keys_list" \
-    --argjson timeline "$timeline" --argjson passed "$passed" \
-    --argjson warns "${warns:-0}" --argjson known "${known:-0}" --arg secs "$(printf '%.1f' "$secs")" \
-    --arg fails "$(printf '%s\n' "${fails[@]}")" '
+    --argjson passed "$passed" \
+    --argjson warns "${warns:-0}" --argjson known "${known:-0}" --argjson secs "$secs" \
+    --arg fails "$(printf '%s\n' "${fails[@]}")" --slurpfile o "$outage" '
     {scenario: $scenario, driver: $driver, kernel: $kernel, associated: $associated,
      cipher: $cipher, group_cipher: $group_cipher,
      ping_sent: $ping_sent, ping_received: $ping_received,
@@ -149,27 +243,48 @@ run_one() {
               keys: $key_list, mcu_by_name: $by_name},
      kernel_warnings: $warns, kernel_warnings_known: $known, passed: $passed,
      failures: ($fails | split("\n") | map(select(length > 0))),
-     duration_s: ($secs | tonumber), timeline: $timeline}' >"$out/$tag.json"
+     duration_s: $secs} + $o[0]' >"$out/$tag.json"
 
+  local fig
+  fig=$(jq -r '"outage_ms=\(.outage_ms) mcu_timeouts=\(.mcu_timeouts) fw_reloads=\(.fw_reloads) reassociated=\(.reassociated) final_state=\(.final_state)"' "$out/$tag.json")
   if $passed; then
-    echo "rig $name $driver: PASS associated=$assoc cipher=$cipher ping=$recv/$sent keys=pairwise:$pw,group:$grp enc=$enc dec=$dec nokey=$nokey mcu=$mcu (${secs%.*} s)"
+    echo "rig $name $driver: PASS associated=$assoc cipher=$cipher $fig mcu=$mcu (${secs%.*} s)"
     return 0
   fi
-  echo "rig $name $driver: FAIL ($(IFS=';'; echo "${fails[*]}")) associated=$assoc cipher=$cipher ping=${recv:-0}/${sent:-0} enc=${enc:-?} dec=${dec:-?} (${secs%.*} s)"
+  echo "rig $name $driver: FAIL ($(IFS=';'; echo "${fails[*]}")) associated=$assoc $fig (${secs%.*} s)"
   echo "--- console tail ($out/$tag.console)"
-  tail -n 40 "$work/console.txt"
+  tail -n 40 "$work/console.txt" 2>/dev/null
   return 1
 }
 
-rc=0 npass=0 nfail=0
+# Every scenario, those that leave the driver untouched first (they share a boot); the
+# others follow in this order, then any other scenario directory alphabetically.
+order=(assoc-wpa2 roam-clean slow-alive roam-hang roam-hang-reset-fails idle-hang assert
+       hypothesis-strict-roam reset-smoke)
 if [[ -n "$scenario" ]]; then
   names=("$scenario")
 else
   names=()
-  for d in rig/scenarios/*/; do names+=("$(basename "$d")"); done
+  for n in "${order[@]}"; do [[ -f "rig/scenarios/$n/guest.sh" ]] && names+=("$n"); done
+  for d in rig/scenarios/*/; do
+    n=$(basename "$d")
+    [[ " ${names[*]} " == *" $n "* ]] || names+=("$n")
+  done
 fi
-for n in "${names[@]}"; do
-  if run_one "$n"; then npass=$((npass + 1)); else nfail=$((nfail + 1)); rc=1; fi
+rc=0 npass=0 nfail=0
+remaining=("${names[@]}")
+while [[ ${#remaining[@]} -gt 0 ]]; do
+  run_boot "${remaining[@]}"
+  done_now=("${finished[@]}")
+  [[ -n "$died_in" ]] && done_now+=("$died_in")
+  for n in "${done_now[@]}"; do
+    if finish_one "$n"; then npass=$((npass + 1)); else nfail=$((nfail + 1)); rc=1; fi
+  done
+  next=()
+  for n in "${remaining[@]}"; do
+    [[ " ${done_now[*]} " == *" $n "* ]] || next+=("$n")
+  done
+  remaining=("${next[@]}")
 done
 echo "rig: $npass passed, $nfail failed ($(since "$t_build") s in all)"
 exit $rc

@@ -1,24 +1,37 @@
 # Helpers for the rig's guest scripts (busybox sh). The host reads /dev/ttyS1 (RIG_OUT):
+#   "S <scenario>"    the lines that follow belong to this scenario (several per boot)
 #   "T <ms> <event>"  timeline entry (guest uptime in ms)
 #   "R <key> <value>" result field
 #   "== <section>"    start of a raw section (dmesg, counters), ended by "== end"
 RIG_OUT=${RIG_OUT:-/dev/ttyS1}
+# Settings from the host (rig/run.sh writes them: RIG_RELOAD_MS, ...).
+[ -f /rig/env ] && . /rig/env
 
-uptime_ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }
-mark() { echo "T $(uptime_ms) $*" >"$RIG_OUT"; echo "rig: $*"; }
+# Loops in these scripts use shell builtins only: under TCG a fork+exec costs tens of ms, and
+# a 0.1 s poll loop of awk/wpa_cli ate the CPU the traffic probe needs.
+# now_ms: NOW = the guest's uptime in ms (/proc/uptime has two decimals).
+now_ms() {
+  local _u _r
+  read -r _u _r </proc/uptime
+  NOW=$((${_u%.*} * 1000 + (1${_u#*.} - 100) * 10))
+}
+uptime_ms() { now_ms; echo "$NOW"; }
+mark() { now_ms; echo "T $NOW $*" >"$RIG_OUT"; echo "rig: $*"; }
 result() { local k=$1; shift; echo "R $k $*" >"$RIG_OUT"; }
 section() { echo "== $1" >"$RIG_OUT"; cat >"$RIG_OUT"; echo "== end" >"$RIG_OUT"; }
 
-# wait_for SECONDS CMD...: polls CMD every 0.1 s; 0 when it succeeded in time.
+# wait_for SECONDS CMD...: polls CMD every 0.2 s until SECONDS of uptime have passed (not a
+# count of polls: under TCG one poll can take far longer); 0 when it succeeded.
 wait_for() {
-  local _left=$(($1 * 10))
+  now_ms
+  local _end=$((NOW + $1 * 1000))
   shift
-  while [ "$_left" -gt 0 ]; do
+  while :; do
     "$@" >/dev/null 2>&1 && return 0
-    usleep 100000
-    _left=$((_left - 1))
+    now_ms
+    [ "$NOW" -ge "$_end" ] && return 1
+    usleep 200000
   done
-  return 1
 }
 
 # The phy whose driver is mac80211_hwsim / the netdev of the mt7925u phy.
@@ -37,6 +50,255 @@ mt7925_netdev() {
   return 1
 }
 
+no_mt7925_netdev() { ! mt7925_netdev >/dev/null; }
+
 # busybox-static's ash runs its own applets before PATH (SH_STANDALONE): call iproute2's ip,
 # which knows netns, explicitly.
 ip() { /usr/sbin/ip "$@"; }
+
+# ---------------------------------------------------------------- the APs (once per boot)
+# Two APs with one SSID and WPA2-PSK (CCMP) on two mac80211_hwsim radios in netns "ap":
+# AP1 on 2.4 GHz channel 6, AP2 on 5 GHz channel 36 (hwsim regtest=5: a custom world
+# regulatory domain without NO-IR on 5150-5250 MHz, so hostapd may beacon there). Both are
+# ports of bridge br0 (10.77.0.1/24), so the station keeps its address across a roam; the
+# probe's ICMP echo requests are answered there by the AP side's kernel. AP2 is disabled after start: a scenario enables it to
+# roam (hostapd_cli enable/disable; disable deauthenticates its stations).
+SSID=rig-wpa2
+PSK=connac-rig-passphrase
+AP_ADDR=10.77.0.1
+STA_ADDR=10.77.0.2
+AP1_FREQ=2437
+AP2_FREQ=5180
+
+# apcli IFACE CMD...: hostapd_cli for the AP on IFACE (in netns ap).
+apcli() { local i=$1; shift; ip netns exec ap hostapd_cli -p /run/hostapd -i "$i" "$@"; }
+ap_bssid() { apcli "$1" status 2>/dev/null | sed -n 's/^bssid\[0\]=//p'; }
+ap_enabled() { apcli "$1" status 2>/dev/null | grep -q '^state=ENABLED'; }
+
+rig_aps_up() {
+  ip netns add ap
+  local phys; phys=$(hwsim_phys)
+  set -- $phys
+  [ $# -ge 2 ] || { mark "error: need two hwsim phys, have: $phys"; return 1; }
+  AP1_IF=$(ls "/sys/class/ieee80211/$1/device/net/" | head -n 1)
+  AP2_IF=$(ls "/sys/class/ieee80211/$2/device/net/" | head -n 1)
+  iw phy "$1" set netns name ap && iw phy "$2" set netns name ap ||
+    { mark "error: cannot move the hwsim phys"; return 1; }
+  ip netns exec ap ip link set lo up
+  ip netns exec ap ip link add br0 type bridge
+  ip netns exec ap ip addr add "$AP_ADDR/24" dev br0
+  ip netns exec ap ip link set br0 up
+  mark "hwsim-moved $AP1_IF $AP2_IF"
+  ap_conf "$AP1_IF" g 6 0 >/tmp/hostapd1.conf
+  ap_conf "$AP2_IF" a 36 >/tmp/hostapd2.conf
+  ip netns exec ap hostapd -B -t -P /run/hostapd.pid -f /tmp/hostapd.log \
+    /tmp/hostapd1.conf /tmp/hostapd2.conf || { mark "error: hostapd failed"; return 1; }
+  wait_for 10 ap_enabled "$AP1_IF" || { mark "error: AP1 not enabled"; return 1; }
+  wait_for 10 ap_enabled "$AP2_IF" || { mark "error: AP2 not enabled"; return 1; }
+  ap_disable "$AP2_IF"
+  AP1_BSSID=$(ap_bssid "$AP1_IF")
+  AP2_BSSID=$(ip netns exec ap cat "/sys/class/net/$AP2_IF/address")
+  echo "AP1_IF=$AP1_IF AP2_IF=$AP2_IF AP1_BSSID=$AP1_BSSID AP2_BSSID=$AP2_BSSID" >/run/rig-aps
+  mark "hostapd-up $AP1_BSSID $AP2_BSSID"
+}
+# ap_conf IFACE HW_MODE CHANNEL
+ap_conf() {
+  cat <<CONF
+interface=$1
+bridge=br0
+driver=nl80211
+ctrl_interface=/run/hostapd
+ssid=$SSID
+hw_mode=$2
+channel=$3
+wmm_enabled=1
+wpa=2
+wpa_key_mgmt=WPA-PSK
+rsn_pairwise=CCMP
+wpa_passphrase=$PSK
+CONF
+}
+# Scenarios read the AP names the boot set up.
+[ -f /run/rig-aps ] && . /run/rig-aps
+
+ap_enable() { apcli "$1" enable >/dev/null 2>&1; }
+ap_disable() { apcli "$1" disable >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- the device under test
+# rig_device_up [vmt7925 run options]: the virtual MT7925 (reload floor 350 ms, every MCU
+# command logged as a device event) and the stock driver's netdev in $STA.
+RIG_RELOAD_MS=${RIG_RELOAD_MS:-350}
+rig_device_up() {
+  vmt7925 run --reload-ms "$RIG_RELOAD_MS" --log-mcu "$@" >/tmp/vmt7925.log 2>&1 &
+  echo $! >/run/vmt7925.pid
+  wait_for 20 mt7925_netdev || { mark "error: no mt7925u netdev"; return 1; }
+  STA=$(mt7925_netdev)
+  mark "wlan-registered $STA"
+  result sta_ifname "$STA"
+}
+
+# rig_connect [FREQS]: wpa_supplicant on $STA (WPA2-PSK CCMP), waits for COMPLETED, sets
+# the address. Results: associated, cipher, group_cipher, bssid.
+wpa() { wpa_cli -p /run/wpa_supplicant -i "$STA" "$@"; }
+wpa_state() { wpa status 2>/dev/null | sed -n 's/^wpa_state=//p'; }
+wpa_bssid() { wpa status 2>/dev/null | sed -n 's/^bssid=//p'; }
+wpa_completed() { [ "$(wpa_state)" = COMPLETED ]; }
+rig_connect() {
+  ip link set "$STA" up && mark "link-up $STA"
+  ip addr add "$STA_ADDR/24" dev "$STA"
+  cat >/tmp/wpa.conf <<CONF
+ctrl_interface=/run/wpa_supplicant
+network={
+  ssid="$SSID"
+  key_mgmt=WPA-PSK
+  proto=RSN
+  pairwise=CCMP
+  group=CCMP
+  psk="$PSK"
+  scan_freq=${1:-$AP1_FREQ $AP2_FREQ}
+}
+CONF
+  wpa_supplicant -B -t -i "$STA" -D nl80211 -c /tmp/wpa.conf -f /tmp/wpa.log -P /run/wpa.pid
+  mark supplicant-started
+  # The probe runs from here on: it records the association, and traffic from the first
+  # echo on.
+  rigprobe run --dst "$AP_ADDR" --interval-ms 10 --gap-ms 100 --iface "$STA" \
+    --wpa-ctrl "/run/wpa_supplicant/$STA" --state-file /run/probe.state >/tmp/probe.log 2>&1 &
+  echo $! >/run/probe.pid
+  if wait_for 30 connected && wpa_completed; then
+    mark associated
+    result associated true
+  else
+    mark "not-associated state=$(wpa_state)"
+    result associated false
+  fi
+  wpa status >/tmp/wpa_status 2>&1
+  result cipher "$(sed -n 's/^pairwise_cipher=//p' /tmp/wpa_status)"
+  result group_cipher "$(sed -n 's/^group_cipher=//p' /tmp/wpa_status)"
+  result bssid "$(sed -n 's/^bssid=//p' /tmp/wpa_status)"
+}
+
+# ---------------------------------------------------------------- traffic
+# rigprobe (started by rig_connect): an ICMP echo request every 10 ms to the bridge behind
+# the APs, the interface's operstate and the supplicant's events in /tmp/probe.log, and its
+# state line in /run/probe.state (rigprobe.cc): P_LAST (arrival of the latest echo reply),
+# P_GFROM/P_GTO (the most recent gap of 500 ms or more, reply arrival times), P_BSSID (the AP of the
+# last CTRL-EVENT-CONNECTED, "-" when disconnected).
+probe_state() {
+  P_LAST=-1 P_GFROM=-1 P_GTO=-1 P_BSSID=-
+  [ -f /run/probe.state ] && read -r P_LAST P_GFROM P_GTO P_BSSID </run/probe.state
+  return 0
+}
+connected() { probe_state; [ "$P_BSSID" != - ]; }
+# on_bssid BSSID: the supplicant's last association is with that AP.
+on_bssid() { probe_state; [ "$P_BSSID" = "$1" ]; }
+last_reply() { probe_state; echo "$P_LAST"; }
+# reply_after MS: an echo reply arrived after MS.
+reply_after() { probe_state; [ "$P_LAST" -gt "$1" ]; }
+# rig_probe_start: waits for the first echo replies.
+rig_probe_start() { wait_for 10 reply_after 0 && mark "traffic-flowing"; }
+# rig_wait_recovered SINCE_MS SECONDS: echo replies arrive again (one in the last 300 ms)
+# after a gap of 500 ms or more that began after SINCE_MS: the outage closed. (TCG alone
+# makes gaps of 100-200 ms now and then.)
+recovered_since() {
+  probe_state
+  now_ms
+  [ "$P_GFROM" -ge "$1" ] && [ "$P_LAST" -ge $((NOW - 300)) ]
+}
+rig_wait_recovered() { wait_for "$2" recovered_since "$1"; }
+rig_probe_stop() {
+  [ -f /run/probe.pid ] && kill "$(cat /run/probe.pid)" 2>/dev/null
+  usleep 200000
+  rm -f /run/probe.pid
+}
+
+# ---------------------------------------------------------------- roaming
+# rig_prepare_roam: AP2 (5 GHz) comes up and the supplicant knows it. The scan is iw's (an
+# external scan to wpa_supplicant): its results fill the supplicant's BSS table, which
+# `wpa_cli roam` needs, but are not used for network selection, so the supplicant does not
+# roam on its own before the scenario asks it to.
+in_scan() { wpa scan_results 2>/dev/null | grep -qi "^$1"; }
+rig_prepare_roam() {
+  ap_enable "$AP2_IF"
+  wait_for 10 ap_enabled "$AP2_IF" || { mark "error: AP2 not enabled"; return 1; }
+  local i
+  for i in 1 2 3 4 5; do
+    timeout 10 iw dev "$STA" scan >/dev/null 2>&1
+    wait_for 2 in_scan "$AP2_BSSID" && { mark "ap2-seen $AP2_BSSID"; return 0; }
+  done
+  mark "error: AP2 not in the scan results"
+  return 1
+}
+# on_bssid BSSID: associated (COMPLETED) with that AP.
+on_bssid() { wpa_completed && [ "$(wpa_bssid)" = "$1" ]; }
+
+# ---------------------------------------------------------------- end of a scenario
+# rig_report_state: what the report's final_state reads (supplicant state, device status,
+# the probe log and the supplicant's log as sections).
+rig_report_state() {
+  result wpa_state "$(wpa_state)"
+  result final_bssid "$(wpa_bssid)"
+  result last_reply_ms "$(last_reply)"
+  result end_ms "$(uptime_ms)"
+  timeout 5 vmt7925ctl status | section device
+  rig_probe_stop
+  section probe-log </tmp/probe.log
+}
+
+# dev_stat KEY: one counter of the device's status (vmt7925ctl status).
+dev_stat() { timeout 5 vmt7925ctl status 2>/dev/null | sed -n "s/^$1=//p"; }
+# wait_quiet SECONDS: the driver sends no MCU command for 1.5 s and the device is not hung.
+wait_quiet() {
+  local left=$(($1 * 2)) last="" n
+  while [ "$left" -gt 0 ]; do
+    n="$(dev_stat mcu_commands) $(dev_stat hung)"
+    [ "$n" = "$last" ] && [ "${n#* }" = 0 ] && return 0
+    last=$n
+    usleep 1500000
+    left=$((left - 3))
+  done
+  return 1
+}
+
+# rig_teardown: the device goes away without leaving the driver mid-recovery (stock 6.12
+# runs a reset work queued by a late MCU timeout on an unplugged device: a kthread_park WARN
+# and memory corruption were seen when a hung device was simply unplugged). So: the fault is
+# cleared, a command the hung firmware swallowed still times out (3 s) and the driver's
+# reset completes, the supplicant stops, the driver is unbound while the device still
+# answers (as rmmod would), and only then the device process exits. Run by /init between
+# scenarios; a device that does not go away taints the guest (the rest run in a new boot).
+rig_teardown() {
+  rig_probe_stop
+  if [ -f /run/vmt7925.pid ] && kill -0 "$(cat /run/vmt7925.pid)" 2>/dev/null; then
+    local hung; hung=$(dev_stat hung)
+    timeout 5 vmt7925ctl fault clear >/dev/null 2>&1
+    [ "$hung" = 1 ] && sleep 4
+    wait_quiet 30 || echo "rig: teardown: the driver did not settle"
+  fi
+  if [ -f /run/wpa.pid ]; then
+    kill "$(cat /run/wpa.pid)" 2>/dev/null
+    wait_for 5 sh -c "! kill -0 $(cat /run/wpa.pid) 2>/dev/null"
+    [ -f /run/vmt7925.pid ] && wait_quiet 10
+  fi
+  local d
+  for d in /sys/bus/usb/drivers/mt7925u/*:*; do
+    [ -e "$d" ] || continue
+    timeout 30 sh -c "echo $(basename "$d") >/sys/bus/usb/drivers/mt7925u/unbind" ||
+      echo "rig: teardown: unbind $(basename "$d") failed"
+  done
+  if [ -f /run/vmt7925.pid ]; then
+    kill -9 "$(cat /run/vmt7925.pid)" 2>/dev/null
+    wait_for 5 sh -c "! kill -0 $(cat /run/vmt7925.pid) 2>/dev/null"
+  fi
+  if ! wait_for 10 no_mt7925_netdev; then
+    mark "error: teardown: the mt7925u netdev did not go"
+    touch /run/rig-tainted
+  fi
+  rm -f /run/wpa.pid /run/vmt7925.pid /run/probe.state
+  if [ -n "${AP1_IF:-}" ]; then
+    ap_enable "$AP1_IF"
+    ap_disable "$AP2_IF"
+  fi
+  rm -rf /run/wpa_supplicant
+  sleep 1
+}

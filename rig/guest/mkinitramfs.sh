@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Assembles the rig guest's initramfs (uncompressed cpio: the fastest to unpack under TCG).
 #
-#   mkinitramfs.sh RELEASE VMT7925_BIN SCENARIO_DIR OUT.cpio
+#   mkinitramfs.sh RELEASE VMT7925_BIN RIGPROBE_BIN OUT.cpio SCENARIO_DIR...
 #
 # Contents: busybox (host's busybox-static), the kernel's own modules for the rig (closure of
 # the roots below from modules.dep, decompressed: busybox insmod cannot read .ko.xz), the
 # Debian userland (hostapd, hostapd_cli, wpa_supplicant, wpa_cli, iw, ip) with the shared
-# libraries and loader they need, vmt7925 with the synthetic firmware it generates, the guest
-# /init and the scenario's guest script.
+# libraries and loader they need, vmt7925 with the synthetic firmware it generates, rigprobe,
+# the guest /init and lib.sh, and each scenario (guest.sh and files/ under
+# /rig/scenarios/<name>/, run in the order given: /rig/scenarios.list). RIG_RELOAD_MS, when
+# set, goes to /rig/env.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-release=$1 vmt=$2 scen=$3 out=$4
+release=$1 vmt=$2 probe=$3 out=$4
+shift 4
 K=$PWD/build/rig/kernel/$release
 UL=$PWD/build/rig/userland
 stage=$(mktemp -d build/rig/stage.XXXXXX)
@@ -34,6 +37,29 @@ for r in "${roots[@]}"; do
     echo "${rel%.xz}" >>"$stage/modules.list"
   done < <(modprobe -d "$K" -S "$release" --show-depends "$r")
 done
+# Another driver under test (rig/run.sh, RIG_MODULE_OVERLAY): each .ko there replaces the
+# stock module of the same name; the others are loaded just before mt76.ko.
+if [[ -n "${RIG_MODULE_OVERLAY:-}" ]]; then
+  extra=()
+  for ko in "$RIG_MODULE_OVERLAY"/*.ko; do
+    [[ -f "$ko" ]] || continue
+    base=$(basename "$ko")
+    hit=$(grep -m1 "/$base\$" "$stage/modules.list" || true)
+    if [[ -n "$hit" ]]; then
+      cp "$ko" "$stage$hit"
+    else
+      mkdir -p "$stage/lib/modules/$release/updates"
+      cp "$ko" "$stage/lib/modules/$release/updates/$base"
+      extra+=("/lib/modules/$release/updates/$base")
+    fi
+  done
+  if [[ ${#extra[@]} -gt 0 ]]; then
+    awk -v x="$(printf '%s\n' "${extra[@]}")" '
+      /\/mt76\.ko$/ && !done { printf "%s", x; done = 1 } { print }' \
+      "$stage/modules.list" >"$stage/modules.list.new"
+    mv "$stage/modules.list.new" "$stage/modules.list"
+  fi
+fi
 depmod -b "$stage" "$release" 2>/dev/null || true
 mkdir -p "$stage/etc/rig" && mv "$stage/modules.list" "$stage/etc/rig/modules.list"
 
@@ -73,6 +99,7 @@ copy_with_libs "$UL/sbin/iw" /usr/sbin/iw
 copy_with_libs "$UL/bin/ip" /usr/sbin/ip
 copy_with_libs "$vmt" /usr/sbin/vmt7925
 ln -sf vmt7925 "$stage/usr/sbin/vmt7925ctl"
+copy_with_libs "$probe" /usr/sbin/rigprobe
 
 # Synthetic firmware (never the proprietary files), written by vmt7925 itself.
 mkdir -p "$stage/lib/firmware/mediatek/mt7925"
@@ -80,9 +107,18 @@ mkdir -p "$stage/lib/firmware/mediatek/mt7925"
 
 cp rig/guest/init "$stage/init"
 cp rig/guest/lib.sh "$stage/rig/lib.sh"
-cp "$scen/guest.sh" "$stage/rig/scenario.sh"
-[[ -d "$scen/files" ]] && cp -r "$scen/files/." "$stage/rig/"
-chmod +x "$stage/init" "$stage/rig/scenario.sh"
+names=()
+for scen in "$@"; do
+  name=$(basename "$scen")
+  names+=("$name")
+  mkdir -p "$stage/rig/scenarios/$name"
+  cp "$scen/guest.sh" "$stage/rig/scenarios/$name/guest.sh"
+  if [[ -d "$scen/files" ]]; then cp -r "$scen/files/." "$stage/rig/scenarios/$name/"; fi
+done
+echo "${names[*]}" >"$stage/rig/scenarios.list"
+: >"$stage/rig/env"
+if [[ -n "${RIG_RELOAD_MS:-}" ]]; then echo "RIG_RELOAD_MS=$RIG_RELOAD_MS" >>"$stage/rig/env"; fi
+chmod +x "$stage/init"
 echo "$release" >"$stage/etc/rig/release"
 
 ( cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet ) >"$out.tmp"

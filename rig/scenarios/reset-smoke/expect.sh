@@ -2,9 +2,10 @@
 [[ "$assoc" == true ]] || fails+=("not associated")
 [[ "$cipher" == CCMP ]] || fails+=("pairwise cipher '$cipher', want CCMP")
 [[ "${recv:-0}" -ge 95 ]] || fails+=("${recv:-0}/100 pings answered before the reset")
-[[ "$(res reassociated "$work")" == true ]] || fails+=("no new association after the reset")
+[[ "$(res reconnected_after_reset "$work")" == true ]] || fails+=("no new association after the reset")
 [[ "$(dev wfsys_resets "$work")" -ge 1 ]] || fails+=("the device saw no WFSYS reset")
 [[ "$(dev fw_starts "$work")" -ge 2 ]] || fails+=("the firmware was not downloaded again")
 [[ "${pw:-0}" -ge 1 && "${grp:-0}" -ge 1 ]] || fails+=("keys missing after the reset")
 [[ "$(res ping2_received "$work")" -ge 18 ]] ||
   fails+=("$(res ping2_received "$work")/20 pings answered after the reset")
+[[ "$(q .final_state)" == connected ]] || fails+=("final state $(q .final_state)")
