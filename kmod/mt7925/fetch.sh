@@ -11,8 +11,9 @@
 #                                    guest kernel (the newest linux-image-6.12.*+deb12-amd64
 #                                    in bookworm-backports; RIG_KERNEL_RELEASE overrides)
 #
-# Prints three lines: the release, the kernel build dir, the pristine mt76 dir. Versions are
-# resolved at run time (the archive drops old ones). Idempotent.
+# Prints four lines: the release, the kernel build dir, the pristine mt76 dir, the
+# linux-source tarball. Versions are resolved at run time (the archive drops old ones).
+# Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$PWD/build/mt7925
@@ -75,6 +76,8 @@ if [[ ! -f "$src/.done" ]]; then
   tar -xaf "$tarball" -O 'linux-source-6.12/Makefile' |
     awk -F' = ' '/^VERSION/ {v=$2} /^PATCHLEVEL/ {p=$2} /^SUBLEVEL/ && !s {s=$2} END {print v "." p "." s}' \
       >"$src/upstream-version"
+  # The tarball stays: DKMS builds from it the way it would from an installed linux-source.
+  mv "$tarball" "$src/"
   rm -rf "$src/usr"
   [[ -f "$src/mt76/mt7925/main.c" ]] || { say "no mt7925 in linux-source-6.12=$version"; exit 1; }
   touch "$src/.done"
@@ -107,3 +110,4 @@ fi
 echo "$release"
 echo "$kdir"
 echo "$src/mt76"
+ls "$src"/linux-source-6.12.tar.*
