@@ -19,8 +19,7 @@ out=build/rig
 mkdir -p "$out"
 
 case "$driver" in
-  stock) ;;
-  connac) echo "rig: DRIVER=connac does not exist yet (the patched mt7925 stack is issue 15)" >&2; exit 2 ;;
+  stock | connac) ;;
   *) echo "rig: unknown DRIVER '$driver' (stock|connac)" >&2; exit 2 ;;
 esac
 if [[ -n "$scenario" && ! -f "rig/scenarios/$scenario/guest.sh" ]]; then
@@ -37,6 +36,13 @@ $BAZEL build //rig/vmt7925:vmt7925 >"$out/bazel-build.log" 2>&1 ||
   { tail -n 30 "$out/bazel-build.log"; echo "rig: building vmt7925 failed" >&2; exit 1; }
 vmt="$($BAZEL info bazel-bin 2>/dev/null)/rig/vmt7925/vmt7925"
 kernel="$out/kernel/$release/boot/vmlinuz-$release"
+# DRIVER=connac: the guest loads connac_core.ko and the patched mt7925 stack (issue 15).
+if [[ "$driver" == connac ]]; then
+  RIG_MODULES_ROOT=$(rig/guest/connac-modules.sh "$release" | tail -n 1) ||
+    { echo "rig: the connac-mt7925 modules are not available" >&2; exit 1; }
+  export RIG_MODULES_ROOT
+fi
+export RIG_DRIVER=$driver
 echo "rig: kernel $release ($(cat "$out/kernel-version")), build/fetch $(since "$t_build") s"
 
 # Splits the guest's result stream (ttyS1) into: timeline, results, sections.
@@ -64,7 +70,7 @@ run_one() {
     -no-reboot -display none -monitor none -nic none \
     -serial "file:$work/console.txt" -serial "file:$work/stream.txt" \
     -kernel "$kernel" -initrd "$work/initrd.cpio" \
-    -append "console=ttyS0 loglevel=4 panic=-1 oops=panic" >"$work/qemu.txt" 2>&1
+    -append "console=ttyS0 loglevel=${RIG_LOGLEVEL:-4} panic=-1 oops=panic ${RIG_APPEND:-}" >"$work/qemu.txt" 2>&1
   local qrc=$?
   local secs; secs=$(since "$t0")
   parse_stream "$work/stream.txt" "$work"

@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 release=$1 vmt=$2 scen=$3 out=$4
-K=$PWD/build/rig/kernel/$release
+# RIG_MODULES_ROOT: another module tree for the same kernel (DRIVER=connac: connac-modules.sh).
+K=${RIG_MODULES_ROOT:-$PWD/build/rig/kernel/$release}
 UL=$PWD/build/rig/userland
 stage=$(mktemp -d build/rig/stage.XXXXXX)
 trap '[[ -n "${RIG_KEEP_STAGE:-}" ]] || rm -rf "$stage"' EXIT
@@ -30,7 +31,10 @@ for r in "${roots[@]}"; do
     rel=${path#"$K"}
     dst="$stage${rel%.xz}"
     mkdir -p "$(dirname "$dst")"
-    xz -dc "$path" >"$dst"
+    case "$path" in
+      *.xz) xz -dc "$path" >"$dst" ;;
+      *) cp "$path" "$dst" ;;
+    esac
     echo "${rel%.xz}" >>"$stage/modules.list"
   done < <(modprobe -d "$K" -S "$release" --show-depends "$r")
 done
@@ -84,6 +88,7 @@ cp "$scen/guest.sh" "$stage/rig/scenario.sh"
 [[ -d "$scen/files" ]] && cp -r "$scen/files/." "$stage/rig/"
 chmod +x "$stage/init" "$stage/rig/scenario.sh"
 echo "$release" >"$stage/etc/rig/release"
+echo "${RIG_DRIVER:-stock}" >"$stage/etc/rig/driver"
 
 ( cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet ) >"$out.tmp"
 mv "$out.tmp" "$out"

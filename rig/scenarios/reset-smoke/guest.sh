@@ -87,7 +87,19 @@ mark "reset-requested $dbg"
 echo 1 >"$dbg/chip_reset"
 # Reassociated: a second CTRL-EVENT-CONNECTED (the first one is the initial association).
 connected() { [ "$(grep -c CTRL-EVENT-CONNECTED /tmp/wpa.log)" -ge 2 ]; }
-if wait_for 40 connected; then
+if [ "$(cat /etc/rig/driver 2>/dev/null)" = connac ]; then
+  # connac restores the association and its keys instead of reconnecting (issue 15): wait
+  # for the driver's recovery line, then check the supplicant did not reassociate.
+  if wait_for 40 sh -c "dmesg | grep -q 'connac: recovered'"; then
+    mark recovered-after-reset
+    result recovered true
+  else
+    mark "not-recovered state=$(state)"
+    result recovered false
+  fi
+  sleep 2
+  if connected; then result reassociated true; else result reassociated false; fi
+elif wait_for 40 connected; then
   mark reassociated-after-reset
   result reassociated true
 else
@@ -99,4 +111,6 @@ mark ping2-done
 result ping2_sent "$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' /tmp/ping2.log)"
 result ping2_received "$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' /tmp/ping2.log)"
 timeout 5 vmt7925ctl status | section device
+# DRIVER=connac: the core's state and counters (mt76/connac in debugfs).
+[ -r "$dbg/connac" ] && section connac <"$dbg/connac"
 exit 0
