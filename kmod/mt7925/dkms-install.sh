@@ -8,7 +8,8 @@
 #
 #   kmod/mt7925/dkms-install.sh [RELEASE]     default RELEASE: the rig's guest kernel
 #
-# Needs the kernel's module tree (build/rig/kernel/<release>, rig/guest/fetch.sh). Prints
+# Needs the kernel's module tree (build/rig/kernel/<release>: rig/guest/fetch.sh, run when it
+# is missing). Prints
 # "dkms: ..." result lines, then, last, a directory holding the installed modules as DKMS
 # installed them (the rig's DRIVER=connac loads these). The result is cached by the package's
 # content: a second run with the same package prints the same directory at once.
@@ -20,6 +21,7 @@ pkg=connac-mt7925
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$repo/kmod/mt7925/dkms.conf")
 out=$repo/build/mt7925/dkms/$release
 stock=$repo/build/rig/kernel/$release/lib/modules/$release
+[[ -d "$stock" ]] || RIG_KERNEL_RELEASE=$release "$repo/rig/guest/fetch.sh" >/dev/null
 [[ -d "$stock" ]] || { echo "dkms: no module tree for $release at $stock (rig/guest/fetch.sh)" >&2; exit 1; }
 command -v dkms >/dev/null || { echo "dkms: dkms is not installed (tools/setup.sh)" >&2; exit 1; }
 
