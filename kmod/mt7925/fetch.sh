@@ -55,13 +55,18 @@ fi
 # --- mt76 from linux-source-6.12 -------------------------------------------------------------
 src=$out/src/$version
 if [[ ! -f "$src/.done" ]]; then
-  deb=$(ls "$out"/debs/linux-source-6.12_"${version//\~/%7e}"_all.deb "$out"/debs/linux-source-6.12_"${version}"_all.deb 2>/dev/null | head -n 1 || true)
+  # apt-get download names it linux-source-6.12_<version>_all.deb (~ as is, or as %7e).
+  find_deb() {
+    find "$out/debs" -maxdepth 1 \( -name "linux-source-6.12_${version}_all.deb" -o \
+      -name "linux-source-6.12_${version//\~/%7e}_all.deb" \) | head -n 1
+  }
+  deb=$(find_deb)
   if [[ -z "$deb" ]]; then
     say "downloading linux-source-6.12=$version"
     download "$out/debs" "linux-source-6.12=$version"
-    deb=$(ls "$out"/debs/linux-source-6.12_*"${version##*:}"*_all.deb 2>/dev/null | head -n 1 || true)
-    [[ -z "$deb" ]] && deb=$(ls -t "$out"/debs/linux-source-6.12_*_all.deb | head -n 1)
+    deb=$(find_deb)
   fi
+  [[ -n "$deb" ]] || { say "no linux-source-6.12_${version}_all.deb after the download"; exit 1; }
   rm -rf "$src" && mkdir -p "$src"
   # Only the tarball out of the package, then only mt76 out of the tarball.
   dpkg-deb --fsys-tarfile "$deb" |
@@ -78,7 +83,7 @@ if [[ ! -f "$src/.done" ]]; then
       >"$src/upstream-version"
   # The tarball stays: DKMS builds from it the way it would from an installed linux-source.
   mv "$tarball" "$src/"
-  rm -rf "$src/usr"
+  rm -rf "${src:?}/usr"
   [[ -f "$src/mt76/mt7925/main.c" ]] || { say "no mt7925 in linux-source-6.12=$version"; exit 1; }
   touch "$src/.done"
 fi
