@@ -12,7 +12,7 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
-.PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench rig-test rig-demo test-rig
+.PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench rig-test rig-demo test-rig mt7925-test
 FUZZ_SECONDS ?= 20
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
 	kmod kmod-test summary-test clean
@@ -40,6 +40,12 @@ SCENARIO ?=
 DRIVER ?= stock
 rig-test: setup
 	@BAZEL="$(BAZEL)" rig/run.sh "$(SCENARIO)" "$(DRIVER)"
+
+# The connac-mt7925 package (docs/mt7925.md): checkpatch on the patch series, the patched
+# stack built out of tree for the rig's guest kernel, DKMS add/build/install/remove in private
+# trees (kmod/mt7925/check.sh).
+mt7925-test: setup
+	@kmod/mt7925/check.sh
 
 # A few lines: the stock driver associating with WPA2 on the virtual device.
 rig-demo: setup

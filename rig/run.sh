@@ -21,18 +21,14 @@ out=build/rig
 mkdir -p "$out"
 
 # ---------------------------------------------------------------- the driver under test
-# The one place a driver is plugged in. A driver is the set of kernel modules the guest
-# loads: the stock one is Debian's own (the image's modules, unchanged). Another driver sets
-# RIG_MODULE_OVERLAY to a directory of .ko files built for the same kernel: mkinitramfs.sh
-# puts each one in place of the stock module of the same name and loads the others (such as
-# connac_core.ko) just before mt76.ko (docs/rig.md, "Plugging in a driver").
-RIG_MODULE_OVERLAY=
+# The one place a driver is plugged in (its module tree is made after the build, below). A driver is the
+# module tree the guest loads mt7925u from: the stock one is Debian's own (the image's
+# modules, unchanged); connac is that tree with the connac-mt7925 DKMS package's modules in
+# updates/ (rig/guest/connac-modules.sh sets RIG_MODULES_ROOT for mkinitramfs.sh).
 case "$driver" in
-  stock) ;;
-  connac) echo "rig: DRIVER=connac does not exist yet (the patched mt7925 stack is issue 15)" >&2; exit 2 ;;
+  stock | connac) ;;
   *) echo "rig: unknown DRIVER '$driver' (stock|connac)" >&2; exit 2 ;;
 esac
-export RIG_MODULE_OVERLAY
 
 if [[ -n "$scenario" && ! -f "rig/scenarios/$scenario/guest.sh" ]]; then
   echo "rig: unknown scenario '$scenario' (have: $(ls rig/scenarios | tr '\n' ' '))" >&2
@@ -53,6 +49,13 @@ probe="$bin/rig/probe/rigprobe"
 report="$bin/rig/report/rig_report"
 connac="$bin/tools/connac"
 kernel="$out/kernel/$release/boot/vmlinuz-$release"
+# DRIVER=connac: the guest loads connac_core.ko and the patched mt7925 stack (issue 15).
+if [[ "$driver" == connac ]]; then
+  RIG_MODULES_ROOT=$(rig/guest/connac-modules.sh "$release" | tail -n 1) ||
+    { echo "rig: the connac-mt7925 modules are not available" >&2; exit 1; }
+  export RIG_MODULES_ROOT
+fi
+export RIG_DRIVER=$driver
 echo "rig: kernel $release ($(cat "$out/kernel-version")), build/fetch $(since "$t_build") s"
 
 # Splits one boot's result stream (ttyS1) by scenario ("S <name>" lines) into

@@ -14,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 release=$1 vmt=$2 probe=$3 out=$4
 shift 4
-K=$PWD/build/rig/kernel/$release
+# RIG_MODULES_ROOT: another module tree for the same kernel (DRIVER=connac: connac-modules.sh).
+K=${RIG_MODULES_ROOT:-$PWD/build/rig/kernel/$release}
 UL=$PWD/build/rig/userland
 stage=$(mktemp -d build/rig/stage.XXXXXX)
 trap '[[ -n "${RIG_KEEP_STAGE:-}" ]] || rm -rf "$stage"' EXIT
@@ -33,33 +34,13 @@ for r in "${roots[@]}"; do
     rel=${path#"$K"}
     dst="$stage${rel%.xz}"
     mkdir -p "$(dirname "$dst")"
-    xz -dc "$path" >"$dst"
+    case "$path" in
+      *.xz) xz -dc "$path" >"$dst" ;;
+      *) cp "$path" "$dst" ;;
+    esac
     echo "${rel%.xz}" >>"$stage/modules.list"
   done < <(modprobe -d "$K" -S "$release" --show-depends "$r")
 done
-# Another driver under test (rig/run.sh, RIG_MODULE_OVERLAY): each .ko there replaces the
-# stock module of the same name; the others are loaded just before mt76.ko.
-if [[ -n "${RIG_MODULE_OVERLAY:-}" ]]; then
-  extra=()
-  for ko in "$RIG_MODULE_OVERLAY"/*.ko; do
-    [[ -f "$ko" ]] || continue
-    base=$(basename "$ko")
-    hit=$(grep -m1 "/$base\$" "$stage/modules.list" || true)
-    if [[ -n "$hit" ]]; then
-      cp "$ko" "$stage$hit"
-    else
-      mkdir -p "$stage/lib/modules/$release/updates"
-      cp "$ko" "$stage/lib/modules/$release/updates/$base"
-      extra+=("/lib/modules/$release/updates/$base")
-    fi
-  done
-  if [[ ${#extra[@]} -gt 0 ]]; then
-    awk -v x="$(printf '%s\n' "${extra[@]}")" '
-      /\/mt76\.ko$/ && !done { printf "%s", x; done = 1 } { print }' \
-      "$stage/modules.list" >"$stage/modules.list.new"
-    mv "$stage/modules.list.new" "$stage/modules.list"
-  fi
-fi
 depmod -b "$stage" "$release" 2>/dev/null || true
 mkdir -p "$stage/etc/rig" && mv "$stage/modules.list" "$stage/etc/rig/modules.list"
 
@@ -120,6 +101,7 @@ echo "${names[*]}" >"$stage/rig/scenarios.list"
 if [[ -n "${RIG_RELOAD_MS:-}" ]]; then echo "RIG_RELOAD_MS=$RIG_RELOAD_MS" >>"$stage/rig/env"; fi
 chmod +x "$stage/init"
 echo "$release" >"$stage/etc/rig/release"
+echo "${RIG_DRIVER:-stock}" >"$stage/etc/rig/driver"
 
 ( cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet ) >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -857,8 +857,16 @@ void Model::HandleTx(const uint8_t* p, size_t len, int64_t now) {
       if (txs.want) SendTxs(txs, false);
       return;
     }
+    // TXD3 PN_VALID (bit 30): the host numbers the frame, TXD4 = PN 31:0, TXD5 31:16 = PN
+    // 47:32 (mt76_connac3_mac.h; mt7603/mac.c fills it from key->tx_pn). Else the key's own
+    // counter, which a reinstall restarts.
+    uint64_t pn = ++k->tx_pn;
+    if (dw3 & (1u << 30)) {
+      pn = Le32(p + 16) | (static_cast<uint64_t>(dw5 >> 16) << 32);
+      if (pn > k->tx_pn) k->tx_pn = pn;
+    }
     Bytes enc;
-    if (!EncryptMpdu(k->cipher, k->key.data(), k->key_len, ++k->tx_pn, k->key_id, mpdu, &enc)) {
+    if (!EncryptMpdu(k->cipher, k->key.data(), k->key_len, pn, k->key_id, mpdu, &enc)) {
       ++counters_.tx_dropped;
       if (txs.want) SendTxs(txs, false);
       return;

@@ -285,6 +285,41 @@ TEST_F(ModelTest, KeysFromStaRecKeyV3AndEncryptedTraffic) {
   EXPECT_EQ(Drain().size(), 1u);
 }
 
+// TXD3 PN_VALID: the host's packet number (TXD4 31:0, TXD5 31:16 = 47:32) is used, and the
+// key's own counter goes on after it; without the bit the device counts from its own.
+TEST_F(ModelTest, HostPacketNumberFromTheTxd) {
+  BringUp();
+  AddStation(1, kBssid);
+  SetChannel6();
+  uint8_t ptk[16];
+  for (int i = 0; i < 16; ++i) ptk[i] = static_cast<uint8_t>(0x30 + i);
+  InstallKey(true, 1, 0, ptk);
+  auto pn_on_air = [&](const Bytes& t) {
+    Send(t, OutEp::kAcBe);
+    AirTx a;
+    EXPECT_TRUE(m_.PopToAir(&a));
+    Bytes plain;
+    uint64_t pn = 0;
+    uint8_t kid = 0;
+    EXPECT_TRUE(
+        DecryptMpdu(Cipher::kCcmp, ptk, 16, a.frame.data(), a.frame.size(), &plain, &pn, &kid));
+    return pn;
+  };
+  Bytes t = TxFrame(1, true, 0, false);
+  const uint64_t host_pn = 0x123400000500ull;
+  uint32_t dw3, dw5;
+  std::memcpy(&dw3, &t[12], 4);
+  std::memcpy(&dw5, &t[20], 4);
+  dw3 |= 1u << 30;
+  dw5 |= static_cast<uint32_t>(host_pn >> 32) << 16;
+  const uint32_t dw4 = static_cast<uint32_t>(host_pn);
+  std::memcpy(&t[12], &dw3, 4);
+  std::memcpy(&t[16], &dw4, 4);
+  std::memcpy(&t[20], &dw5, 4);
+  EXPECT_EQ(pn_on_air(t), host_pn);
+  EXPECT_EQ(pn_on_air(TxFrame(1, true, 0, false)), host_pn + 1);
+}
+
 TEST_F(ModelTest, ProtectedFrameWithoutKeyIsDroppedAndCounted) {
   BringUp();
   AddStation(1, kBssid);

@@ -20,8 +20,18 @@ t0=$(uptime_ms)
 mark "reset-requested $dbg"
 echo 1 >"$dbg/chip_reset"
 # Reassociated: a second CTRL-EVENT-CONNECTED (the first one is the initial association).
-connected() { [ "$(grep -c CTRL-EVENT-CONNECTED /tmp/wpa.log)" -ge 2 ]; }
-if wait_for 40 connected; then
+reconnected() { [ "$(grep -c CTRL-EVENT-CONNECTED /tmp/wpa.log)" -ge 2 ]; }
+if [ "$(cat /etc/rig/driver 2>/dev/null)" = connac ]; then
+  # connac restores the association and its keys instead of reconnecting (issue 15): wait
+  # for the driver's recovery line, then check the supplicant did not reassociate.
+  if wait_for 40 sh -c "dmesg | grep -q 'connac: recovered'"; then
+    mark recovered-after-reset
+    result recovered true
+  else
+    mark "not-recovered state=$(wpa_state)"
+    result recovered false
+  fi
+elif wait_for 40 reconnected; then
   mark reassociated-after-reset
   result reconnected_after_reset true
 else
@@ -33,5 +43,7 @@ timeout 20 ping -c 20 -i 0.05 -W 1 "$AP_ADDR" >/tmp/ping2.log 2>&1
 mark ping2-done
 result ping2_sent "$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' /tmp/ping2.log)"
 result ping2_received "$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' /tmp/ping2.log)"
+# DRIVER=connac: the core's state and counters (mt76/connac in debugfs).
+[ -r "$dbg/connac" ] && section connac <"$dbg/connac"
 rig_report_state
 exit 0

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the connac-mt7925 package for one Debian 6.12 kernel out of the source tree, the way
+# DKMS builds it: fetch (kmod/mt7925/fetch.sh), stage the package (stage.sh), run its
+# Makefile against the kernel's headers with the pristine mt76 tree of the kernel's release.
+#
+#   kmod/mt7925/build.sh [--stock] [RELEASE]
+#     --stock   no patch series: the stock stack, built out of tree (proves the glue)
+#     RELEASE   default: the rig's guest kernel (fetch.sh)
+#
+# Output: build/mt7925/<release>/<connac|stock>/ (the package tree with the built modules);
+# its build.log; the module list on stdout. Kbuild warnings fail the build.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+flavour=connac
+patches=1
+if [[ "${1:-}" == "--stock" ]]; then
+  flavour=stock
+  patches=0
+  shift
+fi
+mapfile -t f < <("$repo/kmod/mt7925/fetch.sh" "$@")
+release=${f[0]} kdir=${f[1]} pristine=${f[2]}
+out=$repo/build/mt7925/$release/$flavour
+"$repo/kmod/mt7925/stage.sh" "$out"
+start=$(date +%s)
+# A fresh make: a parent make must not leak its flags or jobserver into kbuild.
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL -u GNUMAKEFLAGS \
+  make -C "$out" KDIR="$kdir" KVER="$release" MT76_SRC="$pristine" PATCHES=$patches \
+  -j"$(nproc 2>/dev/null || echo 2)" >"$out/build.log" 2>&1; then
+  echo "mt7925: build failed ($out/build.log):" >&2
+  grep -E -B2 -A3 '(error|ERROR|connac-mt7925:)' "$out/build.log" | head -n 40 >&2
+  exit 1
+fi
+if grep -E '(warning|WARNING):' "$out/build.log" | grep -v 'Skipping BTF' >"$out/warnings.log"; then
+  echo "mt7925: the build printed warnings (treated as errors):" >&2
+  head -n 20 "$out/warnings.log" >&2
+  exit 1
+fi
+grep 'connac-mt7925:' "$out/build.log" || true
+echo "mt7925: $flavour stack for $release built in $(($(date +%s) - start)) s:"
+(cd "$out" && find connac/connac_core mt76 -name '*.ko' | sort)
