@@ -394,7 +394,9 @@ bool Model::FireFault(const std::string& what, int64_t now) {
 
 void Model::ArmFault(const FaultPlan& plan, int64_t now) {
   if (plan.kind == FaultPlan::Kind::kResetFails) {
+    // Armed for the next reloads; the timeline still shows when (model.h event texts).
     reset_fails_left_ = plan.count;
+    Event(now, "fault armed reset-fails");
     return;
   }
   fault_ = plan;

@@ -119,7 +119,7 @@ struct Counters {
 // Texts are stable (rig/report parses them):
 //   mcu <KIND>_<NAME> word=0x%08x seq=N [detail]   a command (log_mcu only)
 //   unanswered <KIND>_<NAME> word=0x%08x seq=N     swallowed: hung
-//   fault armed <kind> | fault fired <kind> [at <KIND>_<NAME> word=.. seq=N]
+//   fault armed <kind> | fault fired <kind> [at <KIND>_<NAME> word=.. seq=N] | fault cleared
 //   event <NAME> sent                               an unsolicited event (log_mcu only)
 //   coredump sent | wfsys reset | fw start | fw start never ready | fw ready
 //   hypothesis strict: <key|bss> command for removed bss N: <KIND>_<NAME> word=.. seq=N
