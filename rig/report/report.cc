@@ -187,7 +187,8 @@ Report Analyze(const Inputs& in) {
     double ms;
     string_view rest;
     if (!BracketTime(l, &ms, &rest) || !absl::ConsumePrefix(&rest, "vmt7925: ")) continue;
-    const int64_t t = static_cast<int64_t>(ms);
+    // Rounded, not truncated: "[ 128.003]" is 128003 ms, but 128.003 * 1000 is 128002.99...
+    const int64_t t = static_cast<int64_t>(ms + 0.5);
     std::string text;
     if (absl::ConsumePrefix(&rest, "fault fired ")) {
       string_view kind = rest.substr(0, rest.find(' '));
