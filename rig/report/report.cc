@@ -151,12 +151,13 @@ Report Analyze(const Inputs& in) {
       }
       if (g.to_ms > g.from_ms && g.ms() >= 100) r.gaps.push_back(g);
     } else if (absl::ConsumePrefix(&rest, "link ")) {
-      if (t < cutoff) probe_events.push_back({t, absl::StrCat("interface: ", sta, " operstate ", rest)});
+      if (t < cutoff)
+        probe_events.push_back({t, absl::StrCat("interface: ", sta, " operstate ", rest)});
     } else if (absl::ConsumePrefix(&rest, "wpa ")) {
       wpa.emplace_back(t, std::string(rest));
-      static constexpr string_view kQuiet[] = {"CTRL-EVENT-SCAN-STARTED", "CTRL-EVENT-SCAN-RESULTS",
-                                               "CTRL-EVENT-BSS-", "CTRL-EVENT-REGDOM-CHANGE",
-                                               "CTRL-EVENT-SUBNET-STATUS-UPDATE", "attached"};
+      static constexpr string_view kQuiet[] = {
+          "CTRL-EVENT-SCAN-STARTED",  "CTRL-EVENT-SCAN-RESULTS",         "CTRL-EVENT-BSS-",
+          "CTRL-EVENT-REGDOM-CHANGE", "CTRL-EVENT-SUBNET-STATUS-UPDATE", "attached"};
       bool quiet = false;
       for (string_view q : kQuiet) quiet = quiet || absl::StartsWith(rest, q);
       if (!quiet && t < cutoff) probe_events.push_back({t, absl::StrCat("supplicant: ", rest)});
@@ -187,7 +188,8 @@ Report Analyze(const Inputs& in) {
     double ms;
     string_view rest;
     if (!BracketTime(l, &ms, &rest) || !absl::ConsumePrefix(&rest, "vmt7925: ")) continue;
-    const int64_t t = static_cast<int64_t>(ms);
+    // Rounded, not truncated: "[ 128.003]" is 128003 ms, but 128.003 * 1000 is 128002.99...
+    const int64_t t = static_cast<int64_t>(ms + 0.5);
     std::string text;
     if (absl::ConsumePrefix(&rest, "fault fired ")) {
       string_view kind = rest.substr(0, rest.find(' '));
@@ -301,11 +303,14 @@ Report Analyze(const Inputs& in) {
     } else if (absl::StartsWith(msg, sta + ": ")) {
       const string_view m = msg.substr(sta.size() + 2);
       static constexpr string_view kMlme[] = {
-          "authenticate with",     "authenticated",   "associate with", "associated",
-          "disconnect from AP",    "Driver requested disconnection", "deauthenticating from",
-          "deauthenticated from",  "disassociated from", "Connection to AP",
-          "authentication with",   "association with", "failed to remove key",
-          "failed to set key",     "RX AssocResp",    "RX ReassocResp"};
+          "authenticate with",     "authenticated",
+          "associate with",        "associated",
+          "disconnect from AP",    "Driver requested disconnection",
+          "deauthenticating from", "deauthenticated from",
+          "disassociated from",    "Connection to AP",
+          "authentication with",   "association with",
+          "failed to remove key",  "failed to set key",
+          "RX AssocResp",          "RX ReassocResp"};
       bool keep = false;
       for (string_view p : kMlme) keep = keep || absl::StartsWith(m, p);
       if (!keep) continue;
@@ -403,8 +408,8 @@ Report Analyze(const Inputs& in) {
   } else if (wpa_state.empty()) {
     r.final_state = "unknown";
   } else if (wpa_state == "COMPLETED") {
-    r.final_state = r.last_reply_ms && *r.last_reply_ms >= end_ms - 1000 ? "connected"
-                                                                          : "connected-no-traffic";
+    r.final_state =
+        r.last_reply_ms && *r.last_reply_ms >= end_ms - 1000 ? "connected" : "connected-no-traffic";
   } else {
     r.final_state = "disconnected";
   }
@@ -416,8 +421,8 @@ Report Analyze(const Inputs& in) {
   }
   if (r.outage && r.outage->ms() > 0) {
     r.timeline.push_back({r.outage->from_ms, "traffic: last echo before the outage"});
-    r.timeline.push_back({r.outage->to_ms,
-                          absl::StrCat("traffic: first echo after the outage (", r.outage->ms(),
+    r.timeline.push_back(
+        {r.outage->to_ms, absl::StrCat("traffic: first echo after the outage (", r.outage->ms(),
                                        " ms, ", r.outage->lost, " probes lost)")});
   }
   for (const Gap& g : r.gaps) {
@@ -466,8 +471,8 @@ std::string GapJson(const Gap& g) {
 
 std::string ToJson(const Report& r) {
   std::string o = "{";
-  absl::StrAppend(&o, "\"outage_ms\":",
-                  r.outage ? absl::StrCat(r.outage->ms()) : std::string("null"));
+  absl::StrAppend(&o,
+                  "\"outage_ms\":", r.outage ? absl::StrCat(r.outage->ms()) : std::string("null"));
   absl::StrAppend(&o, ",\"mcu_timeouts\":", r.timeouts.size());
   absl::StrAppend(&o, ",\"fw_reloads\":", r.fw_reloads);
   absl::StrAppend(&o, ",\"reassociated\":", r.reassociated ? "true" : "false");
@@ -500,8 +505,9 @@ std::string ToJson(const Report& r) {
   absl::StrAppend(&o, ",\"supplicant_after_fault\":{\"connected\":", r.connected_after_fault,
                   ",\"disconnected\":", r.disconnected_after_fault, "}");
   absl::StrAppend(&o, ",\"traffic\":{\"interval_ms\":10,\"sent\":", r.probes_sent,
-                  ",\"received\":", r.probes_received, ",\"last_echo_ms\":",
-                  OptNum(r.last_reply_ms), ",\"rtt_avg_ms\":", OptNum(r.rtt_avg_ms),
+                  ",\"received\":", r.probes_received,
+                  ",\"last_echo_ms\":", OptNum(r.last_reply_ms),
+                  ",\"rtt_avg_ms\":", OptNum(r.rtt_avg_ms),
                   ",\"rtt_max_ms\":", OptNum(r.rtt_max_ms), ",\"gaps\":[");
   for (size_t i = 0; i < r.gaps.size(); ++i) absl::StrAppend(&o, i ? "," : "", GapJson(r.gaps[i]));
   o += "]}";
@@ -514,7 +520,8 @@ std::string ToJson(const Report& r) {
                     ",\"completed\":", ro.completed ? "true" : "false", "}");
   }
   o += "]";
-  absl::StrAppend(&o, ",\"hypothesis\":{\"strict_firmware\":", r.strict_hypothesis ? "true" : "false",
+  absl::StrAppend(&o,
+                  ",\"hypothesis\":{\"strict_firmware\":", r.strict_hypothesis ? "true" : "false",
                   ",\"tripped\":", r.strict_tripped ? "true" : "false",
                   ",\"tripped_by\":", Quote(r.strict_tripped_by),
                   ",\"key_cmds_for_removed_bss\":", r.strict_key_after_remove,

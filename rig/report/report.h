@@ -82,7 +82,7 @@ struct Report {
   int64_t disconnected_after_fault = 0;
   std::string final_state;
   int64_t probes_sent = 0, probes_received = 0;
-  std::optional<int64_t> last_reply_ms;        // arrival of the last echo reply
+  std::optional<int64_t> last_reply_ms;          // arrival of the last echo reply
   std::optional<int64_t> last_answered_sent_ms;  // send time of the last answered probe
   std::optional<int64_t> rtt_avg_ms, rtt_max_ms;
   std::vector<Gap> gaps;  // >= 100 ms

@@ -7,22 +7,9 @@
 // (a scenario that died early still gets a report). Exit 2 on bad arguments.
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
-#include "rig/report/report.h"
-
-namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-}  // namespace
+#include "rig/report/run_dir.h"
 
 int main(int argc, char** argv) {
   std::string dir, scenario;
@@ -41,15 +28,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: rig_report --dir DIR [--scenario NAME]\n");
     return 2;
   }
-  rigreport::Inputs in;
-  in.scenario = scenario;
-  in.timeline = Slurp(dir + "/timeline");
-  in.results = Slurp(dir + "/results");
-  in.device = Slurp(dir + "/device");
-  in.vmt_log = Slurp(dir + "/vmt7925-log");
-  in.probe_log = Slurp(dir + "/probe-log");
-  in.dmesg = Slurp(dir + "/dmesg");
-  const std::string json = rigreport::ToJson(rigreport::Analyze(in));
+  const std::string json = rigreport::BuildReport(dir, scenario);
   std::fwrite(json.data(), 1, json.size(), stdout);
   std::fputc('\n', stdout);
   return std::ferror(stdout) ? 1 : 0;

@@ -394,7 +394,9 @@ bool Model::FireFault(const std::string& what, int64_t now) {
 
 void Model::ArmFault(const FaultPlan& plan, int64_t now) {
   if (plan.kind == FaultPlan::Kind::kResetFails) {
+    // Armed for the next reloads; the timeline still shows when (model.h event texts).
     reset_fails_left_ = plan.count;
+    Event(now, "fault armed reset-fails");
     return;
   }
   fault_ = plan;
@@ -441,8 +443,8 @@ void Model::Respond(uint8_t eid, uint8_t seq, uint8_t option, uint8_t ext, const
 
 void Model::Unsolicited(uint8_t eid, const Bytes& payload, int64_t now) {
   if (cfg_.log_mcu) {
-    const char* name = eid == kEventScanDone ? "SCAN_DONE"
-                       : eid == kEventRoc    ? "ROC_GRANT"
+    const char* name = eid == kEventScanDone   ? "SCAN_DONE"
+                       : eid == kEventRoc      ? "ROC_GRANT"
                        : eid == kEventCoredump ? "COREDUMP"
                                                : "UNKNOWN";
     Event(now, std::string("event ") + name + " sent");

@@ -83,8 +83,8 @@ struct FaultPlan {
 
 struct Counters {
   uint64_t mcu_commands = 0;
-  uint64_t mcu_malformed = 0;   // frames the core's DecodeFrame rejected
-  uint64_t mcu_unanswered = 0;  // swallowed while hung
+  uint64_t mcu_malformed = 0;      // frames the core's DecodeFrame rejected
+  uint64_t mcu_unanswered = 0;     // swallowed while hung
   uint64_t mcu_answered_late = 0;  // answers held back by the slow fault
   uint64_t fw_scatter_bytes = 0;
   uint64_t fw_starts = 0;
@@ -119,7 +119,7 @@ struct Counters {
 // Texts are stable (rig/report parses them):
 //   mcu <KIND>_<NAME> word=0x%08x seq=N [detail]   a command (log_mcu only)
 //   unanswered <KIND>_<NAME> word=0x%08x seq=N     swallowed: hung
-//   fault armed <kind> | fault fired <kind> [at <KIND>_<NAME> word=.. seq=N]
+//   fault armed <kind> | fault fired <kind> [at <KIND>_<NAME> word=.. seq=N] | fault cleared
 //   event <NAME> sent                               an unsolicited event (log_mcu only)
 //   coredump sent | wfsys reset | fw start | fw start never ready | fw ready
 //   hypothesis strict: <key|bss> command for removed bss N: <KIND>_<NAME> word=.. seq=N
@@ -254,7 +254,7 @@ class Model {
   std::map<uint32_t, uint32_t> regs_;
   uint32_t conn_on_misc_ = 0;
   bool fw_running_ = false;
-  int64_t fw_ready_at_ = -1;  // >= 0: N9 ready from then on
+  int64_t fw_ready_at_ = -1;     // >= 0: N9 ready from then on
   int64_t wfsys_reset_at_ = -1;  // the last WFSYS reset (reload floor)
   uint32_t reset_fails_left_ = 0;
   uint32_t scatter_left_ = 0;

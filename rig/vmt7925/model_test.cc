@@ -5,9 +5,13 @@
 
 #include "rig/vmt7925/model.h"
 
+#include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "connac/family.h"
@@ -15,6 +19,7 @@
 #include "connac/mcu_cmd.h"
 #include "connac/mcu_event.h"
 #include "connac/mcu_frame.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rig/vmt7925/control.h"
 #include "rig/vmt7925/crypto.h"
@@ -101,10 +106,13 @@ class ModelTest : public ::testing::Test {
     Send(Cmd(connac::CmdWord::Uni(0x02), p));
     Drain();
   }
-  void InstallKey(bool pairwise, uint8_t wcid, uint8_t key_id, const uint8_t* key) {
+  // A STA_REC_UPDATE with one KEY_V3 TLV (mt7925_mcu_add_key), built by the core's encoder.
+  Bytes KeyFrame(bool add, bool pairwise, uint8_t wcid, uint8_t key_id, const uint8_t* key,
+                 uint8_t bss_idx = 0) {
     connac::KeyAction a;
+    a.bss_idx = bss_idx;
     a.wcid = wcid;
-    a.add = true;
+    a.add = add;
     a.pairwise = pairwise;
     a.cipher_id = connac::cipher3::kCcmp;
     a.key_id = key_id;
@@ -115,8 +123,13 @@ class ModelTest : public ::testing::Test {
     seq_ = seq_ % 15 + 1;
     auto f = connac::EncodeKeyAction(connac::kMt7925, a, seq_,
                                      connac::MutableBytes(out.data(), out.size()));
-    ASSERT_TRUE(f.ok());
-    Send(Bytes(f->data(), f->data() + f->size()));
+    EXPECT_TRUE(f.ok());
+    return f.ok() ? Bytes(f->data(), f->data() + f->size()) : Bytes();
+  }
+  void InstallKey(bool pairwise, uint8_t wcid, uint8_t key_id, const uint8_t* key) {
+    const Bytes f = KeyFrame(true, pairwise, wcid, key_id, key);
+    ASSERT_FALSE(f.empty());
+    Send(f);
     const connac::McuEvent e = OneEvent();
     EXPECT_EQ(e.eid, 0x03);
     ASSERT_GE(e.payload.size(), 8u);
@@ -142,6 +155,47 @@ class ModelTest : public ::testing::Test {
     uint32_t dw0 = static_cast<uint32_t>(t.size()) | (1u << 23);  // MT_TX_TYPE_SF
     put(0, dw0);
     return t;
+  }
+
+  // BSS_INFO_UPDATE for `bss`: a BASIC TLV (active flag, kBssid) when `basic`, and an RLM TLV
+  // (channel 6) when `rlm` (mt76_connac_bss_basic_tlv, mt7925_mcu_bss_rlm_tlv).
+  Bytes BssInfo(uint8_t bss, bool basic, bool active, bool rlm) {
+    Bytes p = {bss, 0, 0, 0};
+    if (basic) {
+      Bytes t(32, 0);
+      t[0] = 0;  // UNI_BSS_INFO_BASIC
+      t[2] = 32;
+      t[4] = active ? 1 : 0;
+      std::memcpy(&t[12], kBssid.data(), 6);
+      p.insert(p.end(), t.begin(), t.end());
+    }
+    if (rlm) {
+      Bytes t(16, 0);
+      t[0] = 2;  // UNI_BSS_INFO_RLM
+      t[2] = 16;
+      t[4] = 6;
+      t[12] = 1;
+      p.insert(p.end(), t.begin(), t.end());
+    }
+    return Cmd(connac::CmdWord::Uni(0x02), p);
+  }
+  // mt792xu_wfsys_reset: set and clear bit 0 of the UHW reset register.
+  void WfsysReset() {
+    m_.UhwWrite(0x70028600, 1, now_);
+    m_.UhwWrite(0x70028600, 0, now_);
+  }
+  bool N9Ready(int64_t at) { return (m_.ReadReg(0x7c0600f0, at) & 3) == 3; }
+  // Every device event so far, oldest first (drains them).
+  std::vector<DeviceEvent> Events() {
+    std::vector<DeviceEvent> v;
+    DeviceEvent e;
+    while (m_.PopEvent(&e)) v.push_back(e);
+    return v;
+  }
+  std::vector<std::string> EventTexts() {
+    std::vector<std::string> v;
+    for (const DeviceEvent& e : Events()) v.push_back(e.text);
+    return v;
   }
 
   Model m_;
@@ -545,6 +599,384 @@ TEST_F(ModelTest, SurvivesRandomAndMutatedInput) {
   }
   EXPECT_GT(m_.counters().mcu_malformed + m_.counters().bulk_malformed, 0u);
   EXPECT_LE(m_.keys().size(), 64u);
+}
+
+// ---- Reload floor (ModelConfig::reload_ns): N9 ready no earlier than reload_ns after the
+// WFSYS reset, however fast the driver downloads; fw_ready_ns still applies on its own.
+struct ReloadCase {
+  const char* what;
+  int64_t fw_ready_ms;
+  int64_t reload_ms;
+  int64_t start_after_reset_ms;  // FW_START_REQ this long after the WFSYS reset
+  int64_t ready_after_reset_ms;  // expected first time N9 reads ready
+};
+
+class ReloadFloorTest : public ModelTest, public ::testing::WithParamInterface<ReloadCase> {};
+
+TEST_P(ReloadFloorTest, N9ReadyExactlyAtTheLaterOfFloorAndStartLatency) {
+  const ReloadCase& c = GetParam();
+  ModelConfig cfg;
+  cfg.fw_ready_ns = c.fw_ready_ms * kMs;
+  cfg.reload_ns = c.reload_ms * kMs;
+  m_ = Model(cfg);
+  const int64_t boot = now_;
+  BringUp();  // the first boot has no reset before it: the floor does not apply
+  EXPECT_TRUE(N9Ready(boot + c.fw_ready_ms * kMs));
+  now_ = boot + 10000 * kMs;
+  const int64_t reset = now_;
+  WfsysReset();
+  EXPECT_FALSE(N9Ready(reset));
+  now_ = reset + c.start_after_reset_ms * kMs;
+  m_.PowerOn(now_);
+  Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));  // FW_START_REQ
+  Drain();
+  const int64_t ready = reset + c.ready_after_reset_ms * kMs;
+  if (ready > now_) {
+    EXPECT_EQ(m_.NextDeadline(), ready);
+    EXPECT_FALSE(N9Ready(ready - 1));
+  }
+  EXPECT_TRUE(N9Ready(ready));
+  // The device stamps "fw ready" with the time N9 became ready, not the time it was polled.
+  std::vector<DeviceEvent> ev = Events();
+  ASSERT_FALSE(ev.empty());
+  EXPECT_EQ(ev.back().text, "fw ready");
+  EXPECT_EQ(ev.back().at, ready);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ReloadFloorTest,
+                         ::testing::Values(
+                             // A download faster than the floor waits for the floor.
+                             ReloadCase{"fast download waits for the floor", 0, 400, 50, 400},
+                             // The floor counts from the reset, not from FW_START_REQ.
+                             ReloadCase{"floor counts from the reset", 100, 400, 250, 400},
+                             // A slower start latency is not shortened by the floor.
+                             ReloadCase{"start latency beyond the floor", 200, 400, 300, 500},
+                             // A download that finishes after the floor is ready at once.
+                             ReloadCase{"download after the floor", 0, 400, 600, 600},
+                             // No floor configured: ready at FW_START_REQ.
+                             ReloadCase{"no floor", 0, 0, 50, 50}),
+                         [](const ::testing::TestParamInfo<ReloadCase>& i) {
+                           std::string n = i.param.what;
+                           for (char& ch : n)
+                             ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+                           return n;
+                         });
+
+// ---- The strict-firmware hypothesis (ModelConfig::strict_hypothesis).
+enum class Probe : uint8_t {
+  kKeySet,
+  kKeyDel,
+  kBssRlmOnly,
+  kBssReactivate,
+  kStaRecNoKey,
+  kKeyOtherBss
+};
+
+struct StrictCase {
+  const char* what;
+  bool strict;
+  Probe probe;
+  bool wedges;
+  uint64_t key_after_remove;
+  uint64_t bss_after_remove;
+  const char* trigger;  // "hypothesis strict: <this>: ..." event, or nullptr for none
+};
+
+class StrictHypothesisTest : public ModelTest, public ::testing::WithParamInterface<StrictCase> {
+ protected:
+  Bytes ProbeFrame(Probe p) {
+    uint8_t k[16] = {3};
+    switch (p) {
+      case Probe::kKeySet: return KeyFrame(true, true, 1, 0, k);
+      case Probe::kKeyDel: return KeyFrame(false, false, 19, 1, k);
+      case Probe::kBssRlmOnly: return BssInfo(0, false, false, true);
+      case Probe::kBssReactivate: return BssInfo(0, true, true, true);
+      case Probe::kStaRecNoKey: {
+        Bytes pl = {0, 1, 1, 0, 1, 0, 0, 0};  // bss 0, wcid 1, one TLV: STA_REC_REMOVE
+        pl.insert(pl.end(), {0x25, 0, 4, 0});
+        return Cmd(connac::CmdWord::Uni(0x03), pl);
+      }
+      case Probe::kKeyOtherBss: return KeyFrame(true, true, 2, 0, k, /*bss_idx=*/1);
+    }
+    return {};
+  }
+};
+
+TEST_P(StrictHypothesisTest, CommandForARemovedBss) {
+  const StrictCase& c = GetParam();
+  ModelConfig cfg;
+  cfg.strict_hypothesis = c.strict;
+  m_ = Model(cfg);
+  BringUp();
+  AddStation(1, kBssid);
+  Send(BssInfo(0, true, true, true));    // bss 0 up
+  Send(BssInfo(1, true, true, false));   // bss 1 up (never removed)
+  Send(BssInfo(0, true, false, false));  // mac80211's disassociation: BASIC active=0 for bss 0
+  Drain();
+  Events();
+  const Bytes f = ProbeFrame(c.probe);
+  const uint8_t seq = seq_;
+  Send(f);
+  const std::vector<Bytes> answers = Drain();
+  const Counters& n = m_.counters();
+  EXPECT_EQ(n.strict_key_after_remove, c.key_after_remove);
+  EXPECT_EQ(n.strict_bss_after_remove, c.bss_after_remove);
+  EXPECT_EQ(m_.hung(), c.wedges);
+  EXPECT_EQ(n.strict_wedged, c.wedges ? 1u : 0u);
+  EXPECT_EQ(n.mcu_unanswered, c.wedges ? 1u : 0u);
+  EXPECT_EQ(answers.size(), c.wedges ? 0u : 1u);  // wedged: the command itself is swallowed
+
+  const bool key = c.probe != Probe::kBssRlmOnly && c.probe != Probe::kBssReactivate;
+  char what[64];
+  std::snprintf(what, sizeof(what), "%s word=0x%08x seq=%u",
+                key ? "UNI_STA_REC_UPDATE" : "UNI_BSS_INFO_UPDATE", key ? 0x00020003u : 0x00020002u,
+                seq);
+  std::vector<std::string> want;
+  if (c.trigger != nullptr)
+    want.push_back(std::string("hypothesis strict: ") + c.trigger + ": " + what);
+  if (c.wedges) {
+    want.push_back("hypothesis strict: wedged");
+    want.push_back(std::string("unanswered ") + what);
+  }
+  EXPECT_EQ(EventTexts(), want);
+  if (!c.wedges) return;
+  // Wedged like kHang: nothing is answered until a WFSYS reset, which also forgets the removed
+  // BSS (the reloaded firmware starts empty).
+  Send(Cmd(connac::CmdWord::Uni(0x01), Bytes(8, 0)));
+  EXPECT_TRUE(Drain().empty());
+  EXPECT_EQ(n.mcu_unanswered, 2u);
+  WfsysReset();
+  EXPECT_FALSE(m_.hung());
+  Send(ProbeFrame(c.probe));
+  EXPECT_EQ(Drain().size(), 1u);
+  EXPECT_EQ(n.strict_wedged, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, StrictHypothesisTest,
+    ::testing::Values(
+        // On: a key add for the removed bss wedges the firmware.
+        StrictCase{"on_key_set_wedges", true, Probe::kKeySet, true, 1, 0,
+                   "key command for removed bss 0"},
+        // On: a key delete (mac80211 removes keys after the BSS) wedges it too.
+        StrictCase{"on_key_del_wedges", true, Probe::kKeyDel, true, 1, 0,
+                   "key command for removed bss 0"},
+        // On: a BSS_INFO_UPDATE that does not re-activate the bss wedges it.
+        StrictCase{"on_bss_update_wedges", true, Probe::kBssRlmOnly, true, 0, 1,
+                   "bss command for removed bss 0"},
+        // On: BSS_INFO BASIC active=1 re-activates the bss: answered, not counted.
+        StrictCase{"on_bss_reactivate_answered", true, Probe::kBssReactivate, false, 0, 0, nullptr},
+        // On: a STA_REC without a key TLV (REMOVE) is not a trigger.
+        StrictCase{"on_starec_without_key_answered", true, Probe::kStaRecNoKey, false, 0, 0,
+                   nullptr},
+        // On: a key for another, still active bss is not a trigger.
+        StrictCase{"on_key_other_bss_answered", true, Probe::kKeyOtherBss, false, 0, 0, nullptr},
+        // Off: the same commands are only counted (and logged), and answered.
+        StrictCase{"off_key_set_counted", false, Probe::kKeySet, false, 1, 0,
+                   "key command for removed bss 0"},
+        StrictCase{"off_key_del_counted", false, Probe::kKeyDel, false, 1, 0,
+                   "key command for removed bss 0"},
+        StrictCase{"off_bss_update_counted", false, Probe::kBssRlmOnly, false, 0, 1,
+                   "bss command for removed bss 0"},
+        StrictCase{"off_bss_reactivate_not_counted", false, Probe::kBssReactivate, false, 0, 0,
+                   nullptr}),
+    [](const ::testing::TestParamInfo<StrictCase>& i) { return std::string(i.param.what); });
+
+// Re-activation clears the removed state: key commands after it are no triggers.
+TEST_F(ModelTest, StrictHypothesisReactivatedBssTakesKeys) {
+  ModelConfig cfg;
+  cfg.strict_hypothesis = true;
+  m_ = Model(cfg);
+  BringUp();
+  Send(BssInfo(0, true, true, true));
+  Send(BssInfo(0, true, false, false));
+  Send(BssInfo(0, true, true, true));
+  Drain();
+  uint8_t k[16] = {9};
+  Send(KeyFrame(true, true, 1, 0, k));
+  EXPECT_EQ(Drain().size(), 1u);
+  EXPECT_FALSE(m_.hung());
+  EXPECT_EQ(m_.counters().strict_key_after_remove, 0u);
+  EXPECT_NE(m_.StatusText().find("strict_hypothesis=1\n"), std::string::npos);
+}
+
+// ---- The slow fault: every answer held back slow_ns, counted, none lost.
+TEST_F(ModelTest, SlowFaultHoldsEveryAnswerAndLosesNone) {
+  BringUp();
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kSlow;
+  f.on_cid = 0x03;  // fires at the first STA_REC_UPDATE, which is itself held back
+  f.slow_ns = 2500 * kMs;
+  m_.ArmFault(f, now_);
+  Send(Cmd(connac::CmdWord::Uni(0x01), Bytes(8, 0)));  // before the trigger: at once
+  EXPECT_EQ(Drain().size(), 1u);
+  const int64_t t0 = now_;
+  std::vector<uint8_t> seqs;
+  for (int i = 0; i < 3; ++i) {
+    now_ = t0 + i * 100 * kMs;
+    Send(Cmd(connac::CmdWord::Uni(i == 0 ? 0x03 : 0x02), Bytes(8, 0)));
+    seqs.push_back(seq_);
+  }
+  EXPECT_TRUE(Drain().empty());
+  EXPECT_EQ(m_.counters().mcu_answered_late, 3u);
+  EXPECT_EQ(m_.counters().mcu_unanswered, 0u);
+  EXPECT_FALSE(m_.hung());
+  for (int i = 0; i < 3; ++i) {
+    const int64_t due = t0 + i * 100 * kMs + 2500 * kMs;
+    EXPECT_EQ(m_.NextDeadline(), due);
+    m_.Advance(due - 1);
+    EXPECT_TRUE(Drain().empty()) << i;
+    m_.Advance(due);
+    std::vector<Bytes> ev = Drain();
+    ASSERT_EQ(ev.size(), 1u) << i;
+    auto e = connac::ParseEvent(connac::kMt7925, connac::ConstBytes(ev[0].data(), ev[0].size()));
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e->seq, seqs[i]);
+  }
+  EXPECT_EQ(m_.NextDeadline(), INT64_MAX);
+  EXPECT_NE(m_.StatusText().find("mcu_answered_late=3\n"), std::string::npos);
+  // Clearing the fault answers at once again; answers already held back still arrive.
+  now_ += 10 * kMs;
+  Send(Cmd(connac::CmdWord::Uni(0x02), Bytes(8, 0)));
+  m_.ClearFault(now_);
+  Send(Cmd(connac::CmdWord::Uni(0x02), Bytes(8, 0)));
+  EXPECT_EQ(Drain().size(), 1u);
+  m_.Advance(now_ + 2500 * kMs);
+  EXPECT_EQ(Drain().size(), 1u);
+  EXPECT_EQ(m_.counters().mcu_answered_late, 4u);
+}
+
+// ---- Device events: the texts model.h promises (rig/report parses them).
+TEST_F(ModelTest, LogMcuNamesEachCommandWithItsDetail) {
+  ModelConfig cfg;
+  cfg.log_mcu = true;
+  m_ = Model(cfg);
+  m_.PowerOn(now_);
+  Events();
+  Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));
+  const uint8_t s1 = seq_;
+  Send(BssInfo(0, true, true, true));
+  const uint8_t s2 = seq_;
+  Send(BssInfo(3, true, false, false));
+  const uint8_t s3 = seq_;
+  uint8_t k[16] = {1};
+  Send(KeyFrame(true, true, 1, 0, k));
+  const uint8_t s4 = seq_;
+  Send(KeyFrame(false, false, 19, 2, k));
+  const uint8_t s5 = seq_;
+  Bytes rm = {0, 1, 1, 0, 1, 0, 0, 0, 0x25, 0, 4, 0};  // STA_REC_REMOVE for wcid 1
+  Send(Cmd(connac::CmdWord::Uni(0x03), rm));
+  const uint8_t s6 = seq_;
+  auto w = [](const char* fmt, unsigned seq) {
+    char b[128];
+    std::snprintf(b, sizeof(b), fmt, seq);
+    return std::string(b);
+  };
+  EXPECT_THAT(
+      EventTexts(),
+      ::testing::ElementsAre(
+          w("mcu CMD_FW_START_REQ word=0x00000002 seq=%u", s1), "fw start", "fw ready",
+          w("mcu UNI_BSS_INFO_UPDATE word=0x00020002 seq=%u bss=0 active=1 tlv=0,2", s2),
+          w("mcu UNI_BSS_INFO_UPDATE word=0x00020002 seq=%u bss=3 active=0 tlv=0", s3),
+          w("mcu UNI_STA_REC_UPDATE word=0x00020003 seq=%u bss=0 wcid=1 key=set,pairwise,id0", s4),
+          w("mcu UNI_STA_REC_UPDATE word=0x00020003 seq=%u bss=0 wcid=19 key=del,group,id2", s5),
+          w("mcu UNI_STA_REC_UPDATE word=0x00020003 seq=%u bss=0 wcid=1 remove", s6)));
+}
+
+TEST_F(ModelTest, FaultResetAndFirmwareEventsInOrderWithTheirTimes) {
+  ModelConfig cfg;
+  cfg.reload_ns = 300 * kMs;
+  m_ = Model(cfg);
+  BringUp();
+  Events();
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kHang;
+  f.on_cid = 0x02;
+  const int64_t armed = now_;
+  m_.ArmFault(f, now_);
+  now_ += 5 * kMs;
+  Send(Cmd(connac::CmdWord::Uni(0x02), Bytes(8, 0)));
+  const uint8_t fired_seq = seq_;
+  const int64_t fired = now_;
+  now_ += 5 * kMs;
+  Send(Cmd(connac::CmdWord::Uni(0x01), Bytes(8, 0)));
+  const uint8_t late_seq = seq_;
+  const int64_t late = now_;
+  now_ += 3000 * kMs;
+  const int64_t reset = now_;
+  WfsysReset();
+  m_.PowerOn(now_);
+  Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));
+  const int64_t start = now_;
+  EXPECT_TRUE(N9Ready(reset + 450 * kMs));  // polled late: the event keeps the ready time
+  // reset-fails: armed, then a start that never gets ready.
+  FaultPlan rf;
+  rf.kind = FaultPlan::Kind::kResetFails;
+  rf.count = 1;
+  now_ = reset + 1000 * kMs;
+  const int64_t rf_armed = now_;
+  m_.ArmFault(rf, now_);
+  WfsysReset();
+  Send(Cmd(connac::CmdWord::Legacy(0x02), Bytes(8, 0)));
+  m_.ClearFault(now_);
+  char b1[96], b2[96];
+  std::snprintf(b1, sizeof(b1), "UNI_BSS_INFO_UPDATE word=0x00020002 seq=%u", fired_seq);
+  std::snprintf(b2, sizeof(b2), "UNI_DEV_INFO_UPDATE word=0x00020001 seq=%u", late_seq);
+  std::vector<DeviceEvent> ev = Events();
+  std::vector<std::pair<int64_t, std::string>> got;
+  for (const DeviceEvent& e : ev) got.emplace_back(e.at, e.text);
+  const std::vector<std::pair<int64_t, std::string>> want = {
+      {armed, "fault armed hang"},
+      {fired, std::string("fault fired hang at ") + b1},
+      {fired, std::string("unanswered ") + b1},
+      {late, std::string("unanswered ") + b2},
+      {reset, "wfsys reset"},
+      {start, "fw start"},
+      {reset + 300 * kMs, "fw ready"},
+      {rf_armed, "fault armed reset-fails"},
+      {rf_armed, "wfsys reset"},
+      {rf_armed, "fw start never ready"},
+      {rf_armed, "fault cleared"},
+  };
+  EXPECT_EQ(got, want);
+}
+
+TEST_F(ModelTest, AssertAndImmediateFaultEvents) {
+  ModelConfig cfg;
+  cfg.log_mcu = true;
+  m_ = Model(cfg);
+  FaultPlan f;
+  f.kind = FaultPlan::Kind::kAssert;
+  f.now = true;  // fires without a command: no " at ..." part
+  m_.ArmFault(f, now_);
+  EXPECT_THAT(EventTexts(), ::testing::ElementsAre("fault armed assert", "fault fired assert",
+                                                   "event COREDUMP sent", "coredump sent"));
+  EXPECT_TRUE(m_.hung());
+}
+
+// ---- Events are bounded: the oldest max_events kept, the rest counted.
+TEST_F(ModelTest, EventsAreBoundedAndDropsCounted) {
+  ModelConfig cfg;
+  cfg.log_mcu = true;
+  cfg.max_events = 3;
+  m_ = Model(cfg);
+  std::vector<uint8_t> seqs;
+  for (int i = 0; i < 5; ++i) {
+    Send(Cmd(connac::CmdWord::Uni(0x01), Bytes(8, 0)));
+    seqs.push_back(seq_);
+  }
+  EXPECT_EQ(m_.counters().events_dropped, 2u);
+  EXPECT_NE(m_.StatusText().find("events_dropped=2\n"), std::string::npos);
+  std::vector<std::string> t = EventTexts();
+  ASSERT_EQ(t.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NE(t[i].find("seq=" + std::to_string(seqs[i])), std::string::npos) << t[i];
+  }
+  // Room again once popped; drops stay counted.
+  Send(Cmd(connac::CmdWord::Uni(0x01), Bytes(8, 0)));
+  EXPECT_EQ(EventTexts().size(), 1u);
+  EXPECT_EQ(m_.counters().events_dropped, 2u);
+  EXPECT_EQ(Drain().size(), 6u);  // dropping events never drops answers
 }
 
 TEST(ControlTest, ParsesRequestsAndRejectsBadOnes) {
