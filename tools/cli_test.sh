@@ -209,6 +209,12 @@ if [[ "$(field timeouts_paid "$mt")" == 5 ]]; then
 else
   fail=$((fail + 1)); echo "not ok - simulate: mt76 timeouts"; echo "  got: ${mt:0:300}"
 fi
+rig_note=$("$connac" simulate --scenario=roam-hang --policy=mt76 2>"$errf" | grep '^  calibration: ')
+if [[ "$rig_note" == *"timing from the rig (stock 6.12 mt7925u"* && "$sim_json" == *'"calibration":"timing from #1036'* ]]; then
+  pass=$((pass + 1)); echo "ok - simulate: the calibration note names the rig (roam-hang) and #1036 (mlo-roam-hang)"
+else
+  fail=$((fail + 1)); echo "not ok - simulate: calibration note"; echo "  got: ${rig_note:0:200}"
+fi
 expect_fail "simulate: unknown scenario" "unknown --scenario 'nope'" simulate --scenario=nope
 expect_fail "simulate: unknown policy" "--policy must be connac or mt76" simulate --scenario=fw-assert --policy=iwlwifi
 expect_fail "simulate: probe is a connac option" "--probe is a connac policy option" simulate --scenario=fw-assert --policy=mt76 --probe=true

@@ -18,7 +18,8 @@
 //       A recovery scenario on the firmware simulator (docs/reset.md): text, or one JSON object
 //       {"first_unanswered_ms":...,"detected_ms":...,"fw_reloaded_ms":...,"restored_ms":...,
 //       "outage_ms":...,"timeouts_paid":...,"resets":...,"false_resets":...,"keys_restored":...,
-//       "keys_lost":...,"stale_keys":...,"final_state":"...","timeline":[...]}.
+//       "keys_lost":...,"stale_keys":...,"final_state":"...","calibration":"...",
+//       "timeline":[...]}; "calibration" says whether the timing is the rig's or #1036's.
 //   connac diagnose [FILE|-] [--json]
 //       A kernel log (stdin when FILE is - or absent) as a decoded timeline, episodes and
 //       findings; with --json one object {"devices":[...],"mcu_timeouts":[...],...}

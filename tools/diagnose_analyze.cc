@@ -237,6 +237,27 @@ void Analyzer::OnDriverEvent(int dev, const Event& ev, const Stamp& at) {
         ++lone_reset_failures_;
       }
       return;
+    case EventKind::kFwInitTimeout: {
+      // mt792x_load_firmware: N9 never reported ready, so the load just logged failed and
+      // the reset work tries again. The episode that load closed is still open.
+      if (st.load_open) CloseLoad(dev);
+      Keep(&r_.dev_events, DeviceEvent{line_no_, at, di, ev.kind, 0});
+      if (!st.episode_open && st.awaiting >= 0 &&
+          static_cast<size_t>(st.awaiting) + 1 == r_.episodes.size() &&
+          r_.episodes.back().end == EpisodeEnd::kFwReload && !r_.episodes.back().reconnected) {
+        st.episode = r_.episodes.back();
+        r_.episodes.pop_back();
+        --r_.total_episodes;
+        --d.episodes;
+        st.episode.end = EpisodeEnd::kEndOfLog;
+        st.episode.end_line = 0;
+        st.episode.end_at = Stamp();
+        st.episode.driver_disconnect = false;
+        st.episode_open = true;
+        st.awaiting = -1;
+      }
+      return;
+    }
     case EventKind::kChipReset:
     case EventKind::kMacResetUnsupported:
     case EventKind::kPendingTxTimeout: break;

@@ -373,6 +373,13 @@ void DriverLineFindings(const Report& r, int64_t lone_reset_failures, Findings* 
                      ": mt76u_stop_tx waited 200 ms for the USB TX queues to drain and killed the "
                      "URBs; the USB device stopped completing transfers (unplugged, or hung)."));
   }
+  if (int64_t n = dev_count(EventKind::kFwInitTimeout)) {
+    Add(out, "fw_init_timeout",
+        absl::StrCat("\"Timeout for initializing firmware\"", Times(n),
+                     ": after the download the firmware never reported ready (N9_RDY within "
+                     "1.5 s, mt792x_load_firmware); that load failed and the reset work tried "
+                     "again (up to 10 times). An episode ends at the first load that succeeded."));
+  }
 }
 
 // ---- Input and time notes

@@ -30,6 +30,7 @@ const char* EventName(EventKind k) {
     case EventKind::kChipResetFailed: return "chip_reset_failed";
     case EventKind::kMacResetUnsupported: return "mac_reset_unsupported";
     case EventKind::kPendingTxTimeout: return "pending_tx_timeout";
+    case EventKind::kFwInitTimeout: return "fw_init_timeout";
     case EventKind::kAuthenticate: return "authenticate";
     case EventKind::kAuthenticated: return "authenticated";
     case EventKind::kAssociated: return "associated";

@@ -451,6 +451,10 @@ bool ClassifyDriverMsg(absl::string_view msg, Event* ev) {
     ev->kind = EventKind::kMacResetUnsupported;
     return true;
   }
+  if (Consume(&s, "Timeout for initializing firmware") && AtEnd(s)) {
+    ev->kind = EventKind::kFwInitTimeout;
+    return true;
+  }
   if (absl::StartsWith(msg, "timed out waiting for pending tx")) {
     ev->kind = EventKind::kPendingTxTimeout;
     return true;

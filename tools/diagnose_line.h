@@ -169,6 +169,7 @@ enum class EventKind : uint8_t {
   kChipResetFailed,      // chip reset failed  (10 bus-reset tries failed)
   kMacResetUnsupported,  // MT7927 mac_reset not supported, ...  (out-of-tree MT7927 patch)
   kPendingTxTimeout,     // timed out waiting for pending tx  (mt76u_stop_tx)
+  kFwInitTimeout,        // Timeout for initializing firmware  (mt792x_load_firmware: no N9_RDY)
   kDeviceOther,          // any other line of a device with an interface: maps the interface
   // mac80211 / wpa_supplicant lines, "<iface>: <msg>".
   kKeyRemoveFailed,  // failed to remove key (%d, %pM) from hardware (%d)

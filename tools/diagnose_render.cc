@@ -75,6 +75,7 @@ std::string DevEventText(const DeviceEvent& e) {
     case EventKind::kChipResetFailed: return "chip reset failed (10 bus-reset tries)";
     case EventKind::kMacResetUnsupported: return "mac_reset not supported";
     case EventKind::kPendingTxTimeout: return "timed out waiting for pending tx (USB)";
+    case EventKind::kFwInitTimeout: return "firmware not ready within 1.5 s: this load failed";
     default: return EventName(e.kind);
   }
 }

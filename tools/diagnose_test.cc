@@ -357,6 +357,14 @@ const RuleCase kRules[] = {
      "[10.0] mt7925e 0000:05:00.0: chip reset\n",
      {R"("event":"chip_reset")"},
      {}},
+    {"Timeout for initializing firmware: the load before it failed, the episode stays open",
+     "[10.0] mt7925u 1-1:1.0: Message 00020002 (seq 1) timeout\n"
+     "[10.1] mt7925u 1-1:1.0: WM Firmware Version: VMT7925001, Build Time: 20261201000000\n"
+     "[12.8] mt7925u 1-1:1.0: Timeout for initializing firmware\n"
+     "[13.0] mt7925u 1-1:1.0: WM Firmware Version: VMT7925001, Build Time: 20261201000000\n",
+     {R"("event":"fw_init_timeout")", R"("code":"fw_init_timeout")",
+      R"("fw_reload_t":13,"reconnected_t":null,"verdict":"recovered")"},
+     {R"("fw_reload_t":10.1)", R"("code":"reload_without_timeouts")"}},
     {"timed out waiting for pending tx (USB)",
      "[10.0] mt7921u 2-1:1.3: timed out waiting for pending tx\n",
      {R"("event":"pending_tx_timeout")", R"("code":"pending_tx_timeout")"},
@@ -639,6 +647,69 @@ TEST(DiagnoseScenarios, OpenWrtUserspaceLineMappedToBootTime) {
   EXPECT_NE(json.find(R"("verdict":"recovered")"), std::string::npos) << json;
   // mt7996 fails waiters fast: the mt792x slow-fail explanation does not apply.
   EXPECT_EQ(json.find("timeouts_before_reset"), std::string::npos) << json;
+}
+
+// ---- Cross-check against the rig ---------------------------------------------------------
+//
+// The guest kernel logs of the stock Debian 6.12.95 mt7925u on the rig's virtual MT7925
+// (build/rig/<scenario>.stock.log of a `make rig-test` run on 2026-12-02, docs/rig.md),
+// verbatim. The expected MCU timeouts and firmware reloads are the rig's own report of the
+// same run (build/rig/<scenario>.stock.json: mcu_timeout_list, fw_reloads,
+// fw_reload_failures), which reads the device side as well as the log.
+
+struct RigCase {
+  const char* scenario;
+  std::vector<CmdSeq> timeouts;  // mcu_timeout_list: cmd, seq
+  int fw_reloads;                // fw_reloads: firmware downloads after the boot's
+  int fw_reload_failures;        // fw_reload_failures
+};
+
+const RigCase kRigCases[] = {
+    {"roam-hang", {{CmdWord{0x00020002}, 1}}, 1, 0},
+    {"roam-hang-reset-fails", {{CmdWord{0x00020002}, 1}}, 2, 1},
+    {"idle-hang", {{CmdWord{0x00020016}, 15}}, 1, 0},
+    {"assert", {}, 1, 0},
+    {"roam-clean", {}, 0, 0},
+};
+
+TEST(DiagnoseRig, FindsTheRigReportsTimeoutsAndReloads) {
+  for (const RigCase& c : kRigCases) {
+    SCOPED_TRACE(c.scenario);
+    Analyzer a;
+    const std::string log = ReadTestdata(absl::StrCat("rig-", c.scenario, ".stock.log"));
+    a.Feed(log.data(), log.size());
+    const Report& r = a.Finish();
+    ASSERT_EQ(r.devices.size(), 1u);
+    EXPECT_EQ(r.devices[0].id, "mt7925u 1-1:1.0");
+    ASSERT_EQ(r.timeouts.size(), c.timeouts.size());
+    for (size_t i = 0; i < c.timeouts.size(); ++i) {
+      EXPECT_EQ(r.timeouts[i].cmd.raw, c.timeouts[i].cmd.raw) << "timeout " << i;
+      EXPECT_EQ(r.timeouts[i].seq, c.timeouts[i].seq) << "timeout " << i;
+    }
+    int reloads = 0, boots = 0, failures = 0;
+    for (const FwLoad& l : r.loads) {
+      reloads += l.kind == LoadKind::kRecovery;
+      boots += l.kind == LoadKind::kBoot;
+    }
+    for (const DeviceEvent& e : r.dev_events) failures += e.kind == EventKind::kFwInitTimeout;
+    EXPECT_EQ(boots, 1);
+    EXPECT_EQ(reloads, c.fw_reloads);
+    EXPECT_EQ(failures, c.fw_reload_failures);
+  }
+}
+
+// The first reload of roam-hang-reset-fails never reported ready: the episode ends at the
+// second, and that reload is part of the reset, not one "without timeouts".
+TEST(DiagnoseRig, FailedReloadDoesNotEndTheEpisode) {
+  Analyzer a;
+  const std::string log = ReadTestdata("rig-roam-hang-reset-fails.stock.log");
+  a.Feed(log.data(), log.size());
+  const Report& r = a.Finish();
+  ASSERT_EQ(r.episodes.size(), 1u);
+  EXPECT_EQ(r.episodes[0].verdict(), Verdict::kRecovered);
+  EXPECT_EQ(r.T(r.episodes[0].end_at), 146.448469);
+  EXPECT_TRUE(r.episodes[0].reconnected);
+  for (const Finding& f : r.findings) EXPECT_NE(f.code, "reload_without_timeouts") << f.text;
 }
 
 // ---- Bad input ---------------------------------------------------------------------------

@@ -5,8 +5,10 @@
 // timeout that only queues the reset work, which runs when the mutex frees; up to 10 chip
 // resets back to back; then DEV_INFO/BSS per link and a forced reconnect, after which the
 // supplicant reassociates and installs the keys again. Calibrated on the #1036 timeline
-// (docs/reset.md, Sources). The key table here is the driver's and mac80211's bookkeeping of
-// what is installed, for the final key check; no connac recovery logic runs.
+// (docs/reset.md, Sources) and on the stock driver on the rig (docs/rig.md); what differs
+// between the two setups is the scenario's Mt76Timing and firmware reload time. The key table here
+// is the driver's and mac80211's bookkeeping of what is installed, for the final key check; no
+// connac recovery logic runs.
 
 #include <algorithm>
 #include <string>
@@ -28,10 +30,6 @@ namespace connac::sim {
 namespace {
 
 constexpr Duration kMt76Timeout = Duration::Seconds(3);
-// Calibrated on the #1036 / Jan-13 log (docs/reset.md, Sources): "Driver requested
-// disconnection" 0.9 s after the reload, the MLD reassociated 15.7 s after that.
-constexpr Duration kMt76DisconnectDelay = Duration::Millis(900);
-constexpr Duration kMt76ReassocTime = Duration::Millis(15700);
 constexpr int kMt76ChipResetTries = 10;
 // mt7925_coredump_work waits for 4 x HZ/20 of quiet before it resets.
 constexpr Duration kMt76CoredumpQuiet = Duration::Millis(200);
@@ -158,6 +156,7 @@ class Mt76Host {
   // mt7925_mac_reset_work: up to 10 chip resets back to back, then re-add dev/BSS, then
   // ieee80211_disconnect(reconnect=true); the supplicant reassociates and sets the keys.
   void ResetWork() {
+    rec_.Log(now_, "chip reset (mt7925_mac_reset_work starts)");
     reset_pending_ = false;
     in_reset_ = true;
     if (fw_.running()) ++rec_.metrics().false_resets;
@@ -192,13 +191,13 @@ class Mt76Host {
       if (associated_[l]) readd.push_back(BssInfo(bss_of_[l]));
     }
     for (const Cmd& c : readd) SendAndWait(c);  // a hang here queues the next reset
-    now_ = now_ + kMt76DisconnectDelay;
+    now_ = now_ + sc_.mt76.disconnect_delay;
     rec_.Log(now_, "Driver requested disconnection");
     // mac80211 drops the keys with the association; the host table follows.
     keys_->Clear();
     if (reset_pending_) return;  // hung again: no reassociation until the next reset
-    now_ = now_ + kMt76ReassocTime;
-    rec_.Log(now_, "associated (MLD reassociated)");
+    now_ = now_ + sc_.mt76.reassoc_time;
+    rec_.Log(now_, sc_.links > 1 ? "associated (MLD reassociated)" : "associated (reassociated)");
     // The supplicant installs the pairwise and group keys again.
     for (const Item& it : Associate(/*again=*/true)) {
       if (!SendAndWait(it.cmd)) return;

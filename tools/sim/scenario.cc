@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "connac/mcu_ids.h"
 #include "connac/reset.h"
 #include "connac/testing/test_keys.h"
@@ -96,6 +97,17 @@ uint32_t SetupCommands(int links) {
   return 1 + 2 * static_cast<uint32_t>(links) + 4 * static_cast<uint32_t>(links);
 }
 
+std::string CalibrationNote(const Scenario& s) {
+  return absl::StrFormat(
+      "timing from %s: firmware reload %.2f s; mt76 model: disconnection %.2f s after the "
+      "re-add, reassociation %.2f s. The model itself (3 s per command, the reset work after "
+      "the mutex frees) matches both the rig's roam-hang and #1036's mlo-roam-hang within "
+      "0.5 s per event (docs/rig.md)",
+      s.mt76.source, static_cast<double>((s.fw.wfsys_time + s.fw.fw_load_time).ns) / 1e9,
+      static_cast<double>(s.mt76.disconnect_delay.ns) / 1e9,
+      static_cast<double>(s.mt76.reassoc_time.ns) / 1e9);
+}
+
 Scenario MakeScenario(const std::string& name, const Options& o) {
   Scenario s;
   s.fw.arm_after_cmds = SetupCommands(s.links);
@@ -112,6 +124,26 @@ Scenario MakeScenario(const std::string& name, const Options& o) {
                   Join(1),     C(BssInfo(1)),          C(BssInfo(1)),
                   C(DevInfo())};
     s.sections.push_back(roam);
+  } else if (name == "roam-hang") {
+    // The rig's roam-hang (docs/rig.md): one link, `wpa_cli roam` to the second AP, and the
+    // firmware hangs at the roam's first command, a BSS_INFO_UPDATE. Nothing else is queued
+    // under the mutex, so the stock driver pays one timeout before its reset work runs.
+    // Timing measured on the rig (build/rig/roam-hang.stock.json, `make rig-test` on
+    // 2026-12-02, stock 6.12.95 mt7925u), in ms after the hang:
+    //   chip reset 3062 -> WFSYS reset reached the chip 3149: 87 ms (mt7925u_mac_reset)
+    //   WFSYS 3149 -> "Firmware init done" 3509: 360 ms (the rig's 350 ms reload floor)
+    //   firmware reloaded 3509 -> "Driver requested disconnection" 3642: 133 ms, less the
+    //   re-add's two commands (2 ms each here)
+    //   disconnection 3642 -> associated with the target AP 3770: 128 ms
+    s.links = 1;
+    s.fw.arm_after_cmds = SetupCommands(s.links);
+    s.fw.hang_on_cmd_word = CmdWord::Uni(uni::kBssInfoUpdate).raw;
+    s.fw.wfsys_time = Duration::Millis(87);
+    s.fw.fw_load_time = Duration::Millis(360);
+    s.mt76.disconnect_delay = Duration::Millis(133 - 4);
+    s.mt76.reassoc_time = Duration::Millis(128);
+    s.mt76.source = "the rig (stock 6.12 mt7925u, single-link roam-hang, 2026-12-02)";
+    s.sections.push_back({At(10000), {C(BssInfo(0))}});
   } else if (name == "scan-timeout") {
     s.fw.hang_on_cmd_word = CmdWord::Uni(uni::kScanReq).raw;
     s.sections.push_back({At(10000), {C(ScanReq())}});

@@ -19,8 +19,8 @@ namespace connac::sim {
 
 const std::vector<std::string>& ScenarioNames() {
   static const std::vector<std::string> kNames = {
-      "mlo-roam-hang",        "scan-timeout", "healthy-slow", "reset-step-fails",
-      "crash-during-restore", "fw-assert",    "always-dead"};
+      "mlo-roam-hang",        "roam-hang", "scan-timeout", "healthy-slow", "reset-step-fails",
+      "crash-during-restore", "fw-assert", "always-dead"};
   return kNames;
 }
 
@@ -34,6 +34,7 @@ Metrics Run(const std::string& scenario, Policy policy, const Options& opts) {
   m.scenario = scenario;
   m.policy = policy == Policy::kConnac ? "connac" : "mt76";
   const Scenario s = MakeScenario(scenario, opts);
+  m.calibration = CalibrationNote(s);
   return policy == Policy::kConnac ? RunConnac(s, opts, std::move(m))
                                    : RunMt76(s, opts, std::move(m));
 }
@@ -46,10 +47,10 @@ std::string ToJson(const Metrics& m) {
       "d,"
       "\"false_resets\":%d,\"keys_restored\":%d,\"keys_lost\":%d,\"stale_keys\":%d,\"final_state\":"
       "\"%s\","
-      "\"commands\":%d,\"timeline\":[",
+      "\"commands\":%d,\"calibration\":\"%s\",\"timeline\":[",
       m.scenario, m.policy, num(m.first_unanswered_ms), num(m.detected_ms), num(m.fw_reloaded_ms),
       num(m.restored_ms), num(m.outage_ms), m.timeouts_paid, m.resets, m.false_resets,
-      m.keys_restored, m.keys_lost, m.stale_keys, m.final_state, m.commands);
+      m.keys_restored, m.keys_lost, m.stale_keys, m.final_state, m.commands, m.calibration);
   for (size_t i = 0; i < m.timeline.size(); ++i) {
     absl::StrAppendFormat(&j, "%s{\"t_ms\":%.1f,\"event\":\"%s\"}", i ? "," : "",
                           m.timeline[i].t_ms, m.timeline[i].what);
@@ -70,6 +71,7 @@ std::string ToText(const Metrics& m) {
       "  outage %s, timeouts paid %d, resets %d (false %d), keys restored %d, lost %d, stale %d\n",
       num(m.outage_ms), m.timeouts_paid, m.resets, m.false_resets, m.keys_restored, m.keys_lost,
       m.stale_keys);
+  absl::StrAppendFormat(&t, "  calibration: %s\n", m.calibration);
   const size_t shown = std::min<size_t>(m.timeline.size(), 40);
   for (size_t i = 0; i < shown; ++i)
     absl::StrAppendFormat(&t, "  %10.1f ms  %s\n", m.timeline[i].t_ms, m.timeline[i].what);

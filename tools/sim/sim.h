@@ -8,7 +8,8 @@
 //   kMt76    a model of today's mt792x: one mutex held across a critical section, 3 s per
 //            command, the reset work queued on a timeout and run only when the mutex frees,
 //            up to 10 back-to-back chip resets, then a forced reconnect (the supplicant
-//            reassociates and reinstalls the keys). Calibrated on the #1036 timeline.
+//            reassociates and reinstalls the keys). Calibrated on the #1036 timeline and
+//            on the stock driver on the rig (roam-hang).
 //
 // Everything is deterministic for a (scenario, policy, seed). Userspace only.
 
@@ -52,6 +53,8 @@ struct Metrics {
   int recoveries = 0;
   int relapses = 0;
   std::vector<TimelineEvent> timeline;
+  // Where the run's timing comes from (the rig or #1036) and its values.
+  std::string calibration;
 };
 
 struct Options {
@@ -64,7 +67,7 @@ struct Options {
   int failed_wfsys_steps = 0;
 };
 
-// Scenario names: mlo-roam-hang, scan-timeout, healthy-slow, reset-step-fails,
+// Scenario names: mlo-roam-hang, roam-hang, scan-timeout, healthy-slow, reset-step-fails,
 // crash-during-restore, fw-assert, always-dead.
 const std::vector<std::string>& ScenarioNames();
 bool IsScenario(const std::string& name);

@@ -39,6 +39,35 @@ TEST(Mt76ModelTest, ReproducesThe1036TimelineWithinHalfASecond) {
   EXPECT_NEAR(EventTime(m, "associated") - t[0], 32000, 500);
 }
 
+// The stock driver on the rig: build/rig/roam-hang.stock.json of a `make rig-test` run on
+// 2026-12-02 (stock Debian 6.12.95 mt7925u on the virtual MT7925, one link, the firmware hung
+// at the roam's first BSS_INFO_UPDATE). Milliseconds after the hang (the report's "fault").
+constexpr double kRigTimeout = 3058;     // "Message 00020002 (seq 1) timeout", the only one
+constexpr double kRigResetStart = 3062;  // "chip reset" (mt7925_mac_reset_work starts)
+constexpr double kRigFwReloaded = 3509;  // "Firmware init done"
+constexpr double kRigDisconnect = 3642;  // "Driver requested disconnection"
+constexpr double kRigAssociated = 3770;  // mac80211 "associated" with the roam's target AP
+constexpr double kRigKeysBack = 3809;    // supplicant "WPA: Key negotiation completed"
+constexpr int kRigMcuTimeouts = 1;       // mcu_timeouts
+constexpr int kRigFwReloads = 1;         // fw_reloads
+
+TEST(Mt76ModelTest, ReproducesTheRigRoamHangWithinHalfASecond) {
+  const Metrics m = sim::Run("roam-hang", Policy::kMt76, Options{});
+  const double t0 = m.first_unanswered_ms;
+  ASSERT_GE(t0, 0);
+  const std::vector<double> t = TimeoutTimes(m);
+  ASSERT_EQ(static_cast<int>(t.size()), kRigMcuTimeouts);
+  EXPECT_EQ(m.timeouts_paid, kRigMcuTimeouts);
+  EXPECT_EQ(m.resets, kRigFwReloads);
+  EXPECT_NEAR(t[0] - t0, kRigTimeout, 500);
+  EXPECT_NEAR(EventTime(m, "chip reset") - t0, kRigResetStart, 500);
+  EXPECT_NEAR(m.fw_reloaded_ms - t0, kRigFwReloaded, 500);
+  EXPECT_NEAR(EventTime(m, "Driver requested disconnection") - t0, kRigDisconnect, 500);
+  EXPECT_NEAR(EventTime(m, "associated") - t0, kRigAssociated, 500);
+  EXPECT_NEAR(m.restored_ms - t0, kRigKeysBack, 500);
+  EXPECT_EQ(m.final_state, "RUNNING");
+}
+
 TEST(ConnacPolicyTest, MloRoamHangMeetsTheTargets) {
   const Metrics c = sim::Run("mlo-roam-hang", Policy::kConnac, Options{});
   ASSERT_GE(c.restored_ms, 0);
