@@ -12,7 +12,8 @@ BAZEL ?= bazel
 BAZEL_FLAGS ?=
 SHELL := /bin/bash
 
-.PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench rig-test rig-demo test-rig mt7925-test
+.PHONY: bench-recovery lint test-tsan fuzz fuzz-smoke bench rig-test rig-demo test-rig mt7925-test \
+  test-mt7925 rig-compare
 FUZZ_SECONDS ?= 20
 .PHONY: all setup build demo demo-kmod test test-bazel test-asan test-ubsan kcheck kcheck-selftest \
 	kmod kmod-test summary-test clean
@@ -89,13 +90,13 @@ demo-kmod: setup
 # failed"). A step that exits non-zero, counts nothing or does not report at all is a
 # failure there; skipped tests and gates are counted as skipped, never as passed. Kernel
 # steps report once per kernel: "kmod[6.12.117+deb12-amd64]".
-TEST_STEPS := summary-test bazel asan ubsan tsan kcheck kcheck-selftest lint fuzz kmod rig
+TEST_STEPS := summary-test bazel asan ubsan tsan kcheck kcheck-selftest lint fuzz kmod mt7925 rig
 test: setup
 	@mkdir -p build && : > build/test-results
 	@$(MAKE) -k --no-print-directory summary-test test-bazel test-asan test-ubsan test-tsan \
 	  kcheck kcheck-selftest \
 	  lint fuzz-smoke \
-	  kmod-test test-rig; \
+	  kmod-test test-mt7925 test-rig; \
 	  rc=$$?; \
 	  tools/report_results.sh build/test-results $(TEST_STEPS); \
 	  rrc=$$?; \
@@ -159,9 +160,26 @@ clean:
 	$(BAZEL) clean
 	rm -rf build
 
-# Every rig scenario on the stock driver (budget: 5 minutes on this 2-core machine).
+# Every rig scenario on the stock driver, then on the connac-patched one (the DKMS package
+# built from Debian's linux-source), then both side by side (rig/compare.sh: figures, not
+# tests). Budget: about 5 minutes per driver on this 2-core machine. Steps rig[stock] and
+# rig[connac] count scenarios.
 test-rig:
-	@echo "== rig: stock mt7925u on the virtual MT7925 (QEMU/TCG)"
-	@mkdir -p build && BAZEL="$(BAZEL)" rig/run.sh "" stock | tee build/rig-test.log; \
-	  rc=$${PIPESTATUS[0]}; \
-	  tools/record_result.sh rig $$rc --from build/rig-test.log; exit $$rc
+	@mkdir -p build; rc=0; \
+	for d in stock connac; do \
+	  echo "== rig: $$d mt7925u on the virtual MT7925 (QEMU/TCG)"; \
+	  BAZEL="$(BAZEL)" rig/run.sh "" $$d | tee build/rig-test.$$d.log; \
+	  r=$${PIPESTATUS[0]}; [ $$r -eq 0 ] || rc=$$r; \
+	  tools/record_result.sh "rig[$$d]" $$r --from build/rig-test.$$d.log; \
+	done; \
+	rig/compare.sh || true; exit $$rc
+
+# The stock and connac reports of the last full runs side by side, written into
+# docs/PERFORMANCE.md (rig-outage section): run after `make test` or both rig-test runs.
+rig-compare:
+	@rig/compare.sh --docs docs/PERFORMANCE.md
+
+# The connac-mt7925 package as a make-test step: checkpatch, out-of-tree build, DKMS.
+test-mt7925: setup
+	@mkdir -p build; kmod/mt7925/check.sh 2>&1 | tee build/mt7925-test.log; \
+	  rc=$${PIPESTATUS[0]}; tools/record_result.sh mt7925 $$rc --from build/mt7925-test.log; exit $$rc

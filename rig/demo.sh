@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
-# `make rig-demo`: runs the assoc-wpa2 scenario on the stock driver and shows it in a few
-# lines (the full report is build/rig/assoc-wpa2.stock.json, the guest console .console).
+# `make rig-demo`: the #1036 case on the rig, stock driver then connac. Runs roam-hang (the
+# firmware hangs at the first BSS_INFO_UPDATE of a roam) with each driver and shows the stock
+# timeline and both outcomes in a few lines. Full reports: build/rig/roam-hang.<driver>.json,
+# guest kernel logs .log.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-echo "== rig: Debian's stock mt7925u on the virtual MT7925 (QEMU/TCG), WPA2 through hostapd"
-rig/run.sh assoc-wpa2 stock >build/rig-demo.log 2>&1
-rc=$?
-j=build/rig/assoc-wpa2.stock.json
-if [[ ! -f $j ]]; then
-  tail -n 20 build/rig-demo.log
+cd "$(dirname "$0")/.." || exit 1
+echo "== rig: the firmware hangs during a roam (Debian's 6.12 mt7925u on the virtual MT7925, QEMU/TCG)"
+rc=0
+for d in stock connac; do
+  rig/run.sh roam-hang "$d" >"build/rig-demo.$d.log" 2>&1 || rc=1
+done
+s=build/rig/roam-hang.stock.json c=build/rig/roam-hang.connac.json
+if [[ ! -f $s ]]; then
+  tail -n 20 build/rig-demo.stock.log
   exit 1
 fi
-t() { jq -r --arg e "$1" '[.timeline[] | select(.event | startswith($e))][0].t_ms // empty | . / 1000' "$j"; }
-jq -r '"  guest kernel \(.kernel): hostapd (WPA2-PSK) on a mac80211_hwsim radio in its own netns, wpa_supplicant on wlan0 (mt7925u)"' "$j"
-printf '  t=%ss wlan0 registered | t=%ss associated | t=%ss 100 pings done\n' \
-  "$(t wlan-registered)" "$(t associated)" "$(t ping-done)"
-grep -hE 'wlan0: (authenticated|RX AssocResp|associated)$|wlan0: RX AssocResp' \
-  build/rig/assoc-wpa2.stock.log | tr -d '\r' | sed 's/^/  kernel: /' | head -n 3
-jq -r '"  supplicant: cipher \(.cipher)/\(.group_cipher), pings \(.ping_received)/\(.ping_sent)",
-  "  device: \(.device.mcu_commands) MCU commands, keys pairwise \(.device.keys_pairwise) + group \(.device.keys_group) (STA_REC KEY_V3), \(.device.frames_encrypted) frames encrypted, \(.device.frames_decrypted) decrypted, \(.device.frames_dropped_nokey) dropped for no key",
-  "  \(if .passed then "PASS" else "FAIL: " + (.failures | join("; ")) end) in \(.duration_s) s (report: build/rig/assoc-wpa2.stock.json)"' "$j"
+# The stock timeline, relative to the fault: the events a maintainer reads.
+jq -r '(.fault.t_ms // 0) as $f | .timeline[] | select(.t_ms >= $f)
+  | select(.event | test("^(fault: hang fired|mcu timeout|reset: chip reset|firmware download: done|mac80211: Driver requested disconnection|supplicant: CTRL-EVENT-CONNECTED|traffic: first echo after)"))
+  | "  stock  +\((.t_ms - $f) / 1000 * 100 | round / 100)s  \(.event | .[0:90])"' "$s" | head -n 8
+show() {  # DRIVER FILE
+  [[ -f $2 ]] || { echo "  $1: no report (build/rig-demo.$1.log)"; return; }
+  jq -r --arg d "$1" '"  \($d | . + "      " | .[0:6]) outage \(.outage_ms // "n/a") ms, \(.mcu_timeouts) MCU timeout(s) paid, \(.fw_reloads) firmware reload(s), reassociated \(.reassociated), \(.final_state)\(if .passed then "" else " (FAIL: " + (.failures | join("; ")) + ")" end)"' "$2"
+}
+show stock "$s"
+show connac "$c"
+if [[ -f $s && -f $c ]]; then
+  jq -rn --slurpfile a "$s" --slurpfile b "$c" '
+    if ($a[0].outage_ms // 0) > 0 and ($b[0].outage_ms // 0) > 0
+    then "  stock / connac outage: \(($a[0].outage_ms / $b[0].outage_ms * 100 | round) / 100)x" else empty end'
+fi
 exit $rc

@@ -7,8 +7,8 @@
 // probes (the neighbour and mac80211 queues) and delivers them when it comes back, so every
 // probe may be answered, late; by send times such an outage would not show at all. A gap is
 // reported when it closes (the first reply after it), with the number of probes whose
-// replies never came. Times are milliseconds on one clock (the guest's CLOCK_MONOTONIC in rigprobe). Test
-// material for the rig (nothing here ships).
+// replies never came. Times are milliseconds on one clock (the guest's CLOCK_MONOTONIC in
+// rigprobe). Test material for the rig (nothing here ships).
 
 #ifndef RIG_PROBE_GAPS_H_
 #define RIG_PROBE_GAPS_H_

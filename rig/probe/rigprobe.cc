@@ -88,8 +88,8 @@ std::string OperState(const std::string& iface) {
 }
 
 const char* OperName(uint8_t st) {
-  static const char* const kNames[] = {"unknown", "notpresent",     "down", "lowerlayerdown",
-                                       "testing", "dormant",        "up"};
+  static const char* const kNames[] = {"unknown", "notpresent", "down", "lowerlayerdown",
+                                       "testing", "dormant",    "up"};
   return st < sizeof(kNames) / sizeof(kNames[0]) ? kNames[st] : "unknown";
 }
 
@@ -106,7 +106,8 @@ std::string LinkEvent(const uint8_t* buf, size_t n, const std::string& iface) {
     int oper = -1;
     for (const rtattr* a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
       if (a->rta_type == IFLA_IFNAME) {
-        name.assign(static_cast<const char*>(RTA_DATA(a)), strnlen(static_cast<const char*>(RTA_DATA(a)), RTA_PAYLOAD(a)));
+        name.assign(static_cast<const char*>(RTA_DATA(a)),
+                    strnlen(static_cast<const char*>(RTA_DATA(a)), RTA_PAYLOAD(a)));
       } else if (a->rta_type == IFLA_OPERSTATE && RTA_PAYLOAD(a) >= 1) {
         oper = *static_cast<const uint8_t*>(RTA_DATA(a));
       }
@@ -201,7 +202,8 @@ class WpaMonitor {
   int64_t next_try_ = 0;
 };
 
-void WriteState(const std::string& path, int64_t last_rx, const Gap& big, const std::string& bssid) {
+void WriteState(const std::string& path, int64_t last_rx, const Gap& big,
+                const std::string& bssid) {
   const std::string tmp = path + ".tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
@@ -296,7 +298,8 @@ int Run(const std::string& dst, int interval_ms, int gap_ms, const std::string& 
     if (poll(pf, 3, wait > 0 ? wait : 0) < 0 && errno != EINTR) break;
     if (pf[0].revents & POLLIN) {
       ssize_t n;
-      while ((n = recv(fd, buf, sizeof(buf), 0)) >= static_cast<ssize_t>(sizeof(icmphdr) + sizeof(Probe))) {
+      while ((n = recv(fd, buf, sizeof(buf), 0)) >=
+             static_cast<ssize_t>(sizeof(icmphdr) + sizeof(Probe))) {
         const auto* h = reinterpret_cast<const icmphdr*>(buf);
         if (h->type != ICMP_ECHOREPLY) continue;
         Probe p;
@@ -313,8 +316,8 @@ int Run(const std::string& dst, int interval_ms, int gap_ms, const std::string& 
           last_answered_sent = p.sent_ms;
         }
         if (gaps.OnReply(p.seq, t, &g)) {
-          Emit(t, "gap last=" + std::to_string(g.last_ms) + " first=" +
-                      std::to_string(g.first_ms) + " lost=" + std::to_string(g.lost));
+          Emit(t, "gap last=" + std::to_string(g.last_ms) + " first=" + std::to_string(g.first_ms) +
+                      " lost=" + std::to_string(g.lost));
           if (g.first_ms - g.last_ms >= 500) {
             big = g;
             state_dirty = true;
@@ -355,8 +358,7 @@ int Run(const std::string& dst, int interval_ms, int gap_ms, const std::string& 
   const uint64_t got = gaps.received();
   Emit(NowMs(), "summary sent=" + std::to_string(sent) + " received=" + std::to_string(got) +
                     " last_reply=" + std::to_string(last_rx) +
-                    " last_answered_sent=" + std::to_string(last_answered_sent) +
-                    " rtt_avg_ms=" +
+                    " last_answered_sent=" + std::to_string(last_answered_sent) + " rtt_avg_ms=" +
                     std::to_string(got ? rtt_sum / static_cast<int64_t>(got) : -1) +
                     " rtt_max_ms=" + std::to_string(rtt_max));
   if (!state_file.empty()) WriteState(state_file, last_rx, big, bssid);
