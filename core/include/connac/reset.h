@@ -137,7 +137,7 @@ struct ResetConfig {
   uint8_t hold_off_after = 3;  // consecutive failures before a hold-off
   Duration hold_off = Duration::Seconds(30);
   uint8_t wedge_after = 6;                         // consecutive failures before WEDGED
-  Duration healthy_decay = Duration::Seconds(60);  // kRunning this long forgets failures
+  Duration healthy_decay = Duration::Seconds(7);  // kRunning this long forgets failures
 };
 
 // What the host must do now. Several flags may be set at once; do them in the order listed.

@@ -23,7 +23,8 @@ slab_snapshot() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; section "$1" 
 target=$AP2_BSSID other=$AP1_BSSID
 ok=0 i=1
 while [ "$i" -le "$n" ]; do
-  sleep 1
+  # Associated and passing traffic a moment before the next roam, as a station would be.
+  sleep 2
   t0=$(uptime_ms)
   mark "soak-cycle $i roam-hang to $target"
   vmt7925ctl fault hang cid=0x02 >/dev/null
