@@ -99,7 +99,7 @@ run_boot() {
     -m 1024 -no-reboot -display none -monitor none -nic none \
     -serial "file:$boot/console.txt" -serial "file:$boot/stream.txt" \
     -kernel "$kernel" -initrd "$boot/initrd.cpio" \
-    -append "console=ttyS0 loglevel=4 panic=-1 oops=panic ${RIG_APPEND:-}" >"$boot/qemu.txt" 2>&1
+    -append "console=ttyS0 loglevel=4 panic=-1 oops=panic ${BOOT_APPEND:-} ${RIG_APPEND:-}" >"$boot/qemu.txt" 2>&1
   local qrc=$?
   echo "rig: boot $boot_no ($*): guest ran $(since "$t0") s, qemu exit $qrc"
   parse_stream "$boot/stream.txt"
@@ -276,8 +276,20 @@ else
 fi
 rc=0 npass=0 nfail=0
 remaining=("${names[@]}")
+# A scenario with files/cmdline (kernel parameters, e.g. slub_debug) boots alone with them;
+# the others share boots.
+cmdline_of() { cat "rig/scenarios/$1/files/cmdline" 2>/dev/null; }
 while [[ ${#remaining[@]} -gt 0 ]]; do
-  run_boot "${remaining[@]}"
+  batch=()
+  if [[ -n "$(cmdline_of "${remaining[0]}")" ]]; then
+    batch=("${remaining[0]}")
+  else
+    for n in "${remaining[@]}"; do
+      [[ -z "$(cmdline_of "$n")" ]] || break
+      batch+=("$n")
+    done
+  fi
+  BOOT_APPEND=$(cmdline_of "${batch[0]}") run_boot "${batch[@]}"
   done_now=("${finished[@]}")
   [[ -n "$died_in" ]] && done_now+=("$died_in")
   for n in "${done_now[@]}"; do

@@ -19,24 +19,46 @@ elif [ "$(cat /etc/rig/driver 2>/dev/null)" = connac ]; then n=20
 else n=5; fi
 result soak_cycles "$n"
 # Freed objects reach the slab counts late (RCU, the page cache's dentries): settle first.
-slab_snapshot() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; section "$1" </proc/slabinfo; }
-target=$AP2_BSSID other=$AP1_BSSID
+# files/cmdline boots this scenario alone with slub_debug=U on the kmalloc and skbuff caches:
+# their alloc_traces (debugfs) list each allocation site with its count of live objects and
+# its stack, so a growth is attributed to a function and module (driver or guest userland),
+# not guessed at.
+slab_snapshot() {
+  sync
+  echo 3 >/proc/sys/vm/drop_caches
+  sleep 2
+  section "$1" </proc/slabinfo
+  local f
+  for f in /sys/kernel/debug/slab/kmalloc-*/alloc_traces /sys/kernel/debug/slab/skbuff_*/alloc_traces; do
+    [ -r "$f" ] || continue
+    f=${f%/alloc_traces}
+    echo "@@ ${f##*/}"
+    cat "$f/alloc_traces"
+  done | section "$1-sites"
+}
+target=$AP2_BSSID
 ok=0 i=1
 while [ "$i" -le "$n" ]; do
-  # Associated and passing traffic a moment before the next roam, as a station would be.
-  sleep 2
+  # Associated and passing traffic for a while before the next roam: a roam every few
+  # seconds that kills the firmware each time is a crash loop, which the reset sequencer
+  # escalates by design (healthy_decay 7 s, docs/reset.md).
+  sleep 5
   t0=$(uptime_ms)
   mark "soak-cycle $i roam-hang to $target"
   vmt7925ctl fault hang cid=0x02 >/dev/null
   wpa roam "$target" >/dev/null
-  if rig_wait_recovered "$t0" 40 && wait_for 10 on_bssid "$target"; then
+  # Recovered: traffic flows again (on either AP: after a failed roam the supplicant may
+  # go back to the one it left).
+  if rig_wait_recovered "$t0" 40; then
     ok=$((ok + 1))
-    mark "soak-cycle $i recovered"
+    wait_for 5 connected
+    mark "soak-cycle $i recovered on $(wpa_bssid)"
+    target=$(wpa_bssid)
+    if [ "$target" = "$AP1_BSSID" ]; then target=$AP2_BSSID; else target=$AP1_BSSID; fi
   else
     mark "soak-cycle $i not-recovered state=$(wpa_state)"
   fi
   [ "$i" -eq 1 ] && slab_snapshot slab-warm
-  t=$target target=$other other=$t
   i=$((i + 1))
 done
 slab_snapshot slab-after
