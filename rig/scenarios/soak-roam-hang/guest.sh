@@ -26,7 +26,9 @@ result soak_cycles "$n"
 slab_snapshot() {
   sync
   echo 3 >/proc/sys/vm/drop_caches
-  sleep 2
+  sleep 6
+  echo 3 >/proc/sys/vm/drop_caches
+  sleep 1
   section "$1" </proc/slabinfo
   local f
   for f in /sys/kernel/debug/slab/kmalloc-*/alloc_traces /sys/kernel/debug/slab/skbuff_*/alloc_traces; do
