@@ -7,7 +7,7 @@ rig_device_up || exit 1
 rig_connect "$AP1_FREQ"
 rig_probe_start
 # 100 echo requests, 50 ms apart; busybox ping prints the transmitted/received summary.
-timeout 40 ping -c 100 -i 0.05 -W 1 "$AP_ADDR" >/tmp/ping.log 2>&1
+timeout 40 ping -c 100 -i 0.05 -W 5 "$AP_ADDR" >/tmp/ping.log 2>&1
 mark ping-done
 sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' /tmp/ping.log)
 recv=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' /tmp/ping.log)

@@ -7,7 +7,7 @@
 rig_device_up || exit 1
 rig_connect "$AP1_FREQ"
 rig_probe_start
-timeout 40 ping -c 100 -i 0.05 -W 1 "$AP_ADDR" >/tmp/ping.log 2>&1
+timeout 40 ping -c 100 -i 0.05 -W 5 "$AP_ADDR" >/tmp/ping.log 2>&1
 mark ping-done
 result ping_sent "$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' /tmp/ping.log)"
 result ping_received "$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' /tmp/ping.log)"
@@ -39,7 +39,7 @@ else
   result reconnected_after_reset false
 fi
 rig_wait_recovered "$t0" 20 && mark recovered
-timeout 20 ping -c 20 -i 0.05 -W 1 "$AP_ADDR" >/tmp/ping2.log 2>&1
+timeout 20 ping -c 20 -i 0.05 -W 5 "$AP_ADDR" >/tmp/ping2.log 2>&1
 mark ping2-done
 result ping2_sent "$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' /tmp/ping2.log)"
 result ping2_received "$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' /tmp/ping2.log)"
