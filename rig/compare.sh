@@ -21,8 +21,8 @@ case "${1:-}" in
   *) echo "compare: unknown argument '$1' (usage: rig/compare.sh [--docs FILE])" >&2; exit 2 ;;
 esac
 out=build/rig
-order=(assoc-wpa2 roam-clean slow-alive roam-hang roam-hang-reset-fails idle-hang assert
-       hypothesis-strict-roam reset-smoke)
+order=(assoc-wpa2 roam-clean slow-alive roam-hang roam-hang-probe roam-hang-reset-fails
+       idle-hang assert hypothesis-strict-roam reset-smoke soak-roam-hang)
 names=()
 for n in "${order[@]}"; do names+=("$n"); done
 for d in rig/scenarios/*/; do
@@ -69,6 +69,9 @@ if num "$s" && num "$c"; then
     "$([[ $((c * 8)) -le $s ]] && echo true || echo false)" \
     "$(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2fx (stock %d ms)", a / b, a }')"
 fi
+c=$(j connac roam-hang-probe '.outage_ms // empty')
+num "$c" && target "roam-hang-probe: connac outage <= 1.5 s with the probe on" \
+  "$([[ $c -le 1500 ]] && echo true || echo false)" "$c ms"
 t=$(j connac roam-hang '.mcu_timeouts // empty')
 num "$t" && target "roam-hang: at most one MCU timeout (connac)" "$([[ $t -le 1 ]] && echo true || echo false)" "$t"
 r=$(j connac roam-hang '.reassociated')
