@@ -22,7 +22,7 @@ case "${1:-}" in
 esac
 out=build/rig
 order=(assoc-wpa2 roam-clean slow-alive roam-hang roam-hang-probe roam-hang-reset-fails
-       idle-hang assert hypothesis-strict-roam reset-smoke soak-roam-hang)
+       idle-hang assert fw-never-back hypothesis-strict-roam reset-smoke soak-roam-hang)
 names=()
 for n in "${order[@]}"; do names+=("$n"); done
 for d in rig/scenarios/*/; do
@@ -90,6 +90,10 @@ x=$(j connac assert '"\(.mcu_timeouts) timeouts, \(.final_state)"')
 x=$(j connac roam-hang-reset-fails '"\(.fw_reload_failures // 0) failed + \(.fw_reloads) reloads, \(.final_state)"')
 [[ $x == - ]] || target "roam-hang-reset-fails: recovered after a retry (connac)" \
   "$([[ $x == *", connected" && $x != "0 failed"* ]] && echo true || echo false)" "$x"
+
+x=$(j connac fw-never-back '"\(.failures | length) failures"')
+[[ $x == - ]] || target "fw-never-back: WEDGED, one log line, no hung task, interface down (connac)" \
+  "$([[ $x == "0 failures" ]] && echo true || echo false)" "$(j connac fw-never-back 'if .passed then "as required" else (.failures | join("; ")) end')"
 
 md=$(
   echo "Measured by \`make test\` (or \`rig/run.sh \"\" stock; rig/run.sh \"\" connac; rig/compare.sh\`) on"

@@ -269,7 +269,7 @@ finish_one() {
 # Every scenario, those that leave the driver untouched first (they share a boot); the
 # others follow in this order, then any other scenario directory alphabetically.
 order=(assoc-wpa2 roam-clean slow-alive roam-hang roam-hang-reset-fails idle-hang assert
-       hypothesis-strict-roam reset-smoke)
+       hypothesis-strict-roam reset-smoke fw-never-back)
 if [[ -n "$scenario" ]]; then
   names=("$scenario")
 else

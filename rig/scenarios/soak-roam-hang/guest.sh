@@ -4,7 +4,7 @@
 # BSS_INFO_UPDATE, roams to the other AP with `wpa_cli roam` and waits for traffic to come
 # back. The slab caches (/proc/slabinfo: kmemleak is not in Debian's kernel) are read after
 # the first cycle (warm: one-time allocations done) and after the last; the host compares
-# them (expect.sh). 20 cycles with the connac driver, the target's; 5 with stock, as a
+# them (expect.sh). 20 cycles with the connac driver, the target's; 3 with stock, as a
 # baseline within the rig's time budget (SOAK_CYCLES in /rig/env overrides both).
 . /rig/lib.sh
 rig_device_up || exit 1
@@ -16,7 +16,7 @@ rig_prepare_roam || exit 1
 wpa bss_expire_age 3600 >/dev/null
 if [ -n "${SOAK_CYCLES:-}" ]; then n=$SOAK_CYCLES
 elif [ "$(cat /etc/rig/driver 2>/dev/null)" = connac ]; then n=20
-else n=5; fi
+else n=3; fi
 result soak_cycles "$n"
 # Freed objects reach the slab counts late (RCU, the page cache's dentries): settle first.
 # files/cmdline boots this scenario alone with slub_debug=U on the kmalloc and skbuff caches:
