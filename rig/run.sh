@@ -280,7 +280,22 @@ else
     [[ " ${names[*]} " == *" $n "* ]] || names+=("$n")
   done
 fi
-rc=0 npass=0 nfail=0
+rc=0 npass=0 nfail=0 nskip=0
+# files/drivers: the drivers a scenario is meant for (e.g. roam-hang-probe: connac; the stock
+# driver has no probe). Others skip it, reported as skipped.
+if [[ -z "$scenario" ]]; then
+  kept=()
+  for n in "${names[@]}"; do
+    f="rig/scenarios/$n/files/drivers"
+    if [[ -f $f ]] && ! grep -qw -- "$driver" "$f"; then
+      echo "rig $n $driver: skip - meant for $(tr '\n' ' ' <"$f")only"
+      nskip=$((nskip + 1))
+      continue
+    fi
+    kept+=("$n")
+  done
+  names=("${kept[@]}")
+fi
 remaining=("${names[@]}")
 for n in "${names[@]}"; do
   rm -rf "$out/retry.$n.$driver" "$out/$n.$driver.attempt1.log" "$out/run.$n.$driver.attempt1"
@@ -323,5 +338,5 @@ while [[ ${#remaining[@]} -gt 0 ]]; do
   done
   remaining=("${next[@]}")
 done
-echo "rig: $npass passed, $nfail failed ($(since "$t_build") s in all)"
+echo "rig: $npass passed, $nfail failed, $nskip skipped ($(since "$t_build") s in all)"
 exit $rc
