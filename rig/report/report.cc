@@ -300,6 +300,12 @@ Report Analyze(const Inputs& in) {
       text = "firmware download: done (Firmware init done)";
     } else if (dmsg == "Timeout for initializing firmware") {
       text = "firmware download: failed (Timeout for initializing firmware)";
+    } else if (absl::StartsWith(dmsg, "connac: firmware declared dead") ||
+               absl::StartsWith(dmsg, "connac: recovered in") ||
+               absl::StartsWith(dmsg, "connac: reset attempt") ||
+               absl::StartsWith(dmsg, "connac: firmware WEDGED")) {
+      // The patched driver's reset (kmod/mt7925): its episode's start, retries and end.
+      text = absl::StrCat("reset: ", dmsg);
     } else if (absl::StartsWith(msg, sta + ": ")) {
       const string_view m = msg.substr(sta.size() + 2);
       static constexpr string_view kMlme[] = {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
@@ -199,6 +200,30 @@ TEST_F(ReportTest, McuTimeoutsParsedFromTheKernelLog) {
   EXPECT_THAT(ToJson(r), HasSubstr("\"mcu_timeouts\":3,"));
   EXPECT_THAT(ToJson(r), HasSubstr("{\"t_ms\":15211,\"cmd\":\"0x00020003\",\"name\":\"UNI "
                                    "STA_REC_UPDATE\",\"seq\":12}"));
+}
+
+// The patched driver's reset lines (kmod/mt7925: connac) join the timeline as reset events;
+// its own "connac: timeout" line is not an MCU timeout (the driver's "Message ..." line is).
+TEST_F(ReportTest, ConnacResetLinesJoinTheTimeline) {
+  RunFiles f;
+  f.dmesg = absl::StrReplaceAll(
+      f.dmesg,
+      {{"[   15.240000] mt7925u 1-1:1.0: chip reset\n",
+        "[   15.236000] mt7925u 1-1:1.0: connac: timeout, command 0x00020002\n"
+        "[   15.237000] mt7925u 1-1:1.0: connac: firmware declared dead (timeout): failing "
+        "commands fast, resetting\n"
+        "[   15.238000] mt7925u 1-1:1.0: connac: reset attempt 1 failed: fw_ready; retrying\n"
+        "[   15.239000] mt7925u 1-1:1.0: connac: recovered in 624 ms (cause timeout, 2 "
+        "attempt(s))\n"
+        "[   15.240000] mt7925u 1-1:1.0: chip reset\n"}});
+  const Report r = Run(f);
+  int resets = 0;
+  for (const auto& e : r.timeline) {
+    if (absl::StartsWith(e.text, "reset: connac: ")) ++resets;
+    EXPECT_FALSE(absl::StrContains(e.text, "connac: timeout")) << e.text;
+  }
+  EXPECT_EQ(resets, 3);
+  EXPECT_EQ(r.timeouts.size(), 1u) << "only the driver's Message line is a timeout";
 }
 
 // fw_reloads: firmware starts after the first, as the device counted them; failed starts
