@@ -136,7 +136,7 @@ struct ResetConfig {
                          Duration::Millis(500)};
   uint8_t hold_off_after = 3;  // consecutive failures before a hold-off
   Duration hold_off = Duration::Seconds(30);
-  uint8_t wedge_after = 6;                         // consecutive failures before WEDGED
+  uint8_t wedge_after = 6;                        // consecutive failures before WEDGED
   Duration healthy_decay = Duration::Seconds(7);  // kRunning this long forgets failures
 };
 
