@@ -18,6 +18,7 @@
 #include "connac/testing/fwsim_host.h"
 #include "connac/testing/test_keys.h"
 #include "gtest/gtest.h"
+#include "userspace_test/device_fixture.h"
 #include "userspace_test/test_util.h"
 
 namespace connac {
@@ -73,38 +74,9 @@ class DeviceTest : public ::testing::Test {
   FwSimHost<>& h() { return *host_; }
   Device<>& dev() { return host_->dev(); }
 
-  // An associated station: device, link 0 (BSS 0, AP link-station), PTK, GTK and IGTK.
-  void Associate(uint8_t links = 1) {
-    h().Do([](Device<>& d, Instant) {
-         d.SetDevice(Mac(0xde, 0));
-         return OkStatus();
-       })
-        .IgnoreError();
-    for (uint8_t l = 0; l < links; ++l) {
-      ASSERT_TRUE(
-          h().Do([l](Device<>& d, Instant now) { return d.LinkAdd(l, Mac(0xb0, l), now); }).ok());
-      ASSERT_TRUE(
-          h().Do([l](Device<>& d, Instant now) { return d.StaAdd(l, Mac(0xa9, l), now); }).ok());
-      ASSERT_TRUE(
-          h().Do([l](Device<>& d, Instant) { return d.LinkAssociated(l, Mac(0xa9, l), l == 0); })
-              .ok());
-    }
-    SetAndRun(Key(suite::kCcmp, 0, -1, 16, 0x50));
-    for (uint8_t l = 0; l < links; ++l) {
-      SetAndRun(Key(suite::kCcmp, 1, static_cast<int8_t>(l), 16, static_cast<uint8_t>(0xc0 + l)));
-      SetAndRun(
-          Key(suite::kAesCmac, 4, static_cast<int8_t>(l), 16, static_cast<uint8_t>(0xa0 + l)));
-    }
-  }
-
-  void SetAndRun(const KeyConf& k) {
-    const uint32_t before = h().key_ops_done();
-    ASSERT_TRUE(
-        h().Do([&k](Device<>& d, Instant now) { return d.SetKey(KeyCmd::kSet, k, now); }).ok());
-    h().RunFor(Duration::Millis(50));
-    ASSERT_EQ(h().key_ops_done(), before + 1);
-    ASSERT_EQ(h().last_key_op_status(), 0);
-  }
+  // An associated station (device_fixture.h: AssociateStation).
+  void Associate(uint8_t links = 1) { ASSERT_TRUE(testing::AssociateStation(h(), links)); }
+  void SetAndRun(const KeyConf& k) { ASSERT_TRUE(testing::SetKeyAndRun(h(), k)); }
 
   // Whether the firmware holds exactly what the table believes installed.
   ::testing::AssertionResult FirmwareMatchesTable() {
