@@ -190,8 +190,6 @@ probe_state() {
   return 0
 }
 connected() { probe_state; [ "$P_BSSID" != - ]; }
-# on_bssid BSSID: the supplicant's last association is with that AP.
-on_bssid() { probe_state; [ "$P_BSSID" = "$1" ]; }
 last_reply() { probe_state; echo "$P_LAST"; }
 # reply_after MS: an echo reply arrived after MS.
 reply_after() { probe_state; [ "$P_LAST" -gt "$1" ]; }
@@ -228,6 +226,30 @@ rig_prepare_roam() {
   done
   mark "error: AP2 not in the scan results"
   return 1
+}
+# rig_roam_hang [FAULT...]: the #1036 case, shared by roam-hang, roam-hang-probe and
+# roam-hang-reset-fails. Associated with AP1 and passing traffic, the firmware is armed to
+# hang at the first BSS_INFO_UPDATE after the "roam-started" mark (each FAULT, e.g.
+# "reset-fails count=1", is armed before it), the station roams to AP2 with `wpa_cli roam`,
+# and the scenario waits up to 100 s for traffic to come back, then reports.
+rig_roam_hang() {
+  rig_device_up || return 1
+  rig_connect
+  rig_probe_start
+  rig_prepare_roam || return 1
+  sleep 1
+  local t0 f
+  t0=$(uptime_ms)
+  mark "roam-started wpa_cli $AP2_BSSID"
+  for f in "$@"; do
+    # shellcheck disable=SC2086 # a fault is a word list: kind key=value...
+    vmt7925ctl fault $f >/dev/null
+  done
+  vmt7925ctl fault hang cid=0x02 >/dev/null
+  wpa roam "$AP2_BSSID" >/dev/null
+  rig_wait_recovered "$t0" 100 && mark recovered
+  sleep 2
+  rig_report_state
 }
 # on_bssid BSSID: associated (COMPLETED) with that AP.
 on_bssid() { wpa_completed && [ "$(wpa_bssid)" = "$1" ]; }

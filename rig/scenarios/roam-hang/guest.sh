@@ -4,16 +4,5 @@
 # `wpa_cli roam` to AP2). The stock driver pays its MCU timeouts, resets, reloads the
 # firmware and forces a reconnect; the scenario waits for traffic to come back.
 . /rig/lib.sh
-rig_device_up || exit 1
-rig_connect
-rig_probe_start
-rig_prepare_roam || exit 1
-sleep 1
-t0=$(uptime_ms)
-mark "roam-started wpa_cli $AP2_BSSID"
-vmt7925ctl fault hang cid=0x02 >/dev/null
-wpa roam "$AP2_BSSID" >/dev/null
-rig_wait_recovered "$t0" 100 && mark recovered
-sleep 2
-rig_report_state
+rig_roam_hang || exit 1
 exit 0
