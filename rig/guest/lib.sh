@@ -66,6 +66,7 @@ ip() { /usr/sbin/ip "$@"; }
 SSID=rig-wpa2
 PSK=connac-rig-passphrase
 AP_ADDR=10.77.0.1
+AP_BRIDGE_MAC=02:00:00:00:aa:01
 STA_ADDR=10.77.0.2
 AP1_FREQ=2437
 AP2_FREQ=5180
@@ -85,7 +86,9 @@ rig_aps_up() {
   iw phy "$1" set netns name ap && iw phy "$2" set netns name ap ||
     { mark "error: cannot move the hwsim phys"; return 1; }
   ip netns exec ap ip link set lo up
-  ip netns exec ap ip link add br0 type bridge
+  # A fixed address: the station pins it (rig_connect), and a bridge otherwise takes the
+  # lowest port address, which changes as hostapd adds and removes ports.
+  ip netns exec ap ip link add br0 address "$AP_BRIDGE_MAC" type bridge
   ip netns exec ap ip addr add "$AP_ADDR/24" dev br0
   ip netns exec ap ip link set br0 up
   mark "hwsim-moved $AP1_IF $AP2_IF"
@@ -146,6 +149,13 @@ wpa_completed() { [ "$(wpa_state)" = COMPLETED ]; }
 rig_connect() {
   ip link set "$STA" up && mark "link-up $STA"
   ip addr add "$STA_ADDR/24" dev "$STA"
+  # Both ends' neighbour entries are pinned. The kernel flushes dynamic entries when the
+  # carrier drops (neigh_carrier_down), and re-resolution while the link is down retries
+  # once a second (retrans_time), so the first echo after a recovery would wait 0-1 s for
+  # the next ARP retry: noise that is the same for either driver and is not the Wi-Fi outage.
+  ip neigh replace "$AP_ADDR" lladdr "$AP_BRIDGE_MAC" dev "$STA" nud permanent
+  ip netns exec ap ip neigh replace "$STA_ADDR" lladdr "$(cat "/sys/class/net/$STA/address")" \
+    dev br0 nud permanent
   cat >/tmp/wpa.conf <<CONF
 ctrl_interface=/run/wpa_supplicant
 network={
