@@ -1,0 +1,27 @@
+# Pass criteria of mlo-hwsim-smoke (issue 16): an MLO association with both links of MLD1
+# (2.4 and 5 GHz, MLD1's link BSSIDs), a roam to MLD2 on both of its links and one back to
+# MLD1 (wpa_cli roam), each with a measured traffic gap; connected on MLD1 at the end.
+r() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$work/results"; }
+# links_ok STEP MLD_RESULT: two links, one 2.4 and one 5 GHz, on that MLD's link BSSIDs.
+links_ok() {
+  local links mld want got
+  links=$(r "links_$1")
+  read -r mld want <<<"$(r "$2")"
+  got=$(tr ' ' '\n' <<<"$links" | awk -F/ '{ print $3 }' | sort | xargs)
+  [[ "$(r "n_links_$1")" == 2 ]] || { fails+=("$1: $(r "n_links_$1") links ($links), want 2"); return; }
+  [[ "$(tr ' ' '\n' <<<"$links" | awk -F/ '{ print $2 }' | sort | xargs)" == "2.4 5" ]] ||
+    fails+=("$1: link bands $links, want 2.4 and 5 GHz")
+  [[ "$got" == "$(tr ' ' '\n' <<<"$want" | sort | xargs)" ]] ||
+    fails+=("$1: link BSSIDs $got, want $2's $want")
+}
+[[ "$assoc" == true ]] || fails+=("not associated")
+[[ "$cipher" == CCMP ]] || fails+=("pairwise cipher '$cipher', want CCMP")
+links_ok assoc mld1
+links_ok roam mld2
+links_ok back mld1
+[[ "$(q '.roams | length')" == 2 ]] || fails+=("$(q '.roams | length') roams started, want 2")
+[[ "$(q '[.roams[] | select(.completed and .gap_ms != null)] | length')" == 2 ]] ||
+  fails+=("a roam did not complete or no traffic gap was measured: $(q -c .roams)")
+[[ "$(r final_ap_mld_addr)" == "$(r mld1 | cut -d' ' -f1)" ]] ||
+  fails+=("ended on AP MLD $(r final_ap_mld_addr), want MLD1")
+[[ "$(q .final_state)" == connected ]] || fails+=("final state $(q .final_state)")
