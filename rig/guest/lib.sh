@@ -341,6 +341,16 @@ MLD_PASS=connac-rig-passphrase
 MLD_LINKS1=${MLD_LINKS1:-"g:6 a:36"}
 MLD_LINKS2=${MLD_LINKS2:-"g:11 a:44"}
 MLD_COUNTRY=${MLD_COUNTRY:-US}
+# A boot's own links and country from the kernel command line (a scenario's files/cmdline):
+# rig.mld_links1=g:6,a:36,6:5 (6:<channel>: 6 GHz, operating class 131), rig.mld_links2=...,
+# rig.mld_country=DE.
+for _w in $(cat /proc/cmdline 2>/dev/null); do
+  case "$_w" in
+    rig.mld_links1=*) MLD_LINKS1=$(echo "${_w#*=}" | tr , ' ') ;;
+    rig.mld_links2=*) MLD_LINKS2=$(echo "${_w#*=}" | tr , ' ') ;;
+    rig.mld_country=*) MLD_COUNTRY=${_w#*=} ;;
+  esac
+done
 
 # mldcli IFACE LINK CMD...: hostapd_cli 2.11 for one link of the AP MLD on IFACE (netns ap).
 mldcli() {
@@ -352,7 +362,8 @@ mld_link_enabled() { mldcli "$1" "$2" status 2>/dev/null | grep -q '^state=ENABL
 # mld_field IFACE LINK KEY: one field of that link's STATUS.
 mld_field() { mldcli "$1" "$2" status 2>/dev/null | sed -n "s/^$3=//p" | head -n 1; }
 
-# mld_link_conf IFACE HW_MODE CHANNEL: one link of an AP MLD.
+# mld_link_conf IFACE HW_MODE CHANNEL: one link of an AP MLD; HW_MODE g (2.4 GHz), a
+# (5 GHz) or 6 (6 GHz: hw_mode a in operating class 131, 20 MHz; SAE H2E as 6 GHz requires).
 mld_link_conf() {
   cat <<CONF
 interface=$1
@@ -360,7 +371,7 @@ bridge=br0
 driver=nl80211
 ctrl_interface=/run/hostapd
 ssid=$MLD_SSID
-hw_mode=$2
+hw_mode=$(if [ "$2" = 6 ]; then echo a; else echo "$2"; fi)
 channel=$3
 wmm_enabled=1
 ieee80211n=1
@@ -376,6 +387,7 @@ ieee80211w=2
 group_mgmt_cipher=AES-128-CMAC
 CONF
   [ "$2" = a ] && echo "ieee80211ac=1"
+  [ "$2" = 6 ] && echo "op_class=131"
   return 0
 }
 
@@ -412,19 +424,21 @@ rig_mld_ap_up() {
     eval "MLD${m}_NLINKS=$l"
     mld_start "$m" || return 1
   done
-  local info=""
+  local info="" freqs=""
   for m in 1 2; do
     eval "n=\$MLD${m}_NLINKS; i=\$MLD${m}_IF"
     l=0
     while [ $l -lt "$n" ]; do
       info="$info MLD${m}_L${l}=$(mld_field "$i" "$l" link_addr)"
-      info="$info MLD${m}_F${l}=$(mld_field "$i" "$l" freq)"
+      x=$(mld_field "$i" "$l" freq)
+      info="$info MLD${m}_F${l}=$x"
+      freqs="$freqs $x"
       l=$((l + 1))
     done
     info="$info MLD${m}_ADDR=$(mld_field "$i" 0 'mld_addr\[0\]')"
   done
   echo "MLD1_IF=$MLD1_IF MLD2_IF=$MLD2_IF MLD1_NLINKS=$MLD1_NLINKS MLD2_NLINKS=$MLD2_NLINKS$info" \
-    >/run/rig-aps
+    "MLD_FREQS='${freqs# }'" >/run/rig-aps
   . /run/rig-aps
   cat /run/rig-aps
   mark "hostapd-mld-up $MLD1_ADDR $MLD2_ADDR"
@@ -462,7 +476,7 @@ mld_disable() {
 }
 mld_enable() { mld_start "$1"; }
 
-# rig_mld_connect [FREQS]: wpa_supplicant 2.11 (wpa_supplicant-mld) on $STA for the AP
+# rig_mld_connect [FREQS]: (default: every AP MLD link's) wpa_supplicant 2.11 (wpa_supplicant-mld) on $STA for the AP
 # MLDs (SAE H2E, PMF required, CCMP), the probe, waits for COMPLETED. The supplicant
 # associates with every link the AP MLD and the station's wiphy support (MLO needs the
 # driver's WIPHY_FLAG_SUPPORTS_MLO). Results: associated, cipher, group_cipher, bssid,
@@ -486,7 +500,7 @@ network={
   group=CCMP
   ieee80211w=2
   sae_password="$MLD_PASS"
-  scan_freq=${1:-2437 2462 5180 5220}
+  scan_freq=${1:-$MLD_FREQS}
 }
 CONF
   wpa_supplicant-mld -B -t -i "$STA" -D nl80211 -c /tmp/wpa.conf -f /tmp/wpa.log -P /run/wpa.pid

@@ -1,19 +1,25 @@
-# Pass criteria of mlo-hwsim-smoke (issue 16): an MLO association with both links of MLD1
-# (2.4 and 5 GHz, MLD1's link BSSIDs), a roam to MLD2 on both of its links and one back to
+# Pass criteria of mlo-hwsim-smoke (issue 16): an MLO association with every link of MLD1
+# (2.4, 5 and 6 GHz, MLD1's link BSSIDs), a roam to MLD2 on all of its links and one back to
 # MLD1 (wpa_cli roam), each with a measured traffic gap; connected on MLD1 at the end.
 r() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$work/results"; }
-# links_ok STEP MLD_RESULT: two links, one 2.4 and one 5 GHz, on that MLD's link BSSIDs.
+# links_ok STEP MLD: as many links as that AP MLD has, on its links' bands and BSSIDs.
 links_ok() {
-  local links mld want got
+  local links mld want got n
   links=$(r "links_$1")
   read -r mld want <<<"$(r "$2")"
+  n=$(wc -w <<<"$want")
   got=$(tr ' ' '\n' <<<"$links" | awk -F/ '{ print $3 }' | sort | xargs)
-  [[ "$(r "n_links_$1")" == 2 ]] || { fails+=("$1: $(r "n_links_$1") links ($links), want 2"); return; }
-  [[ "$(tr ' ' '\n' <<<"$links" | awk -F/ '{ print $2 }' | sort | xargs)" == "2.4 5" ]] ||
-    fails+=("$1: link bands $links, want 2.4 and 5 GHz")
+  [[ "$(r "n_links_$1")" == "$n" ]] ||
+    { fails+=("$1: $(r "n_links_$1") links ($links), want $n"); return; }
+  [[ "$(tr ' ' '\n' <<<"$links" | awk -F/ '{ print $2 }' | sort | xargs)" == \
+     "$(tr ' ' '\n' <<<"$(r "$2_bands")" | sort | xargs)" ]] ||
+    fails+=("$1: link bands $links, want $(r "$2_bands")")
   [[ "$got" == "$(tr ' ' '\n' <<<"$want" | sort | xargs)" ]] ||
     fails+=("$1: link BSSIDs $got, want $2's $want")
 }
+# The AP MLDs have the links files/cmdline asks for (2.4, 5 and 6 GHz).
+[[ "$(r mld1_bands)" == "2.4 5 6" && "$(r mld2_bands)" == "2.4 5 6" ]] ||
+  fails+=("AP MLD link bands '$(r mld1_bands)' / '$(r mld2_bands)', want 2.4 5 6")
 [[ "$assoc" == true ]] || fails+=("not associated")
 [[ "$cipher" == CCMP ]] || fails+=("pairwise cipher '$cipher', want CCMP")
 links_ok assoc mld1
