@@ -329,13 +329,14 @@ rig_teardown() {
 # Two AP MLDs with one SSID on two mac80211_hwsim radios in netns "ap", each with two
 # links: MLD1 on 2.4 GHz channel 6 + 5 GHz channel 36, MLD2 on 2.4 GHz channel 11 + 5 GHz
 # channel 44 (MLD_LINKS1/MLD_LINKS2: "<hw_mode>:<channel>" per link, in link-id order).
-# hostapd 2.11 from Debian unstable (hostapd-mld: rig/guest/mkinitramfs.sh), one process, one
-# config file per link: the links of an AP MLD are config files naming the same interface
-# with mld_ap=1 (hostapd 2.11 hostapd_driver_init reuses the first link's driver
-# interface). Needs hwsim loaded with mlo=1 (MLO ops, chanctx) and channels>=2 (two links
-# on different channels in one wiphy): the scenario's files/cmdline, with rig.aps=mld so
-# /init calls this instead of rig_aps_up. WPA3-SAE (H2E) with PMF required, as MLO requires
-# (802.11be: an MLD association uses RSN with MFP); CCMP-128, BIP-CMAC-128.
+# hostapd-mld (mkinitramfs.sh: a hostapd with 802.11be, RIG_HOSTAPD_MLD; Debian's has none)
+# runs one process per AP MLD, one config file per link: the links of an AP MLD are config
+# files naming the same interface with mld_ap=1 (hostapd main.c hostapd_driver_init: a
+# later link reuses the first link's driver interface). Needs hwsim loaded with mlo=1 (MLO
+# ops, chanctx), channels >= links (links on different channels of one wiphy) and
+# regtest=0 (docs/rig.md, MLO): the scenario's files/cmdline, with rig.aps=mld so /init
+# calls this instead of rig_aps_up. WPA3-SAE (H2E, as 6 GHz requires) with PMF required, as
+# an MLD association requires; CCMP-128, BIP-CMAC-128.
 MLD_SSID=rig-mld
 MLD_PASS=connac-rig-passphrase
 MLD_LINKS1=${MLD_LINKS1:-"g:6 a:36"}
