@@ -9,9 +9,9 @@ fi
 r() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$work/results"; }
 # links_ok STEP MLD: as many links as that AP MLD has, on its links' bands and BSSIDs.
 links_ok() {
-  local links mld want got n
+  local links want got n
   links=$(r "links_$1")
-  read -r mld want <<<"$(r "$2")"
+  read -r _ want <<<"$(r "$2")"
   n=$(wc -w <<<"$want")
   got=$(tr ' ' '\n' <<<"$links" | awk -F/ '{ print $3 }' | sort | xargs)
   [[ "$(r "n_links_$1")" == "$n" ]] ||
