@@ -6,9 +6,58 @@
 #     extracted under build/rig/userland/.
 # Versions are resolved at run time (the archive drops old ones). Prints the release.
 # Idempotent: a second run only re-resolves and reuses what is already there.
+#
+#   fetch.sh sid    (issue 16, only when an MLO scenario is in the run: mkinitramfs.sh)
+# wpasupplicant (2.11: the MLO station code), hostapd 2.11 (built WITHOUT CONFIG_IEEE80211BE:
+# no AP MLD, docs/rig.md), iw (6.x: prints MLD links) and wireless-regdb (regulatory.db: the
+# MLO boot sets a country, see lib.sh rig_mld_ap_up) from Debian unstable and the tools'
+# library closure from unstable, extracted under
+# build/rig/userland-sid/, for the guest only: a private apt configuration in
+# build/rig/apt-sid/ (own sources.list, lists, cache, empty dpkg status); the host's
+# /etc/apt is never touched and nothing is installed. Prints the directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=build/rig
+if [[ "${1:-}" == sid ]]; then
+  sid=$PWD/$out/apt-sid
+  usid=$out/userland-sid
+  if [[ -f "$usid/.done" ]]; then echo "$usid"; exit 0; fi
+  mkdir -p "$sid"/{lists/partial,archives/partial,etc/parts,debs}
+  : >"$sid/status"
+  cat >"$sid/etc/sources.list" <<'SRC'
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian unstable main
+SRC
+  # Only this file's sources, none of the host's preferences or extra sources.
+  sapt=(-o "Dir::Etc::sourcelist=$sid/etc/sources.list" -o "Dir::Etc::sourceparts=$sid/etc/parts"
+        -o "Dir::State=$sid" -o "Dir::State::Lists=$sid/lists" -o "Dir::State::status=$sid/status"
+        -o "Dir::Cache=$sid" -o "Dir::Cache::archives=$sid/archives"
+        -o "Dir::Etc::preferences=$sid/etc/preferences" -o "Dir::Etc::preferencesparts=$sid/etc/parts"
+        -o APT::Architecture=amd64 -o APT::Architectures::=amd64 -q)
+  if ! apt-get "${sapt[@]}" update >"$sid/update.log" 2>&1 ||
+     grep -qE '^(W|E): ' "$sid/update.log"; then
+    echo "rig fetch: cannot read Debian unstable's package lists (MLO scenarios need hostapd 2.11" \
+      "from unstable): $(grep -m1 -E '^(W|E): ' "$sid/update.log" || tail -n 1 "$sid/update.log")" >&2
+    exit 1
+  fi
+  mapfile -t spkgs < <(apt-cache "${sapt[@]}" depends --recurse --no-recommends --no-suggests \
+      --no-conflicts --no-breaks --no-replaces --no-enhances hostapd wpasupplicant iw wireless-regdb |
+      grep -v '^ ' | grep -v '^<' |
+      grep -E '^(lib|zlib1g$|hostapd$|wpasupplicant$|iw$|wireless-regdb$)' |
+      grep -v -E '^(libelogind0|libc-bin|libc-gconv-modules-extra|libgcc-s1|libsystemd-shared)$' |
+      sort -u)
+  rm -f "$sid"/debs/*.deb
+  if ! ( cd "$sid/debs" && apt-get "${sapt[@]}" download "${spkgs[@]}" ) >"$sid/download.log" 2>&1; then
+    echo "rig fetch: downloading hostapd 2.11 from Debian unstable failed:" \
+      "$(grep -m1 '^E: ' "$sid/download.log")" >&2
+    exit 1
+  fi
+  rm -rf "$usid" && mkdir -p "$usid"
+  for d in "$sid"/debs/*.deb; do dpkg-deb -x "$d" "$usid"; done
+  ( cd "$sid/debs" && ls ) >"$usid/packages"
+  touch "$usid/.done"
+  echo "$usid"
+  exit 0
+fi
 mkdir -p "$out/debs"
 chmod 755 "$out/debs" 2>/dev/null || true
 

@@ -334,3 +334,234 @@ rig_teardown() {
   rm -rf /run/wpa_supplicant
   sleep 1
 }
+
+# ---------------------------------------------------------------- MLO (issue 16)
+# Two AP MLDs with one SSID on two mac80211_hwsim radios in netns "ap", each with two
+# links: MLD1 on 2.4 GHz channel 6 + 5 GHz channel 36, MLD2 on 2.4 GHz channel 11 + 5 GHz
+# channel 44 (MLD_LINKS1/MLD_LINKS2: "<hw_mode>:<channel>" per link, in link-id order).
+# hostapd-mld (mkinitramfs.sh: a hostapd with 802.11be, RIG_HOSTAPD_MLD; Debian's has none)
+# runs one process per AP MLD, one config file per link: the links of an AP MLD are config
+# files naming the same interface with mld_ap=1 (hostapd main.c hostapd_driver_init: a
+# later link reuses the first link's driver interface). Needs hwsim loaded with mlo=1 (MLO
+# ops, chanctx), channels >= links (links on different channels of one wiphy) and
+# regtest=0 (docs/rig.md, MLO): the scenario's files/cmdline, with rig.aps=mld so /init
+# calls this instead of rig_aps_up. WPA3-SAE (H2E, as 6 GHz requires) with PMF required, as
+# an MLD association requires; CCMP-128, BIP-CMAC-128.
+MLD_SSID=rig-mld
+MLD_PASS=connac-rig-passphrase
+MLD_LINKS1=${MLD_LINKS1:-"g:6 a:36"}
+MLD_LINKS2=${MLD_LINKS2:-"g:11 a:44"}
+MLD_COUNTRY=${MLD_COUNTRY:-US}
+# A boot's own links and country from the kernel command line (a scenario's files/cmdline):
+# rig.mld_links1=g:6,a:36,6:5 (6:<channel>: 6 GHz, operating class 131), rig.mld_links2=...,
+# rig.mld_country=DE.
+for _w in $(cat /proc/cmdline 2>/dev/null); do
+  case "$_w" in
+    rig.mld_links1=*) MLD_LINKS1=$(echo "${_w#*=}" | tr , ' ') ;;
+    rig.mld_links2=*) MLD_LINKS2=$(echo "${_w#*=}" | tr , ' ') ;;
+    rig.mld_country=*) MLD_COUNTRY=${_w#*=} ;;
+  esac
+done
+
+# mldcli IFACE LINK CMD...: hostapd_cli 2.11 for one link of the AP MLD on IFACE (netns ap).
+mldcli() {
+  local i=$1 l=$2
+  shift 2
+  ip netns exec ap hostapd_cli-mld -p /run/hostapd -i "${i}_link$l" "$@"
+}
+mld_link_enabled() { mldcli "$1" "$2" status 2>/dev/null | grep -q '^state=ENABLED'; }
+# mld_field IFACE LINK KEY: one field of that link's STATUS.
+mld_field() { mldcli "$1" "$2" status 2>/dev/null | sed -n "s/^$3=//p" | head -n 1; }
+
+# mld_link_conf IFACE HW_MODE CHANNEL: one link of an AP MLD; HW_MODE g (2.4 GHz), a
+# (5 GHz) or 6 (6 GHz: hw_mode a in operating class 131, 20 MHz; SAE H2E as 6 GHz requires).
+mld_link_conf() {
+  cat <<CONF
+interface=$1
+bridge=br0
+driver=nl80211
+ctrl_interface=/run/hostapd
+ssid=$MLD_SSID
+hw_mode=$(if [ "$2" = 6 ]; then echo a; else echo "$2"; fi)
+channel=$3
+wmm_enabled=1
+ieee80211n=1
+ieee80211ax=1
+ieee80211be=1
+mld_ap=1
+wpa=2
+wpa_key_mgmt=SAE
+sae_password=$MLD_PASS
+sae_pwe=1
+rsn_pairwise=CCMP
+ieee80211w=2
+group_mgmt_cipher=AES-128-CMAC
+CONF
+  [ "$2" = a ] && echo "ieee80211ac=1"
+  [ "$2" = 6 ] && echo "op_class=131"
+  return 0
+}
+
+rig_mld_ap_up() {
+  ip netns add ap
+  local phys; phys=$(hwsim_phys)
+  set -- $phys
+  [ $# -ge 2 ] || { mark "error: need two hwsim phys, have: $phys"; return 1; }
+  MLD1_IF=$(ls "/sys/class/ieee80211/$1/device/net/" | head -n 1)
+  MLD2_IF=$(ls "/sys/class/ieee80211/$2/device/net/" | head -n 1)
+  iw phy "$1" set netns name ap && iw phy "$2" set netns name ap ||
+    { mark "error: cannot move the hwsim phys"; return 1; }
+  ip netns exec ap ip link set lo up
+  ip netns exec ap ip link add br0 type bridge
+  ip netns exec ap ip addr add "$AP_ADDR/24" dev br0
+  ip netns exec ap ip link set br0 up
+  mark "hwsim-moved $MLD1_IF $MLD2_IF"
+  # The country (regulatory.db from unstable's wireless-regdb, mkinitramfs.sh): US allows
+  # 80 MHz and initiating radiation on channels 36-48, so APs beacon there and a station is
+  # VHT/HE/EHT capable on 5 GHz. (The boot loads hwsim with regtest=0: no custom domain.)
+  iw reg set "$MLD_COUNTRY"
+  wait_for 5 sh -c "iw reg get | grep -q 'country $MLD_COUNTRY'" ||
+    { mark "error: regulatory domain $MLD_COUNTRY not set"; iw reg get; return 1; }
+  local m l lk x n i
+  for m in 1 2; do
+    eval "lk=\$MLD_LINKS$m"
+    l=0
+    : >"/tmp/hostapd-mld$m.list"
+    for x in $lk; do
+      eval "mld_link_conf \$MLD${m}_IF ${x%%:*} ${x#*:}" >"/tmp/hostapd-mld$m-$l.conf"
+      echo "/tmp/hostapd-mld$m-$l.conf" >>"/tmp/hostapd-mld$m.list"
+      l=$((l + 1))
+    done
+    eval "MLD${m}_NLINKS=$l"
+    mld_start "$m" || return 1
+  done
+  local info="" freqs=""
+  for m in 1 2; do
+    eval "n=\$MLD${m}_NLINKS; i=\$MLD${m}_IF"
+    l=0
+    while [ $l -lt "$n" ]; do
+      info="$info MLD${m}_L${l}=$(mld_field "$i" "$l" link_addr)"
+      x=$(mld_field "$i" "$l" freq)
+      info="$info MLD${m}_F${l}=$x"
+      freqs="$freqs $x"
+      l=$((l + 1))
+    done
+    info="$info MLD${m}_ADDR=$(mld_field "$i" 0 'mld_addr\[0\]')"
+  done
+  echo "MLD1_IF=$MLD1_IF MLD2_IF=$MLD2_IF MLD1_NLINKS=$MLD1_NLINKS MLD2_NLINKS=$MLD2_NLINKS$info" \
+    "MLD_FREQS='${freqs# }'" >/run/rig-aps
+  . /run/rig-aps
+  cat /run/rig-aps
+  mark "hostapd-mld-up $MLD1_ADDR $MLD2_ADDR"
+}
+# mld_start M: the hostapd of AP MLD M (1|2), one process per AP MLD (so one can go away
+# alone: hostapd's DISABLE_MLD refused with "Cannot disable last BSS"), its links' config
+# files in /tmp/hostapd-mld<M>.list; waits until every link is ENABLED.
+mld_start() {
+  local m=$1 i n l
+  eval "i=\$MLD${m}_IF; n=\$MLD${m}_NLINKS"
+  # shellcheck disable=SC2046 # one config file per link
+  if ! ip netns exec ap hostapd-mld -B -t -P "/run/hostapd-mld$m.pid" -f /tmp/hostapd.log \
+      $(cat "/tmp/hostapd-mld$m.list"); then
+    if grep -q "unknown configuration item 'ieee80211be'" /tmp/hostapd.log; then
+      mark "error: hostapd-mld has no 802.11be (CONFIG_IEEE80211BE): cannot be an AP MLD"
+    else
+      mark "error: hostapd-mld failed"
+    fi
+    tail -n 5 /tmp/hostapd.log
+    return 1
+  fi
+  l=0
+  while [ $l -lt "$n" ]; do
+    wait_for 15 mld_link_enabled "$i" "$l" || { mark "error: MLD$m link $l not enabled"; return 1; }
+    l=$((l + 1))
+  done
+}
+# mld_disable M: AP MLD M goes away (its hostapd stops: every station is deauthenticated,
+# beacons stop). mld_enable M: it comes back.
+mld_disable() {
+  local p
+  p=$(cat "/run/hostapd-mld$1.pid" 2>/dev/null) || return 1
+  kill "$p"
+  wait_for 5 sh -c "! kill -0 $p 2>/dev/null"
+}
+mld_enable() { mld_start "$1"; }
+
+# rig_mld_connect [FREQS]: (default: every AP MLD link's) wpa_supplicant 2.11 (wpa_supplicant-mld) on $STA for the AP
+# MLDs (SAE H2E, PMF required, CCMP), the probe, waits for COMPLETED. The supplicant
+# associates with every link the AP MLD and the station's wiphy support (MLO needs the
+# driver's WIPHY_FLAG_SUPPORTS_MLO). Results: associated, cipher, group_cipher, bssid,
+# ap_mld_addr.
+wpam() { wpa_cli-mld -p /run/wpa_supplicant -i "$STA" "$@"; }
+wpam_field() { wpam status 2>/dev/null | sed -n "s/^$1=//p" | head -n 1; }
+wpam_completed() { [ "$(wpam_field wpa_state)" = COMPLETED ]; }
+# on_mld ADDR: associated (COMPLETED) with the AP MLD of that MLD address.
+on_mld() { wpam_completed && [ "$(wpam_field ap_mld_addr)" = "$1" ]; }
+rig_mld_connect() {
+  ip link set "$STA" up && mark "link-up $STA"
+  ip addr add "$STA_ADDR/24" dev "$STA"
+  cat >/tmp/wpa.conf <<CONF
+ctrl_interface=/run/wpa_supplicant
+sae_pwe=1
+network={
+  ssid="$MLD_SSID"
+  key_mgmt=SAE
+  proto=RSN
+  pairwise=CCMP
+  group=CCMP
+  ieee80211w=2
+  sae_password="$MLD_PASS"
+  scan_freq=${1:-$MLD_FREQS}
+}
+CONF
+  wpa_supplicant-mld -B -t -i "$STA" -D nl80211 -c /tmp/wpa.conf -f /tmp/wpa.log -P /run/wpa.pid
+  mark supplicant-started
+  rigprobe run --dst "$AP_ADDR" --interval-ms 10 --gap-ms 100 --iface "$STA" \
+    --wpa-ctrl "/run/wpa_supplicant/$STA" --state-file /run/probe.state >/tmp/probe.log 2>&1 &
+  echo $! >/run/probe.pid
+  if wait_for 40 connected && wpam_completed; then
+    mark associated
+    result associated true
+  else
+    mark "not-associated state=$(wpam_field wpa_state)"
+    result associated false
+  fi
+  wpam status >/tmp/wpa_status 2>&1
+  result cipher "$(sed -n 's/^pairwise_cipher=//p' /tmp/wpa_status)"
+  result group_cipher "$(sed -n 's/^group_cipher=//p' /tmp/wpa_status)"
+  result bssid "$(sed -n 's/^bssid=//p' /tmp/wpa_status)"
+  result ap_mld_addr "$(sed -n 's/^ap_mld_addr=//p' /tmp/wpa_status)"
+}
+
+# mld_sta_links: the station's links, one line per link: "<link_id> <band> <freq> <AP link
+# BSSID> <own link address>". Link, address and channel from `iw dev info` (mac80211's
+# view), the AP's link BSSID from the supplicant (wpa_cli MLO_STATUS); MLO_STATUS alone is
+# not enough: after a roam 2.11 reports freq=0 for the links other than the one it
+# associated on.
+mld_sta_links() {
+  wpam mlo_status 2>/dev/null >/tmp/mlo_status
+  iw-mld dev "$STA" info 2>/dev/null | awk '
+    FNR == NR { if ($0 ~ /^link_id=/) id = substr($0, 9)
+                if ($0 ~ /^ap_link_addr=/) ap[id] = substr($0, 14); next }
+    $1 == "-" && $2 == "link" && $3 == "ID" { id = $4; addr = $7; next }
+    $1 == "channel" && id != "" { f = $3; sub(/^\(/, "", f)
+      f += 0; band = f < 3000 ? "2.4" : (f < 5950 ? "5" : "6")
+      print id, band, f, (id in ap ? ap[id] : "-"), addr; id = "" }' /tmp/mlo_status -
+}
+# mld_report_links TAG: the links now, as results links_<TAG> ("<id>/<band>/<bssid>" list)
+# and n_links_<TAG>, and the raw views (wpa_cli status and mlo_status, iw dev info and
+# station dump) as section mld-<TAG>.
+mld_report_links() {
+  local tag=$1
+  mld_sta_links >/tmp/mld-links
+  result "n_links_$tag" "$(grep -c . /tmp/mld-links)"
+  result "links_$tag" "$(awk '{ printf "%s%s/%s/%s", (NR > 1 ? " " : ""), $1, $2, $4 }' /tmp/mld-links)"
+  {
+    echo "# links: id band freq ap_link_addr sta_link_addr"
+    cat /tmp/mld-links
+    echo "# wpa_cli status"; wpam status
+    echo "# wpa_cli mlo_status"; wpam mlo_status
+    echo "# iw dev $STA info"; iw-mld dev "$STA" info
+    echo "# iw dev $STA station dump"; iw-mld dev "$STA" station dump
+  } 2>&1 | section "mld-$tag"
+}

@@ -82,6 +82,52 @@ copy_with_libs "$vmt" /usr/sbin/vmt7925
 ln -sf vmt7925 "$stage/usr/sbin/vmt7925ctl"
 copy_with_libs "$probe" /usr/sbin/rigprobe
 
+# The MLO scenarios (issue 16: rig/scenarios/mlo-*) run hostapd, hostapd_cli, wpa_supplicant,
+# wpa_cli 2.11 and iw from Debian unstable (fetch.sh sid), under /opt/sid with unstable's
+# own loader and libraries (they need a newer glibc and OpenSSL than bookworm's), called
+# through wrappers <tool>-mld in /usr/sbin. Bookworm's tools stay the plain names, so the
+# single-link scenarios are unchanged. Only fetched when such a scenario is in this boot.
+need_sid=0
+for scen in "$@"; do
+  case "$(basename "$scen")" in mlo-*) need_sid=1 ;; esac
+done
+if [[ $need_sid -eq 1 ]]; then
+  usid=$(rig/guest/fetch.sh sid | tail -n 1) && [[ -f "$usid/.done" ]] ||
+    { echo "rig: the MLO scenarios need hostapd 2.11 from Debian unstable, which could not be" \
+        "fetched (rig/guest/fetch.sh sid)" >&2; exit 1; }
+  usid=$PWD/$usid
+  sl=$usid/usr/lib/x86_64-linux-gnu
+  mkdir -p "$stage/opt/sid/bin" "$stage/opt/sid/lib"
+  cp -L "$sl/ld-linux-x86-64.so.2" "$stage/opt/sid/lib/ld-linux-x86-64.so.2"
+  for b in hostapd hostapd_cli wpa_supplicant wpa_cli iw; do
+    cp "$usid/usr/sbin/$b" "$stage/opt/sid/bin/$b"
+    while read -r lib; do
+      [[ -e "$stage/opt/sid/lib/$(basename "$lib")" ]] || cp -L "$lib" "$stage/opt/sid/lib/"
+    done < <("$sl/ld-linux-x86-64.so.2" --library-path "$sl" --list "$usid/usr/sbin/$b" |
+             awk '/=> \//{print $3}')
+    printf '#!/bin/sh\nexec /opt/sid/lib/ld-linux-x86-64.so.2 --library-path /opt/sid/lib /opt/sid/bin/%s "$@"\n' \
+      "$b" >"$stage/usr/sbin/$b-mld"
+    chmod +x "$stage/usr/sbin/$b-mld"
+  done
+  # The wireless regulatory database (upstream's, signed with a key the kernel has built in):
+  # the MLO boot sets a country (lib.sh rig_mld_ap_up). Without it cfg80211 knows only the
+  # world domain, and hwsim's regtest=5 domain allows 40 MHz at most on 5 GHz, so a station
+  # on it limits itself to HT there (mac80211 mlme.c ieee80211_determine_our_sta_mode: "no
+  # 80 MHz channel support on 5 GHz") and cannot use a 5 GHz link of an AP MLD.
+  mkdir -p "$stage/lib/firmware"
+  cp "$usid/usr/lib/firmware/regulatory.db-upstream" "$stage/lib/firmware/regulatory.db"
+  cp "$usid/usr/lib/firmware/regulatory.db.p7s-upstream" "$stage/lib/firmware/regulatory.db.p7s"
+  # Debian's hostapd 2.11 is built without CONFIG_IEEE80211BE ("unknown configuration item
+  # 'ieee80211be'", and 'mld_ap'): it cannot be an AP MLD (docs/rig.md, MLO). An AP MLD
+  # needs a hostapd that has it, given here as RIG_HOSTAPD_MLD (and RIG_HOSTAPD_CLI_MLD), a
+  # dynamic binary for bookworm's libraries; without one, hostapd-mld is unstable's and
+  # rig_mld_ap_up reports that it lacks 802.11be.
+  if [[ -n "${RIG_HOSTAPD_MLD:-}" ]]; then
+    copy_with_libs "$RIG_HOSTAPD_MLD" /usr/sbin/hostapd-mld
+    [[ -z "${RIG_HOSTAPD_CLI_MLD:-}" ]] || copy_with_libs "$RIG_HOSTAPD_CLI_MLD" /usr/sbin/hostapd_cli-mld
+  fi
+fi
+
 # Synthetic firmware (never the proprietary files), written by vmt7925 itself.
 mkdir -p "$stage/lib/firmware/mediatek/mt7925"
 "$vmt" gen-firmware "$stage/lib/firmware/mediatek/mt7925"
