@@ -3,8 +3,10 @@
 # DKMS builds it: fetch (kmod/mt7925/fetch.sh), stage the package (stage.sh), run its
 # Makefile against the kernel's headers with the pristine mt76 tree of the kernel's release.
 #
-#   kmod/mt7925/build.sh [--stock] [RELEASE]
+#   kmod/mt7925/build.sh [--stock | --experiment NAME] [RELEASE]
 #     --stock   no patch series: the stock stack, built out of tree (proves the glue)
+#     --experiment NAME   the series plus kmod/mt7925/experiments/NAME.patch (never shipped),
+#               into build/mt7925/<release>/connac-NAME/ (docs/mt7925.md)
 #     RELEASE   default: the rig's guest kernel (fetch.sh)
 #
 # Output: build/mt7925/<release>/<connac|stock>/ (the package tree with the built modules);
@@ -18,10 +20,25 @@ if [[ "${1:-}" == "--stock" ]]; then
   patches=0
   shift
 fi
+experiment=
+if [[ "${1:-}" == "--experiment" ]]; then
+  experiment=${2:?usage: build.sh --experiment NAME [RELEASE]}
+  [[ -f "$repo/kmod/mt7925/experiments/$experiment.patch" ]] ||
+    { echo "mt7925: no experiment kmod/mt7925/experiments/$experiment.patch" >&2; exit 2; }
+  flavour=connac-$experiment
+  shift 2
+fi
 mapfile -t f < <("$repo/kmod/mt7925/fetch.sh" "$@")
 release=${f[0]} kdir=${f[1]} pristine=${f[2]}
 out=$repo/build/mt7925/$release/$flavour
 "$repo/kmod/mt7925/stage.sh" "$out"
+if [[ -n "$experiment" ]]; then
+  # Applied after the series of each kernel series, in the staged copy only.
+  for d in "$out"/patches/*/; do
+    cp "$repo/kmod/mt7925/experiments/$experiment.patch" "$d"
+    echo "$experiment.patch" >>"$d/series"
+  done
+fi
 start=$(date +%s)
 # A fresh make: a parent make must not leak its flags or jobserver into kbuild.
 if ! env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL -u GNUMAKEFLAGS \
