@@ -7,6 +7,8 @@
 #               connac_core.ko and the 8 modules build with 0 warnings (build.sh)
 #   dkms        add, build, install into a private copy of the module tree, remove
 #               (dkms-install.sh)
+#   experiments each experiments/*.patch (never shipped, docs/mt7925.md) is checkpatch clean
+#               and still applies on top of the series (the build's patched tree)
 #
 #   kmod/mt7925/check.sh [RELEASE]    prints "mt7925: N passed, M failed"; exit 1 on a failure
 set -uo pipefail
@@ -45,5 +47,20 @@ else
   echo "$out" | tail -n 20 | sed 's/^/    /'
   bad "dkms"
 fi
+patched=$repo/build/mt7925/${f[0]}/connac/mt76
+for x in "$repo"/kmod/mt7925/experiments/*.patch; do
+  [[ -f $x ]] || continue
+  name=$(basename "$x" .patch)
+  out=$(cd "${TMPDIR:-/tmp}" && perl "$checkpatch" --no-tree --strict --show-types \
+    --ignore FILE_PATH_CHANGES "$x" 2>&1)
+  if ! grep -q 'total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+    echo "$out" | grep -v '^total:' | sed 's/^/    /'
+    bad "experiment $name: checkpatch findings"
+  elif ! patch -p6 --dry-run -s -d "$patched" <"$x" >/dev/null 2>&1; then
+    bad "experiment $name: does not apply on top of the series ($patched)"
+  else
+    ok "experiment $name: checkpatch --strict clean, applies on top of the series"
+  fi
+done
 echo "mt7925: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]
