@@ -4,7 +4,7 @@
 // the sans-I/O Model: it owns the I/O and the threads.
 //
 //   vmt7925 run [--ctl PATH] [--udc NAME] [--fw-ready-ms N] [--reload-ms N] [--log-mcu]
-//               [--strict-hypothesis]
+//               [--strict-hypothesis] [--mlo]
 //                                            create the USB gadget and serve it
 //   vmt7925 gen-firmware DIR                 write the synthetic firmware files
 //   vmt7925ctl CMD... | vmt7925 ctl CMD...   talk to a running device (status, fault ...)
@@ -642,6 +642,8 @@ int Run(int argc, char** argv) {
       cfg.log_mcu = true;
     else if (a == "--strict-hypothesis")
       cfg.strict_hypothesis = true;
+    else if (a == "--mlo")
+      cfg.mlo = true;
     else if (a == "--no-medium")
       medium = false;
     else {
@@ -702,7 +704,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "run") == 0) return vmt::Run(argc, argv);
   std::fprintf(stderr,
                "usage: vmt7925 run [--ctl PATH] [--udc NAME] [--no-medium] [--fw-ready-ms N] "
-               "[--reload-ms N] [--log-mcu] [--strict-hypothesis] | gen-firmware DIR | "
+               "[--reload-ms N] [--log-mcu] [--strict-hypothesis] [--mlo] | gen-firmware DIR | "
                "ctl CMD...\n");
   return 2;
 }
