@@ -5,6 +5,8 @@
 //
 //   vmt7925 run [--ctl PATH] [--udc NAME] [--fw-ready-ms N] [--reload-ms N] [--log-mcu]
 //               [--strict-hypothesis] [--mlo]
+//                                            (--mlo also from `vmt7925.mlo=1` on the
+//                                            kernel command line)
 //                                            create the USB gadget and serve it
 //   vmt7925 gen-firmware DIR                 write the synthetic firmware files
 //   vmt7925ctl CMD... | vmt7925 ctl CMD...   talk to a running device (status, fault ...)
@@ -623,11 +625,35 @@ std::string HandleControl(const std::string& line) {
   return "error\n";
 }
 
+// `vmt7925.mlo=1` on the kernel command line (RIG_APPEND, or a scenario's files/cmdline)
+// turns --mlo on for every device the boot starts, so existing scenarios run unchanged
+// against an MLO-capable device.
+bool MloFromKernelCmdline() {
+  FILE* f = std::fopen("/proc/cmdline", "re");
+  if (f == nullptr) return false;
+  char buf[4096];
+  const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  const std::string line(buf);
+  size_t pos = 0;
+  while (pos < line.size()) {
+    const size_t end = line.find_first_of(" \n", pos);
+    const std::string w =
+        line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (w == "vmt7925.mlo=1") return true;
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return false;
+}
+
 int Run(int argc, char** argv) {
   std::string ctl = "/run/vmt7925.sock";
   std::string udc = "dummy_udc.0";
   bool medium = true;
   ModelConfig cfg;
+  cfg.mlo = MloFromKernelCmdline();
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--ctl" && i + 1 < argc)
@@ -652,6 +678,7 @@ int Run(int argc, char** argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN);
+  if (cfg.mlo) Log("MLO on: chip capability MLO_EVT_EN, per-link channels");
   Model model(cfg);
   g_model = &model;
   Medium m;
