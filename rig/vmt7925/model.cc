@@ -641,7 +641,17 @@ void Model::HandleDevInfo(const uint8_t* pl, size_t n) {
     const Mac a = ToMac(t + 6);
     bool known = false;
     for (const Mac& m : own_addrs_) known = known || m == a;
-    if (t[4] && !known && own_addrs_.size() < 8) own_addrs_.push_back(a);
+    // mac80211 gives an MLD's other links a random address per association
+    // (mlme.c ieee80211_mgd_assoc): with MLO, an address DEV_INFO retires is dropped so that
+    // roams do not fill the table (the NIC address stays).
+    const size_t cap = cfg_.mlo ? 16 : 8;
+    if (t[4] && !known && own_addrs_.size() < cap) own_addrs_.push_back(a);
+    if (!t[4] && cfg_.mlo && a != cfg_.mac) {
+      for (size_t i = own_addrs_.size(); i-- > 0;) {
+        if (own_addrs_[i] == a)
+          own_addrs_.erase(own_addrs_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
     if (t[4]) {
       dev_pending_ = true;
       dev_pending_link_idx_ = t[5];

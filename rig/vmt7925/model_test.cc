@@ -1390,6 +1390,32 @@ TEST_F(MloTest, LinkRemovalAndReAddDuringARoam) {
   Bytes rx = FromAp(kOwn1, ap2, ptk_, 0, 1);
   EXPECT_TRUE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
   EXPECT_EQ(m_.links().at(1).frames_decrypted, 1u);
+  // mt792x_mac_link_bss_remove's DEV_INFO (active 0) retires link 1's address: frames to it
+  // are neither acked nor delivered any more (20 roams' random link addresses fit).
+  for (int i = 0; i < 20; ++i) {
+    Mac own = kOwn1;
+    own[5] = static_cast<uint8_t>(i + 1);
+    UniAddDev(1, 1, own, 18);
+    Bytes d = {0, 0xff, 0, 0};
+    Bytes t = {0, 1};
+    t.insert(t.end(), own.begin(), own.end());
+    Tlv(&d, 0, t);
+    Send(Cmd(connac::CmdWord::Uni(0x01), d));
+    Drain();
+  }
+  Mac last = kOwn1;
+  last[5] = 21;
+  UniAddDev(1, 1, last, 18);
+  AddBssInfo(1, ap2, 18, 2, 1, 44, 2);
+  rx = FromAp(last, ap2, ptk_, 0, 2);
+  EXPECT_TRUE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
+  Bytes d = {0, 0xff, 0, 0};
+  Bytes t = {0, 1};
+  t.insert(t.end(), last.begin(), last.end());
+  Tlv(&d, 0, t);
+  Send(Cmd(connac::CmdWord::Uni(0x01), d));
+  Drain();
+  EXPECT_FALSE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
   // A WFSYS reset forgets every link.
   WfsysReset();
   EXPECT_TRUE(m_.links().empty());
