@@ -889,8 +889,12 @@ void Model::ApplyKey(const uint8_t* /*sta_hdr*/, const uint8_t* t, size_t len, u
   k.key_id = t[16];
   k.key_len = t[17];
   k.wcid = t[18];
-  auto same = [&k](const KeyEntry& e) {
-    return e.wcid == k.wcid && e.key_id == k.key_id && e.pairwise == k.pairwise;
+  // BIP rides in its own slot (mt7925_set_link_key: hw_key_idx2) and names the GTK's key
+  // id (mt7925_mcu_sta_key_tlv: key_id = sta_key_conf->keyidx): it must not replace the GTK.
+  auto same = [&k, add](const KeyEntry& e) {
+    const bool bip_slot =
+        add && (k.cipher == Cipher::kBipCmac128) != (e.cipher == Cipher::kBipCmac128);
+    return e.wcid == k.wcid && e.key_id == k.key_id && e.pairwise == k.pairwise && !bip_slot;
   };
   for (size_t i = keys_.size(); i-- > 0;) {
     if (same(keys_[i])) keys_.erase(keys_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -979,6 +983,45 @@ uint32_t Model::TxFreq(uint16_t wcid) const {
   return freq_;
 }
 
+// MAT: TXD6 DIS_MAT (bit 3) is clear for an MLD's data (mt7925_mac_write_txwi), and the
+// stock driver hands such frames over with MLD addresses (its own rewrite in mt792x_tx only
+// covers frames that do not come through the TX queues): the firmware puts the link's
+// addresses in. A1/A3 = the peer MLD -> the peer's link address, A2 = our MLD -> our link
+// address; anything else is left alone. Only for a station on an active MLD link.
+void Model::TranslateToLink(uint16_t wcid, Bytes* mpdu) const {
+  if (mpdu->size() < 24) return;
+  const Station* st = nullptr;
+  for (const Station& s : stations_) {
+    if (s.wcid == wcid) st = &s;
+  }
+  if (st == nullptr || !st->mld) return;
+  auto it = links_.find(st->bss_idx);
+  if (it == links_.end() || !it->second.mld() || !it->second.active) return;
+  const LinkInfo& l = it->second;
+  uint8_t* h = mpdu->data();
+  if (std::memcmp(h + 4, st->mld_addr.data(), 6) == 0) std::memcpy(h + 4, st->peer.data(), 6);
+  if (l.has_own && std::memcmp(h + 10, l.mld_addr.data(), 6) == 0) {
+    std::memcpy(h + 10, l.own.data(), 6);
+  }
+  if (std::memcmp(h + 16, st->mld_addr.data(), 6) == 0) std::memcpy(h + 16, st->peer.data(), 6);
+}
+
+// The frame as the peer MLD encrypted it: A1 = our MLD address, A2 = the peer's MLD address,
+// A3 = the peer's MLD address where the air has its link address. False when `st` is not
+// an MLD station on an active MLD link.
+bool Model::MldView(const Station& st, const uint8_t* f, size_t len, Bytes* out) const {
+  if (!st.mld || len < 24) return false;
+  auto it = links_.find(st.bss_idx);
+  if (it == links_.end() || !it->second.mld() || !it->second.active) return false;
+  out->assign(f, f + len);
+  std::memcpy(out->data() + 4, it->second.mld_addr.data(), 6);
+  std::memcpy(out->data() + 10, st.mld_addr.data(), 6);
+  if (std::memcmp(f + 16, st.peer.data(), 6) == 0) {
+    std::memcpy(out->data() + 16, st.mld_addr.data(), 6);
+  }
+  return true;
+}
+
 void Model::HandleTx(const uint8_t* p, size_t len, int64_t now) {
   // TXD (mt7925_mac_write_txwi): DW0 TX_BYTES; DW1 WLAN_IDX 11:0, HDR_FORMAT 15:14,
   // ETH_802_3 bit 20, TID 24:21; DW2 FRAME_TYPE 5:4, SUB_TYPE 3:0; DW3 NO_ACK bit 0,
@@ -1017,15 +1060,12 @@ void Model::HandleTx(const uint8_t* p, size_t len, int64_t now) {
     mpdu[0] = qos ? 0x88 : 0x08;
     mpdu[1] = 0x01;  // ToDS
     std::memcpy(&mpdu[4], st->peer.data(), 6);
-    std::memcpy(&mpdu[10], fr + 6, 6);
-    if (cfg_.mlo) {
-      // An MLD link's frames leave with the link's own address (TXD6 DIS_MAT is clear for
-      // MLD data, mt7925_mac_write_txwi: the firmware translates MLD to link addresses).
-      auto it = links_.find(st->bss_idx);
-      if (it != links_.end() && it->second.mld() && it->second.has_own) {
-        std::memcpy(&mpdu[10], it->second.own.data(), 6);
-      }
+    // With MAT (MLO) the frame is built with the peer's MLD address, encrypted, then
+    // translated to the link's addresses (TranslateToLink).
+    if (cfg_.mlo && st->mld && !(Le32(p + 24) & (1u << 3))) {
+      std::memcpy(&mpdu[4], st->mld_addr.data(), 6);
     }
+    std::memcpy(&mpdu[10], fr + 6, 6);
     std::memcpy(&mpdu[16], fr, 6);
     uint16_t& sn = st->seq[qos ? tid : 16];
     Put16(&mpdu, 22, static_cast<uint16_t>((sn++ & 0xfff) << 4));
@@ -1071,6 +1111,7 @@ void Model::HandleTx(const uint8_t* p, size_t len, int64_t now) {
     if (li != links_.end()) ++li->second.frames_encrypted;
     mpdu.swap(enc);
   }
+  if (cfg_.mlo && !(Le32(p + 24) & (1u << 3))) TranslateToLink(txs.wcid, &mpdu);
   if (to_air_.size() >= cfg_.max_queue) {
     ++counters_.queue_drops;
     return;
@@ -1150,10 +1191,19 @@ bool Model::OnAir(uint32_t freq, const uint8_t* f, size_t len, int /*signal_dbm*
       return to_me;
     }
     Bytes plain;
-    if (!DecryptMpdu(k->cipher, k->key.data(), k->key_len, f, len, &plain, &pn, &key_id)) {
+    // Between MLDs the AAD and nonce of an individually addressed frame carry the MLD
+    // addresses (IEEE 802.11be; mac80211 encrypts before the link translation, hwsim and
+    // mt792x_tx translate after): decrypt a copy with them, deliver the link addresses.
+    Bytes mld_view;
+    const uint8_t* in = f;
+    if (cfg_.mlo && !group && st != nullptr && MldView(*st, f, len, &mld_view)) {
+      in = mld_view.data();
+    }
+    if (!DecryptMpdu(k->cipher, k->key.data(), k->key_len, in, len, &plain, &pn, &key_id)) {
       ++counters_.frames_dropped_mic;
       return to_me;
     }
+    if (in != f) std::memcpy(plain.data() + 4, f + 4, 18);  // A1..A3 as on the air
     ++counters_.frames_decrypted;
     auto li = links_.find(k->bss_idx);
     if (li != links_.end()) ++li->second.frames_decrypted;

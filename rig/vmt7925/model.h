@@ -274,6 +274,8 @@ class Model {
   LinkInfo* LinkFor(uint8_t bss_idx);  // creates it; nullptr past the cap
   const LinkInfo* LinkForWcid(uint16_t wcid) const;
   uint32_t TxFreq(uint16_t wcid) const;
+  void TranslateToLink(uint16_t wcid, Bytes* mpdu) const;
+  bool MldView(const Station& st, const uint8_t* f, size_t len, Bytes* out) const;
   void ApplyKey(const uint8_t* sta_hdr, const uint8_t* tlv, size_t tlv_len, uint32_t* status);
   void CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq);
   bool MaybeTriggerFault(uint16_t cid, const std::string& what, int64_t now);

@@ -1148,6 +1148,17 @@ class MloTest : public ModelTest {
     EXPECT_TRUE(EncryptMpdu(Cipher::kCcmp, key, 16, pn, key_id, f, &enc));
     return enc;
   }
+  // The same from the AP MLD to our MLD as it reaches the air: encrypted with the MLD
+  // addresses (IEEE 802.11be AAD and nonce; mac80211 encrypts before hwsim translates),
+  // then A1..A3 set to the link addresses.
+  static Bytes FromApMld(const Mac& to_link, const Mac& ap_link, const uint8_t* key, uint8_t key_id,
+                         uint64_t pn) {
+    Bytes f = FromAp(kMld, kApMld, key, key_id, pn);
+    std::memcpy(&f[4], to_link.data(), 6);
+    std::memcpy(&f[10], ap_link.data(), 6);
+    std::memcpy(&f[16], ap_link.data(), 6);
+    return f;
+  }
   uint8_t ptk_[16] = {}, gtk0_[16] = {}, gtk1_[16] = {};
 };
 
@@ -1220,18 +1231,23 @@ TEST_F(MloTest, LinksCarryTheirBssChannelAddressesAndStations) {
 
 TEST_F(MloTest, TxLeavesOnTheChannelOfTheTxdLink) {
   TwoLinks();
-  // WLAN_IDX 2 is link 1's station: 5 GHz, the link's own address as A2, link 1's PTK.
+  // WLAN_IDX 2 is link 1's station: 5 GHz, link 1's addresses on the air, encrypted with
+  // the MLD addresses (what the AP MLD checks).
   Send(TxFrame(2, true, 7, true), OutEp::kAcBe);
   AirTx a;
   ASSERT_TRUE(m_.PopToAir(&a));
   EXPECT_EQ(a.freq, 5180u);
+  EXPECT_EQ(std::memcmp(&a.frame[4], kAp1.data(), 6), 0);    // A1: the AP's link 1
+  EXPECT_EQ(std::memcmp(&a.frame[10], kOwn1.data(), 6), 0);  // A2: our link 1 address
   Bytes plain;
   uint64_t pn = 0;
   uint8_t kid = 0;
-  ASSERT_TRUE(
+  EXPECT_FALSE(
       DecryptMpdu(Cipher::kCcmp, ptk_, 16, a.frame.data(), a.frame.size(), &plain, &pn, &kid));
-  EXPECT_EQ(std::memcmp(&plain[4], kAp1.data(), 6), 0);    // A1: the AP's link 1
-  EXPECT_EQ(std::memcmp(&plain[10], kOwn1.data(), 6), 0);  // A2: our link 1 address
+  Bytes mld = a.frame;
+  std::memcpy(&mld[4], kApMld.data(), 6);
+  std::memcpy(&mld[10], kMld.data(), 6);
+  ASSERT_TRUE(DecryptMpdu(Cipher::kCcmp, ptk_, 16, mld.data(), mld.size(), &plain, &pn, &kid));
   // WLAN_IDX 1: link 0, 2.4 GHz.
   Send(TxFrame(1, true, 8, true), OutEp::kAcBe);
   ASSERT_TRUE(m_.PopToAir(&a));
@@ -1251,10 +1267,56 @@ TEST_F(MloTest, TxLeavesOnTheChannelOfTheTxdLink) {
   EXPECT_FALSE(m_.Listening(5180));
 }
 
+// An 802.11 QoS data frame (an EAPOL-Key as mac80211 sends it for an MLD: MLD addresses)
+// behind its TXD; `dis_mat`: TXD6 DIS_MAT (mt7925_mac_write_txwi sets it unless MLD data).
+Bytes Tx80211(uint8_t wcid, bool dis_mat) {
+  Bytes t(64, 0);
+  auto put = [&t](size_t off, uint32_t v) { std::memcpy(&t[off], &v, 4); };
+  put(4, wcid | (2u << 14));  // HDR_FORMAT 802.11
+  put(8, (2u << 4) | 8u);     // QoS data
+  put(12, 15u << 11);         // REM_TX_COUNT
+  put(24, dis_mat ? (1u << 3) : 0);
+  Bytes f = {0x88, 0x01, 0, 0};
+  f.insert(f.end(), kApMld.begin(), kApMld.end());
+  f.insert(f.end(), kMld.begin(), kMld.end());
+  f.insert(f.end(), kApMld.begin(), kApMld.end());
+  f.insert(f.end(), {0, 0, 6, 0, 0xaa, 0xaa, 3, 0, 0, 0, 0x88, 0x8e, 2, 3, 0, 0});
+  t.insert(t.end(), f.begin(), f.end());
+  put(0, static_cast<uint32_t>(t.size()) | (1u << 23));
+  return t;
+}
+
+TEST_F(MloTest, MldAddressesBecomeLinkAddressesUnlessDisMat) {
+  TwoLinks();
+  // Seen on the rig: stock 6.12 sends the 4-way handshake's message 2 on an MLD as an 802.11
+  // frame with MLD addresses and DIS_MAT clear; the AP only hears link addresses.
+  Send(Tx80211(2, false), OutEp::kAcBe);
+  AirTx a;
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 5180u);
+  ASSERT_GE(a.frame.size(), 24u);
+  EXPECT_EQ(std::memcmp(&a.frame[4], kAp1.data(), 6), 0);
+  EXPECT_EQ(std::memcmp(&a.frame[10], kOwn1.data(), 6), 0);
+  EXPECT_EQ(std::memcmp(&a.frame[16], kAp1.data(), 6), 0);
+  // DIS_MAT set: the addresses stay as given.
+  Send(Tx80211(1, true), OutEp::kAcBe);
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 2437u);
+  EXPECT_EQ(std::memcmp(&a.frame[4], kApMld.data(), 6), 0);
+  EXPECT_EQ(std::memcmp(&a.frame[10], kMld.data(), 6), 0);
+  // Without --mlo nothing is translated.
+  Reset(false);
+  TwoLinks();
+  Send(Tx80211(2, false), OutEp::kAcBe);
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(std::memcmp(&a.frame[4], kApMld.data(), 6), 0);
+}
+
 TEST_F(MloTest, RxOnEitherLinkMapsToTheLinkStation) {
   TwoLinks();
-  // Link 1 (5 GHz): unicast with the PTK -> RXD1 WLAN_IDX 2, RXD3 channel 36.
-  Bytes f = FromAp(kOwn1, kAp1, ptk_, 0, 7);
+  // Link 1 (5 GHz): unicast with the PTK -> RXD1 WLAN_IDX 2, RXD3 channel 36; decrypted
+  // with the MLD addresses, delivered with the link addresses.
+  Bytes f = FromApMld(kOwn1, kAp1, ptk_, 0, 7);
   EXPECT_TRUE(m_.OnAir(5180, f.data(), f.size(), -40, now_));
   std::vector<Bytes> rx = Drain();
   ASSERT_EQ(rx.size(), 1u);
@@ -1263,6 +1325,9 @@ TEST_F(MloTest, RxOnEitherLinkMapsToTheLinkStation) {
   std::memcpy(&d3, &rx[0][12], 4);
   EXPECT_EQ(d1 & 0xfff, 2u);
   EXPECT_EQ((d3 >> 8) & 0xff, 36u);
+  ASSERT_GE(rx[0].size(), 48u + 24u);
+  EXPECT_EQ(std::memcmp(&rx[0][48 + 4], kOwn1.data(), 6), 0);  // A1 as on the air
+  EXPECT_EQ(std::memcmp(&rx[0][48 + 10], kAp1.data(), 6), 0);  // A2
   // Link 0 (2.4 GHz): a group frame with link 0's GTK -> WLAN_IDX 1 (the transmitter).
   Bytes g = FromAp(Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, kAp0, gtk0_, 1, 3);
   EXPECT_FALSE(m_.OnAir(2437, g.data(), g.size(), -40, now_));
@@ -1387,7 +1452,7 @@ TEST_F(MloTest, LinkRemovalAndReAddDuringARoam) {
   EXPECT_EQ(m_.links().at(1).bssid, ap2);
   EXPECT_EQ(m_.links().at(1).frames_decrypted, 0u);
   EXPECT_TRUE(m_.Listening(5220));
-  Bytes rx = FromAp(kOwn1, ap2, ptk_, 0, 1);
+  Bytes rx = FromApMld(kOwn1, ap2, ptk_, 0, 1);
   EXPECT_TRUE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
   EXPECT_EQ(m_.links().at(1).frames_decrypted, 1u);
   // mt792x_mac_link_bss_remove's DEV_INFO (active 0) retires link 1's address: frames to it
@@ -1407,7 +1472,7 @@ TEST_F(MloTest, LinkRemovalAndReAddDuringARoam) {
   last[5] = 21;
   UniAddDev(1, 1, last, 18);
   AddBssInfo(1, ap2, 18, 2, 1, 44, 2);
-  rx = FromAp(last, ap2, ptk_, 0, 2);
+  rx = FromApMld(last, ap2, ptk_, 0, 2);
   EXPECT_TRUE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
   Bytes d = {0, 0xff, 0, 0};
   Bytes t = {0, 1};
@@ -1419,6 +1484,31 @@ TEST_F(MloTest, LinkRemovalAndReAddDuringARoam) {
   // A WFSYS reset forgets every link.
   WfsysReset();
   EXPECT_TRUE(m_.links().empty());
+}
+
+TEST_F(MloTest, BipKeyDoesNotReplaceTheGtkItNames) {
+  TwoLinks();
+  // mt7925_mcu_sta_key_tlv: a BIP-CMAC-128 SET carries the GTK's key id (here 1) and
+  // GTK + IGTK as a 32-byte key; the GTK keeps decrypting group frames.
+  connac::KeyAction a;
+  a.bss_idx = 0;
+  a.wcid = 19;
+  a.add = true;
+  a.cipher_id = 6;  // CONNAC3_CIPHER_BIP_CMAC_128
+  a.key_id = 1;
+  a.key_len = 32;
+  std::memcpy(a.peer.b, kAp0.data(), 6);
+  Bytes out(connac::kKeyFrameSize);
+  seq_ = seq_ % 15 + 1;
+  auto f = connac::EncodeKeyAction(connac::kMt7925, a, seq_,
+                                   connac::MutableBytes(out.data(), out.size()));
+  ASSERT_TRUE(f.ok());
+  Send(Bytes(f->data(), f->data() + f->size()));
+  EXPECT_EQ(*OneEvent().payload.le32(4), 0u);
+  EXPECT_EQ(m_.keys().size(), 5u);
+  Bytes g = FromAp(Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, kAp0, gtk0_, 1, 9);
+  m_.OnAir(2437, g.data(), g.size(), -40, now_);
+  EXPECT_EQ(m_.links().at(0).frames_decrypted, 1u);
 }
 
 TEST_F(MloTest, SixGhzChannelIsCodedAsTheDriverDecodesIt) {
