@@ -987,7 +987,8 @@ uint32_t Model::TxFreq(uint16_t wcid) const {
 // stock driver hands such frames over with MLD addresses (its own rewrite in mt792x_tx only
 // covers frames that do not come through the TX queues): the firmware puts the link's
 // addresses in. A1/A3 = the peer MLD -> the peer's link address, A2 = our MLD -> our link
-// address; anything else is left alone. Only for a station on an active MLD link.
+// address; anything else is left alone (A3 only in non-data frames). Only for a station on an
+// active MLD link.
 void Model::TranslateToLink(uint16_t wcid, Bytes* mpdu) const {
   if (mpdu->size() < 24) return;
   const Station* st = nullptr;
@@ -1003,11 +1004,17 @@ void Model::TranslateToLink(uint16_t wcid, Bytes* mpdu) const {
   if (l.has_own && std::memcmp(h + 10, l.mld_addr.data(), 6) == 0) {
     std::memcpy(h + 10, l.own.data(), 6);
   }
-  if (std::memcmp(h + 16, st->mld_addr.data(), 6) == 0) std::memcpy(h + 16, st->peer.data(), 6);
+  // A3 only when it is the BSSID (neither ToDS nor FromDS): a data frame's A3 is the DA/SA
+  // and stays (mac80211 rx.c ieee80211_prepare_and_rx_handle and hwsim's TX translation
+  // follow the same rule).
+  if ((h[1] & 3) == 0 && std::memcmp(h + 16, st->mld_addr.data(), 6) == 0) {
+    std::memcpy(h + 16, st->peer.data(), 6);
+  }
 }
 
 // The frame as the peer MLD encrypted it: A1 = our MLD address, A2 = the peer's MLD address,
-// A3 = the peer's MLD address where the air has its link address. False when `st` is not
+// A3 = the peer's MLD address where the air has its link address (non-data frames only, as
+// in TranslateToLink). False when `st` is not
 // an MLD station on an active MLD link.
 bool Model::MldView(const Station& st, const uint8_t* f, size_t len, Bytes* out) const {
   if (!st.mld || len < 24) return false;
@@ -1016,7 +1023,7 @@ bool Model::MldView(const Station& st, const uint8_t* f, size_t len, Bytes* out)
   out->assign(f, f + len);
   std::memcpy(out->data() + 4, it->second.mld_addr.data(), 6);
   std::memcpy(out->data() + 10, st.mld_addr.data(), 6);
-  if (std::memcmp(f + 16, st.peer.data(), 6) == 0) {
+  if ((f[1] & 3) == 0 && std::memcmp(f + 16, st.peer.data(), 6) == 0) {
     std::memcpy(out->data() + 16, st.mld_addr.data(), 6);
   }
   return true;
