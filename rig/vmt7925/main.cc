@@ -4,7 +4,13 @@
 // the sans-I/O Model: it owns the I/O and the threads.
 //
 //   vmt7925 run [--ctl PATH] [--udc NAME] [--fw-ready-ms N] [--reload-ms N] [--log-mcu]
-//               [--strict-hypothesis]
+//               [--strict-hypothesis] [--mlo]
+//                                            (--mlo also from `vmt7925.mlo=1` on the
+//                                            kernel command line; the medium through
+//                                            the holder when its socket exists)
+//   vmt7925 medium [--radios N] [--channels N] [--mlo] [--socket PATH]
+//                                            hold the hwsim medium for the boot, create
+//                                            multi-channel (MLO) radios, relay to devices
 //                                            create the USB gadget and serve it
 //   vmt7925 gen-firmware DIR                 write the synthetic firmware files
 //   vmt7925ctl CMD... | vmt7925 ctl CMD...   talk to a running device (status, fault ...)
@@ -21,6 +27,7 @@
 #include <linux/netlink.h>
 #include <linux/usb/ch9.h>
 #include <linux/usb/functionfs.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -30,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdarg>
@@ -49,6 +57,9 @@
 
 namespace vmt {
 namespace {
+
+// Where `vmt7925 medium` serves the hwsim medium (RunMedium).
+constexpr const char* kHolderSock = "/run/vmt7925-medium.sock";
 
 int64_t NowNs() {
   timespec ts;
@@ -104,25 +115,64 @@ void FlushLocked();
 // Generic netlink to mac80211_hwsim, the protocol wmediumd speaks (mac80211_hwsim.h).
 class Medium {
  public:
-  static constexpr int kCmdRegister = 1, kCmdFrame = 2, kCmdTxInfo = 3;
+  static constexpr int kCmdRegister = 1, kCmdFrame = 2, kCmdTxInfo = 3, kCmdNewRadio = 4;
+  static constexpr int kAttrChannels = 9, kAttrMloSupport = 25;
   static constexpr int kAttrReceiver = 1, kAttrTransmitter = 2, kAttrFrame = 3, kAttrFlags = 4,
                        kAttrRxRate = 5, kAttrSignal = 6, kAttrTxInfo = 7, kAttrCookie = 8,
                        kAttrFreq = 19, kAttrTxInfoFlags = 21;
   static constexpr uint32_t kTxStatAck = 4, kTxCtlNoAck = 2;
 
   bool Open() {
-    fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-    if (fd_ < 0) return false;
-    int sz = 4 << 20;
-    setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
-    setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
-    sockaddr_nl sa{};
-    sa.nl_family = AF_NETLINK;
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) return false;
-    family_ = ResolveFamily("MAC80211_HWSIM");
-    if (family_ <= 0) return false;
+    if (!OpenNetlink()) return false;
     std::vector<uint8_t> m = Header(family_, kCmdRegister);
-    return SendMsg(&m);
+    // hwsim refuses a medium once any radio has channels > 1
+    // (mac80211_hwsim.c hwsim_register_received_nl: -EOPNOTSUPP): wait for the verdict.
+    const int r = Request(&m);
+    if (r != 0) errno = r < 0 ? -r : EPROTO;
+    return r == 0;
+  }
+
+  // Through the medium holder (`vmt7925 medium`, which registered before the multi-channel
+  // radios existed): one netlink message per SOCK_SEQPACKET packet, both ways.
+  bool OpenVia(const std::string& path) {
+    if (!OpenNetlink()) return false;  // only to resolve the family id
+    close(fd_);
+    fd_ = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return false;
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path.c_str());
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) return false;
+    via_ = true;
+    return true;
+  }
+
+  // A netlink request with NLM_F_ACK; frames that arrive before the answer are handled.
+  // Returns the answer's error (0, a negative errno, or a positive command result).
+  int Request(std::vector<uint8_t>* m) {
+    auto* nh = reinterpret_cast<nlmsghdr*>(m->data());
+    nh->nlmsg_flags |= NLM_F_ACK;
+    const uint32_t seq = nh->nlmsg_seq;
+    if (!SendMsg(m)) return -errno;
+    std::vector<uint8_t>& buf = rx_buf_;
+    for (int tries = 0; tries < 64; ++tries) {
+      const ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
+      if (n < 0) {
+        if (errno == EINTR || errno == ENOBUFS) continue;
+        return -errno;
+      }
+      size_t off = 0;
+      while (off + NLMSG_HDRLEN <= static_cast<size_t>(n)) {
+        auto* h = reinterpret_cast<nlmsghdr*>(buf.data() + off);
+        if (h->nlmsg_len < NLMSG_HDRLEN || off + h->nlmsg_len > static_cast<size_t>(n)) break;
+        if (h->nlmsg_type == NLMSG_ERROR && h->nlmsg_seq == seq) {
+          return reinterpret_cast<nlmsgerr*>(NLMSG_DATA(h))->error;
+        }
+        Dispatch(h);
+        off += NLMSG_ALIGN(h->nlmsg_len);
+      }
+    }
+    return -ETIMEDOUT;
   }
 
   // Reads one batch of netlink messages; feeds frames to the model.
@@ -130,23 +180,30 @@ class Medium {
     std::vector<uint8_t>& buf = rx_buf_;  // one buffer: no 64 KiB zeroing per message
     ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
     if (n < 0) return errno == EINTR || errno == ENOBUFS || errno == EAGAIN;
+    if (n == 0 && via_) return false;  // the holder went away
     size_t off = 0;
     while (off + NLMSG_HDRLEN <= static_cast<size_t>(n)) {
       auto* nh = reinterpret_cast<nlmsghdr*>(buf.data() + off);
       if (nh->nlmsg_len < NLMSG_HDRLEN || off + nh->nlmsg_len > static_cast<size_t>(n)) break;
-      if (nh->nlmsg_type == family_ && nh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN) {
-        auto* gh = reinterpret_cast<genlmsghdr*>(NLMSG_DATA(nh));
-        if (gh->cmd == kCmdFrame) {
-          OnFrame(reinterpret_cast<uint8_t*>(gh) + GENL_HDRLEN,
-                  nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN);
-        }
-      } else if (nh->nlmsg_type == NLMSG_ERROR) {
-        auto* e = reinterpret_cast<nlmsgerr*>(NLMSG_DATA(nh));
-        if (e->error != 0) ++nl_errors_;
-      }
+      Dispatch(nh);
       off += NLMSG_ALIGN(nh->nlmsg_len);
     }
     return true;
+  }
+
+  void Dispatch(const nlmsghdr* nh) {
+    if (nh->nlmsg_type == family_ && nh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN) {
+      const auto* gh = reinterpret_cast<const genlmsghdr*>(NLMSG_DATA(nh));
+      if (gh->cmd == kCmdFrame && g_model == nullptr) {
+        AnswerUnacked(nh);  // the holder, before it serves: no device to hear it
+      } else if (gh->cmd == kCmdFrame) {
+        OnFrame(reinterpret_cast<const uint8_t*>(gh) + GENL_HDRLEN,
+                nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN);
+      }
+    } else if (nh->nlmsg_type == NLMSG_ERROR) {
+      const auto* e = reinterpret_cast<const nlmsgerr*>(NLMSG_DATA(nh));
+      if (e->error != 0) ++nl_errors_;
+    }
   }
 
   // Puts a frame the device transmits on the air. Returns whether a radio acked it.
@@ -181,7 +238,53 @@ class Medium {
   int fd() const { return fd_; }
   uint64_t nl_errors() const { return nl_errors_; }
 
+  // HWSIM_CMD_NEW_RADIO with `channels` (num_different_channels) and, if `mlo`, MLO support:
+  // what an AP MLD with links on two channels needs. Returns the radio id or a negative errno.
+  int NewRadio(uint32_t channels, bool mlo) {
+    std::vector<uint8_t> m = Header(family_, kCmdNewRadio);
+    PutU32(&m, kAttrChannels, channels);
+    if (mlo) PutAttr(&m, kAttrMloSupport, nullptr, 0);
+    return Request(&m);
+  }
+
+  bool SendRaw(std::vector<uint8_t>* m) { return SendMsg(m); }
+  // With no device attached the holder answers every frame itself: not acknowledged, so
+  // hwsim's pending queue drains (as with no station in range).
+  void AnswerUnacked(const nlmsghdr* nh) {
+    if (nh->nlmsg_type != family_ || nh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) return;
+    const auto* gh = reinterpret_cast<const genlmsghdr*>(NLMSG_DATA(nh));
+    if (gh->cmd != kCmdFrame) return;
+    const uint8_t* attrs = reinterpret_cast<const uint8_t*>(gh) + GENL_HDRLEN;
+    const size_t len = nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+    FrameAttrs f;
+    if (!ParseFrame(attrs, len, &f)) return;
+    SendTxInfo(f, false);
+  }
+
  private:
+  struct FrameAttrs {
+    const uint8_t* tx = nullptr;
+    const uint8_t* frame = nullptr;
+    size_t frame_len = 0;
+    uint32_t flags = 0, freq = 0;
+    uint64_t cookie = 0;
+    const uint8_t* tx_info = nullptr;
+    size_t tx_info_len = 0;
+  };
+
+  bool OpenNetlink() {
+    fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+    if (fd_ < 0) return false;
+    int sz = 4 << 20;
+    setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+    setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+    sockaddr_nl sa{};
+    sa.nl_family = AF_NETLINK;
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) return false;
+    family_ = ResolveFamily("MAC80211_HWSIM");
+    return family_ > 0;
+  }
+
   static uint64_t Key(const uint8_t* a) {
     uint64_t k = 0;
     for (int i = 0; i < 6; ++i) k = (k << 8) | a[i];
@@ -214,6 +317,9 @@ class Medium {
     sockaddr_nl sa{};
     sa.nl_family = AF_NETLINK;
     std::lock_guard<std::mutex> l(send_mu_);
+    if (via_) {
+      return send(fd_, m->data(), m->size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m->size());
+    }
     return sendto(fd_, m->data(), m->size(), 0, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) ==
            static_cast<ssize_t>(m->size());
   }
@@ -241,14 +347,7 @@ class Medium {
     return -1;
   }
 
-  void OnFrame(const uint8_t* attrs, size_t len) {
-    const uint8_t* tx = nullptr;
-    const uint8_t* frame = nullptr;
-    size_t frame_len = 0;
-    uint32_t flags = 0, freq = 0;
-    uint64_t cookie = 0;
-    const uint8_t* tx_info = nullptr;
-    size_t tx_info_len = 0;
+  static bool ParseFrame(const uint8_t* attrs, size_t len, FrameAttrs* f) {
     size_t off = 0;
     while (off + NLA_HDRLEN <= len) {
       const auto* na = reinterpret_cast<const nlattr*>(attrs + off);
@@ -257,54 +356,63 @@ class Medium {
       const size_t dl = na->nla_len - NLA_HDRLEN;
       switch (na->nla_type & NLA_TYPE_MASK) {
         case kAttrTransmitter:
-          if (dl >= 6) tx = d;
+          if (dl >= 6) f->tx = d;
           break;
         case kAttrFrame:
-          frame = d;
-          frame_len = dl;
+          f->frame = d;
+          f->frame_len = dl;
           break;
         case kAttrFlags:
-          if (dl >= 4) std::memcpy(&flags, d, 4);
+          if (dl >= 4) std::memcpy(&f->flags, d, 4);
           break;
         case kAttrFreq:
-          if (dl >= 4) std::memcpy(&freq, d, 4);
+          if (dl >= 4) std::memcpy(&f->freq, d, 4);
           break;
         case kAttrCookie:
-          if (dl >= 8) std::memcpy(&cookie, d, 8);
+          if (dl >= 8) std::memcpy(&f->cookie, d, 8);
           break;
         case kAttrTxInfo:
-          tx_info = d;
-          tx_info_len = dl;
+          f->tx_info = d;
+          f->tx_info_len = dl;
           break;
         default: break;
       }
       off += NLA_ALIGN(na->nla_len);
     }
-    if (tx == nullptr || frame == nullptr) return;
+    return f->tx != nullptr && f->frame != nullptr;
+  }
+
+  // TX status back to the transmitting radio (hwsim_tx_info_frame_received_nl needs
+  // transmitter, flags, cookie, signal and tx_info).
+  void SendTxInfo(const FrameAttrs& f, bool ack) {
+    std::vector<uint8_t> m = Header(family_, kCmdTxInfo);
+    PutAttr(&m, kAttrTransmitter, f.tx, 6);
+    PutU32(&m, kAttrFlags, ack && !(f.flags & kTxCtlNoAck) ? (f.flags | kTxStatAck) : f.flags);
+    PutU32(&m, kAttrSignal, static_cast<uint32_t>(-40));
+    if (f.tx_info != nullptr) PutAttr(&m, kAttrTxInfo, f.tx_info, f.tx_info_len);
+    uint64_t c = f.cookie;
+    PutAttr(&m, kAttrCookie, &c, 8);
+    SendMsg(&m);
+  }
+
+  void OnFrame(const uint8_t* attrs, size_t len) {
+    FrameAttrs f;
+    if (!ParseFrame(attrs, len, &f)) return;
     std::array<uint8_t, 6> t;
-    std::memcpy(t.data(), tx, 6);
+    std::memcpy(t.data(), f.tx, 6);
     {
       std::lock_guard<std::mutex> l(mu_);
-      radios_[Key(tx)] = t;
-      if (frame_len >= 16 && radio_by_addr_.size() < 64) radio_by_addr_[Key(frame + 10)] = t;
+      radios_[Key(f.tx)] = t;
+      if (f.frame_len >= 16 && radio_by_addr_.size() < 64) radio_by_addr_[Key(f.frame + 10)] = t;
     }
     bool ack = false;
     {
       std::lock_guard<std::mutex> l(g_mu);
-      ack = g_model->OnAir(freq, frame, frame_len, -40, NowNs());
+      ack = g_model->OnAir(f.freq, f.frame, f.frame_len, -40, NowNs());
       FlushLocked();
     }
     g_timer_cv.notify_one();
-    // TX status back to the transmitting radio (hwsim_tx_info_frame_received_nl needs
-    // transmitter, flags, cookie, signal and tx_info).
-    std::vector<uint8_t> m = Header(family_, kCmdTxInfo);
-    PutAttr(&m, kAttrTransmitter, tx, 6);
-    PutU32(&m, kAttrFlags, ack && !(flags & kTxCtlNoAck) ? (flags | kTxStatAck) : flags);
-    PutU32(&m, kAttrSignal, static_cast<uint32_t>(-40));
-    if (tx_info != nullptr) PutAttr(&m, kAttrTxInfo, tx_info, tx_info_len);
-    uint64_t c = cookie;
-    PutAttr(&m, kAttrCookie, &c, 8);
-    SendMsg(&m);
+    SendTxInfo(f, ack);
   }
 
   std::vector<uint8_t> rx_buf_ = std::vector<uint8_t>(1 << 16);
@@ -312,6 +420,7 @@ class Medium {
   int family_ = -1;
   uint32_t seq_ = 0;
   uint64_t nl_errors_ = 0;
+  bool via_ = false;
   std::mutex mu_, send_mu_;
   std::map<uint64_t, std::array<uint8_t, 6>> radios_;         // by hwsim address
   std::map<uint64_t, std::array<uint8_t, 6>> radio_by_addr_;  // frame A2 -> hwsim address
@@ -623,11 +732,147 @@ std::string HandleControl(const std::string& line) {
   return "error\n";
 }
 
+// `vmt7925.mlo=1` on the kernel command line (RIG_APPEND, or a scenario's files/cmdline)
+// turns --mlo on for every device the boot starts, so existing scenarios run unchanged
+// against an MLO-capable device.
+bool MloFromKernelCmdline() {
+  FILE* f = std::fopen("/proc/cmdline", "re");
+  if (f == nullptr) return false;
+  char buf[4096];
+  const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  const std::string line(buf);
+  size_t pos = 0;
+  while (pos < line.size()) {
+    const size_t end = line.find_first_of(" \n", pos);
+    const std::string w =
+        line.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (w == "vmt7925.mlo=1") return true;
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return false;
+}
+
+// `vmt7925 medium`: holds the hwsim medium registration for the whole boot. hwsim refuses a
+// medium (HWSIM_CMD_REGISTER) once any radio has channels > 1, which an AP MLD with links on
+// two channels needs (mac80211_hwsim.c hwsim_register_received_nl); radios created after the
+// registration inherit it (mac80211_hwsim_new_radio: data->wmediumd), and it ends when the
+// registering socket closes. So the holder registers, creates the multi-channel radios
+// (HWSIM_CMD_NEW_RADIO), and relays hwsim's messages to the one device attached on a
+// SOCK_SEQPACKET socket (each `vmt7925 run` attaches when the socket exists); with no device
+// it answers every frame itself, unacknowledged.
+int RunMedium(int argc, char** argv) {
+  std::string path = kHolderSock;
+  uint32_t radios = 0, channels = 2;
+  bool mlo = false;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--socket" && i + 1 < argc)
+      path = argv[++i];
+    else if (a == "--radios" && i + 1 < argc)
+      radios = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 10));
+    else if (a == "--channels" && i + 1 < argc)
+      channels = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 10));
+    else if (a == "--mlo")
+      mlo = true;
+    else {
+      std::fprintf(stderr, "vmt7925: unknown argument %s\n", a.c_str());
+      return 2;
+    }
+  }
+  if (radios > 16 || channels < 1 || channels > 8 ||
+      path.size() + 5 >= sizeof(sockaddr_un{}.sun_path)) {
+    std::fprintf(stderr, "vmt7925: medium: radios 0..16, channels 1..8, a short socket path\n");
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  Medium m;
+  if (!m.Open()) {
+    Log("medium: cannot register with mac80211_hwsim: %s", strerror(errno));
+    return 1;
+  }
+  Log("medium: registered as the mac80211_hwsim medium");
+  for (uint32_t i = 0; i < radios; ++i) {
+    const int id = m.NewRadio(channels, mlo);
+    if (id < 0) {
+      Log("medium: HWSIM_CMD_NEW_RADIO failed: %s", strerror(-id));
+      return 1;
+    }
+    Log("medium: radio %d created (channels=%u mlo=%d)", id, channels, mlo ? 1 : 0);
+    std::printf("radio %d\n", id);
+  }
+  std::fflush(stdout);
+  const std::string tmp = path + ".tmp";
+  unlink(tmp.c_str());
+  const int ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  std::snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", tmp.c_str());
+  if (ls < 0 || bind(ls, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(ls, 2) != 0 ||
+      rename(tmp.c_str(), path.c_str()) != 0) {
+    Log("medium: socket %s: %s", path.c_str(), strerror(errno));
+    return 1;
+  }
+  Log("medium: serving %s", path.c_str());
+  std::vector<uint8_t> buf(1 << 16), msg;
+  int client = -1;
+  uint64_t relayed = 0, answered = 0;
+  while (true) {
+    pollfd p[3] = {{m.fd(), POLLIN, 0}, {ls, POLLIN, 0}, {client, POLLIN, 0}};
+    if (poll(p, client >= 0 ? 3 : 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      Log("medium: poll: %s", strerror(errno));
+      return 1;
+    }
+    if (p[1].revents & POLLIN) {
+      const int c = accept4(ls, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c >= 0) {
+        if (client >= 0) close(client);  // a new device replaces a stale one
+        client = c;
+        Log("medium: device attached (relayed %llu, answered %llu so far)",
+            static_cast<unsigned long long>(relayed), static_cast<unsigned long long>(answered));
+        continue;  // p[2] described the old client
+      }
+    }
+    if (client >= 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+      const ssize_t k = recv(client, buf.data(), buf.size(), 0);
+      if (k <= 0) {
+        close(client);
+        client = -1;
+        Log("medium: device detached");
+      } else if (static_cast<size_t>(k) >= NLMSG_HDRLEN) {
+        msg.assign(buf.begin(), buf.begin() + k);
+        m.SendRaw(&msg);
+      }
+    }
+    if (p[0].revents & POLLIN) {
+      const ssize_t n = recv(m.fd(), buf.data(), buf.size(), 0);
+      size_t off = 0;
+      while (n > 0 && off + NLMSG_HDRLEN <= static_cast<size_t>(n)) {
+        auto* nh = reinterpret_cast<nlmsghdr*>(buf.data() + off);
+        if (nh->nlmsg_len < NLMSG_HDRLEN || off + nh->nlmsg_len > static_cast<size_t>(n)) break;
+        if (client >= 0 &&
+            send(client, nh, nh->nlmsg_len, MSG_NOSIGNAL) == static_cast<ssize_t>(nh->nlmsg_len)) {
+          ++relayed;
+        } else {
+          m.AnswerUnacked(nh);
+          ++answered;
+        }
+        off += NLMSG_ALIGN(nh->nlmsg_len);
+      }
+    }
+  }
+}
+
 int Run(int argc, char** argv) {
   std::string ctl = "/run/vmt7925.sock";
   std::string udc = "dummy_udc.0";
+  std::string medium_via;
   bool medium = true;
   ModelConfig cfg;
+  cfg.mlo = MloFromKernelCmdline();
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--ctl" && i + 1 < argc)
@@ -642,20 +887,35 @@ int Run(int argc, char** argv) {
       cfg.log_mcu = true;
     else if (a == "--strict-hypothesis")
       cfg.strict_hypothesis = true;
+    else if (a == "--mlo")
+      cfg.mlo = true;
     else if (a == "--no-medium")
       medium = false;
+    else if (a == "--medium-via" && i + 1 < argc)
+      medium_via = argv[++i];
     else {
       std::fprintf(stderr, "vmt7925: unknown argument %s\n", a.c_str());
       return 2;
     }
   }
   signal(SIGPIPE, SIG_IGN);
+  if (cfg.mlo) Log("MLO on: chip capability MLO_EVT_EN, per-link channels");
   Model model(cfg);
   g_model = &model;
   Medium m;
-  if (medium) {
+  if (medium && (!medium_via.empty() || access(kHolderSock, F_OK) == 0)) {
+    if (medium_via.empty()) medium_via = kHolderSock;
+    if (!m.OpenVia(medium_via)) {
+      Log("cannot reach the medium holder at %s: %s", medium_via.c_str(), strerror(errno));
+      return 1;
+    }
+    g_medium = &m;
+    Log("on the mac80211_hwsim medium through the holder at %s", medium_via.c_str());
+  } else if (medium) {
     if (!m.Open()) {
-      Log("cannot register as the hwsim medium (is mac80211_hwsim loaded?): %s", strerror(errno));
+      Log("cannot register as the hwsim medium (is mac80211_hwsim loaded? a radio with "
+          "channels > 1 needs `vmt7925 medium` first): %s",
+          strerror(errno));
       return 1;
     }
     g_medium = &m;
@@ -700,9 +960,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc >= 2 && std::strcmp(argv[1], "run") == 0) return vmt::Run(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "medium") == 0) return vmt::RunMedium(argc, argv);
   std::fprintf(stderr,
                "usage: vmt7925 run [--ctl PATH] [--udc NAME] [--no-medium] [--fw-ready-ms N] "
-               "[--reload-ms N] [--log-mcu] [--strict-hypothesis] | gen-firmware DIR | "
+               "[--reload-ms N] [--log-mcu] [--strict-hypothesis] [--mlo] [--medium-via PATH] | "
+               "medium [--radios N] [--channels N] [--mlo] [--socket PATH] | gen-firmware DIR | "
                "ctl CMD...\n");
   return 2;
 }

@@ -52,6 +52,20 @@ constexpr uint16_t kStaRecBasic = 0x00;
 constexpr uint16_t kStaRecRemove = 0x25;
 constexpr uint16_t kBssInfoBasic = 0;
 constexpr uint16_t kBssInfoRlm = 2;
+constexpr uint16_t kBssInfoMld = 26;      // UNI_BSS_INFO_MLD (mt76_connac_mcu.h)
+constexpr uint16_t kStaRecMld = 0x20;     // STA_REC_MLD
+constexpr uint16_t kStaRecEhtMld = 0x21;  // STA_REC_EHT_MLD
+constexpr uint16_t kStaRecMldOff = 0x23;  // STA_REC_MLD_OFF
+constexpr uint16_t kRocAcquire = 0;       // UNI_ROC_ACQUIRE (mt7925/mt7925.h)
+constexpr uint16_t kRocSubLink = 3;       // UNI_ROC_SUB_LINK
+// Sizes the driver sends (mt7925/mcu.h, mt76_connac_mcu.h): shorter TLVs are malformed.
+constexpr size_t kBssBasicLen = 32;             // mt76_connac_bss_basic_tlv
+constexpr size_t kBssMldLen = 20;               // bss_mld_tlv
+constexpr size_t kStaMldLen = 28;               // sta_rec_mld
+constexpr size_t kRocTlvLen = 24;               // roc_acquire_tlv
+constexpr size_t kMaxLinks = 16;                // BSS indexes tracked (the driver uses 0..4)
+constexpr uint16_t kNicCapChipCap = 0x20;       // MT_NIC_CAP_CHIP_CAP
+constexpr uint64_t kChipCapMloEvtEn = 1u << 2;  // MT792x_CHIP_CAP_MLO_EVT_EN (mt792x.h)
 constexpr uint8_t kOptUniEvent = 0x02;
 constexpr uint8_t kOptUnsolicited = 0x04;
 
@@ -176,7 +190,8 @@ void Model::WfsysReset(int64_t now) {
   scatter_left_ = 0;
   stations_.clear();
   keys_.clear();
-  bssid_by_bss_.clear();
+  links_.clear();
+  dev_pending_ = false;
   own_addrs_.assign(1, cfg_.mac);
   scanning_ = false;
   hung_ = false;
@@ -498,9 +513,13 @@ void Model::HandleUni(uint16_t cid, uint8_t seq, bool /*query*/, const uint8_t* 
                       int64_t now) {
   uint32_t status = 0;
   Bytes reply;
+  // DEV_INFO's link address belongs to the BSS of the BSS_INFO sent right after it
+  // (mt76_connac_mcu_uni_add_dev); any other command in between breaks the pair.
+  const bool after_dev_info = dev_pending_;
+  dev_pending_ = false;
   switch (cid) {
     case kUniDevInfo: HandleDevInfo(pl, n); break;
-    case kUniBssInfo: HandleBssInfo(pl, n); break;
+    case kUniBssInfo: HandleBssInfo(pl, n, after_dev_info); break;
     case kUniStaRec: HandleStaRec(pl, n, &status); break;
     case kUniRoc: HandleRoc(pl, n, now); break;
     case kUniScanReq: HandleScan(pl, n, now); break;
@@ -511,7 +530,7 @@ void Model::HandleUni(uint16_t cid, uint8_t seq, bool /*query*/, const uint8_t* 
         // {le16 n_element, rsv[2]} + TLVs: MAC_ADDR (7), PHY (8), 6G (0x18)
         // (mt7925_mcu_get_nic_capability, mt7925_mcu_parse_phy_cap).
         reply.assign(4, 0);
-        Put16(&reply, 0, 3);
+        Put16(&reply, 0, cfg_.mlo ? 4 : 3);
         const size_t mac_off = reply.size();
         reply.resize(reply.size() + 12, 0);
         Put16(&reply, mac_off, 7);
@@ -527,6 +546,15 @@ void Model::HandleUni(uint16_t cid, uint8_t seq, bool /*query*/, const uint8_t* 
         reply.resize(reply.size() + 8, 0);
         Put16(&reply, g6, 0x18);
         Put16(&reply, g6 + 2, 8);
+        if (cfg_.mlo) {
+          // MT_NIC_CAP_CHIP_CAP {tag, len, le64 chip_cap}: read as le64 at tlv->data
+          // (mt7925_mcu_get_nic_capability); only the MLO event bit is claimed.
+          const size_t cc = reply.size();
+          reply.resize(reply.size() + 12, 0);
+          Put16(&reply, cc, kNicCapChipCap);
+          Put16(&reply, cc + 2, 12);
+          Put32(&reply, cc + 4, static_cast<uint32_t>(kChipCapMloEvtEn));
+        }
         Respond(static_cast<uint8_t>(cid), seq, kOptUniEvent, 0, reply, now);
         return;
       }
@@ -605,32 +633,117 @@ bool Model::ForRemovedBss(uint16_t cid, const uint8_t* pl, size_t n, std::string
 
 void Model::HandleDevInfo(const uint8_t* pl, size_t n) {
   // {u8 omac_idx, band_idx, rsv[2]} + TLV 0 {tag, len, u8 active, u8 link_idx, omac_addr[6]}
-  // (mt76_connac_mcu_uni_add_dev).
+  // (mt76_connac_mcu_uni_add_dev). An MLD's links share omac_idx 0 and differ in link_idx
+  // and address (mt7925_mac_link_bss_add).
   if (n < 4) return;
   ForEachTlv(pl + 4, n - 4, [this](uint16_t tag, const uint8_t* t, size_t len) {
     if (tag != 0 || len < 12) return;
     const Mac a = ToMac(t + 6);
     bool known = false;
     for (const Mac& m : own_addrs_) known = known || m == a;
-    if (t[4] && !known && own_addrs_.size() < 8) own_addrs_.push_back(a);
+    // mac80211 gives an MLD's other links a random address per association
+    // (mlme.c ieee80211_mgd_assoc): with MLO, an address DEV_INFO retires is dropped so that
+    // roams do not fill the table (the NIC address stays).
+    const size_t cap = cfg_.mlo ? 16 : 8;
+    if (t[4] && !known && own_addrs_.size() < cap) own_addrs_.push_back(a);
+    if (!t[4] && cfg_.mlo && a != cfg_.mac) {
+      for (size_t i = own_addrs_.size(); i-- > 0;) {
+        if (own_addrs_[i] == a)
+          own_addrs_.erase(own_addrs_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    if (t[4]) {
+      dev_pending_ = true;
+      dev_pending_link_idx_ = t[5];
+      dev_pending_addr_ = a;
+    }
   });
 }
 
-void Model::HandleBssInfo(const uint8_t* pl, size_t n) {
-  // {u8 bss_idx, rsv[3]} + TLVs; BASIC (0): active at +4, bssid at +12; RLM (2):
-  // control_channel at +4, band at +12 (mt76_connac_bss_basic_tlv, bss_rlm_tlv).
+LinkInfo* Model::LinkFor(uint8_t bss_idx) {
+  auto it = links_.find(bss_idx);
+  if (it != links_.end()) return &it->second;
+  if (links_.size() >= kMaxLinks) return nullptr;
+  LinkInfo& l = links_[bss_idx];
+  l.bss_idx = bss_idx;
+  return &l;
+}
+
+void Model::HandleBssInfo(const uint8_t* pl, size_t n, bool after_dev_info) {
+  // {u8 bss_idx, rsv[3]} + TLVs. BASIC (0, mt76_connac_bss_basic_tlv): active +4,
+  // band_idx +7, conn_state +12, bssid +14, le16 bmc_tx_wlan_idx +20, le16 sta_idx +26,
+  // link_idx +31. RLM (2, bss_rlm_tlv): control_channel +4, band +12. MLD (26, bss_mld_tlv):
+  // group_mld_id +4, own_mld_id +5, mac_addr +6, link_id +13 (0xff: not MLD)
+  // (mt7925/mcu.c mt7925_mcu_bss_basic_tlv, mt7925_mcu_bss_rlm_tlv, mt7925_mcu_bss_mld_tlv).
   if (n < 4) return;
   const uint8_t bss_idx = pl[0];
-  ForEachTlv(pl + 4, n - 4, [this, bss_idx](uint16_t tag, const uint8_t* t, size_t len) {
+  LinkInfo* link = LinkFor(bss_idx);
+  ForEachTlv(pl + 4, n - 4, [&](uint16_t tag, const uint8_t* t, size_t len) {
     if (tag == kBssInfoBasic && len >= 18) {
       if (bss_active_.size() < 32 || bss_active_.count(bss_idx)) bss_active_[bss_idx] = t[4] != 0;
-      if (t[4]) {
-        bssid_by_bss_[bss_idx] = ToMac(t + 12);
-      } else {
-        bssid_by_bss_.erase(bss_idx);
+      if (link == nullptr) return;
+      if (len < kBssBasicLen) {
+        ++counters_.mld_tlv_malformed;
+        return;
+      }
+      const bool was_active = link->active;
+      link->active = t[4] != 0;
+      link->connected = t[12] == 0;
+      link->bmc_wcid = Le16(t + 20);
+      link->sta_wcid = Le16(t + 26);
+      const Mac bssid = ToMac(t + 14);
+      if (bssid != Mac{} && (!link->has_bssid || bssid != link->bssid)) {
+        // A new AP on this BSS index: its counters start from zero; the own link address
+        // (from DEV_INFO) stays.
+        LinkInfo fresh;
+        fresh.bss_idx = link->bss_idx;
+        fresh.has_own = link->has_own;
+        fresh.own = link->own;
+        *link = fresh;
+        link->active = t[4] != 0;
+        link->connected = t[12] == 0;
+        link->bmc_wcid = Le16(t + 20);
+        link->sta_wcid = Le16(t + 26);
+        link->has_bssid = true;
+        link->bssid = bssid;
+      }
+      if (after_dev_info && t[4] && t[31] == dev_pending_link_idx_) {
+        link->own = dev_pending_addr_;
+        link->has_own = true;
+      }
+      if (was_active && !link->active) {
+        // mt792x_mac_link_bss_remove: the link is gone; its channel and MLD role with it.
+        // Its group keys (the link's BSS wcid) go too: the WTBL entry is freed
+        // (MLO only: a modelling choice, NOTES-mlo-vmt.md).
+        link->freq = 0;
+        link->channel = 0;
+        link->band = 0;
+        link->link_id = 0xff;
+        if (cfg_.mlo) {
+          for (size_t i = keys_.size(); i-- > 0;) {
+            if (keys_[i].bss_idx == bss_idx && !keys_[i].pairwise) {
+              keys_.erase(keys_.begin() + static_cast<std::ptrdiff_t>(i));
+            }
+          }
+        }
       }
     } else if (tag == kBssInfoRlm && len >= 13) {
       if (t[4] != 0) freq_ = ChannelToFreq(t[12], t[4]);
+      if (link != nullptr && t[4] != 0 && t[12] >= 1 && t[12] <= 3) {
+        link->channel = t[4];
+        link->band = t[12];
+        link->freq = ChannelToFreq(t[12], t[4]);
+      }
+    } else if (tag == kBssInfoMld) {
+      if (len < kBssMldLen) {
+        ++counters_.mld_tlv_malformed;
+        return;
+      }
+      if (link == nullptr) return;
+      link->group_mld_id = t[4];
+      link->own_mld_id = t[5];
+      link->mld_addr = ToMac(t + 6);
+      link->link_id = t[13] < 15 ? t[13] : 0xff;  // IEEE80211_MLD_MAX_NUM_LINKS
     }
   });
 }
@@ -638,10 +751,25 @@ void Model::HandleBssInfo(const uint8_t* pl, size_t n) {
 void Model::HandleRoc(const uint8_t* pl, size_t n, int64_t now) {
   // {rsv[4]} + roc_acquire_tlv {tag 0, len, bss_idx, tokenid, control_channel, sco, band,
   // bw, center_chan, center_chan2, bw_from_ap, cc_from_ap, cc2_from_ap, reqtype,
-  // le32 maxinterval, dbdcband, rsv[3]} (mt7925_mcu_set_roc). Tag 1 = abort.
+  // le32 maxinterval, dbdcband, rsv[3]} (mt7925_mcu_set_roc). Tag 1 = abort. The MLO ROC
+  // (mt7925_mcu_set_mlo_roc) sends two such TLVs: ACQUIRE (0) for the primary link and
+  // SUB_LINK (3) for the other, reqtype MLSR_AG (10) or MLSR_AA (11); the driver waits 4 s
+  // for one ROC_GRANT (tag 0) event (mt7925/main.c mt7925_set_mlo_roc).
   if (n < 4) return;
-  ForEachTlv(pl + 4, n - 4, [this, now](uint16_t tag, const uint8_t* t, size_t len) {
-    if (tag != 0 || len < 24) return;
+  bool sub_link = false;
+  ForEachTlv(pl + 4, n - 4, [&](uint16_t tag, const uint8_t* t, size_t len) {
+    if (tag == kRocSubLink && len >= kRocTlvLen) sub_link = true;
+    if (cfg_.mlo && (tag == kRocAcquire || tag == kRocSubLink) && len >= kRocTlvLen && t[8] >= 1 &&
+        t[8] <= 3 && t[6] != 0) {
+      // The granted channels become the links' channels (the grant is for both at once).
+      auto it = links_.find(t[4]);
+      if (it != links_.end() && it->second.mld()) {
+        it->second.channel = t[6];
+        it->second.band = t[8];
+        it->second.freq = ChannelToFreq(t[8], t[6]);
+      }
+    }
+    if (tag != kRocAcquire || len < kRocTlvLen) return;
     freq_ = ChannelToFreq(t[8], t[6]);
     // Grant: {rsv[4]} + mt7925_roc_grant_tlv {tag 0, len 20, bss_idx, tokenid, status,
     // primarychannel, rfsco, rfband, channelwidth, c1, c2, reqtype, dbdcband, rsv,
@@ -663,6 +791,7 @@ void Model::HandleRoc(const uint8_t* pl, size_t n, int64_t now) {
     std::memcpy(g.data() + 20, t + 16, 4);  // max interval
     Unsolicited(kEventRoc, g, now);
   });
+  if (sub_link) ++counters_.mlo_roc;
 }
 
 void Model::HandleScan(const uint8_t* pl, size_t n, int64_t now) {
@@ -715,8 +844,32 @@ void Model::HandleStaRec(const uint8_t* pl, size_t n, uint32_t* status) {
                  }
                } else if (tag == connac::kStaRecKeyV3Tag) {
                  ApplyKey(hdr, t, len, status);
+               } else if (tag == kStaRecMld) {
+                 HandleStaMld(StationByWcid(wcid), t, len, status);
+               } else if (tag == kStaRecMldOff) {
+                 Station* s = StationByWcid(wcid);
+                 if (s != nullptr) s->mld = false;
+               } else if (tag == kStaRecEhtMld && len < 16) {
+                 ++counters_.mld_tlv_malformed;  // sta_rec_eht_mld is 16 bytes
+                 *status = 1;
                }
              });
+}
+
+void Model::HandleStaMld(Station* s, const uint8_t* t, size_t len, uint32_t* status) {
+  // sta_rec_mld {tag, len, mac_addr[6], le16 primary_id, le16 secondary_id, le16 wlan_id,
+  // u8 link_num, rsv[3], {le16 wlan_id, u8 bss_idx, rsv}[2]} (mt7925/mcu.h; filled by
+  // mt7925_mcu_sta_mld_tlv: link_num = min(valid links, 2), 0 for a non-MLD vif).
+  if (len < kStaMldLen || t[16] > 2) {
+    ++counters_.mld_tlv_malformed;
+    *status = 1;
+    return;
+  }
+  if (s == nullptr) return;  // BASIC comes first in the same command; none: nothing to tag
+  s->mld = t[16] > 0;
+  s->mld_addr = ToMac(t + 4);
+  s->mld_primary = Le16(t + 10);
+  s->mld_secondary = Le16(t + 12);
 }
 
 void Model::ApplyKey(const uint8_t* /*sta_hdr*/, const uint8_t* t, size_t len, uint32_t* status) {
@@ -736,8 +889,12 @@ void Model::ApplyKey(const uint8_t* /*sta_hdr*/, const uint8_t* t, size_t len, u
   k.key_id = t[16];
   k.key_len = t[17];
   k.wcid = t[18];
-  auto same = [&k](const KeyEntry& e) {
-    return e.wcid == k.wcid && e.key_id == k.key_id && e.pairwise == k.pairwise;
+  // BIP rides in its own slot (mt7925_set_link_key: hw_key_idx2) and names the GTK's key
+  // id (mt7925_mcu_sta_key_tlv: key_id = sta_key_conf->keyidx): it must not replace the GTK.
+  auto same = [&k, add](const KeyEntry& e) {
+    const bool bip_slot =
+        add && (k.cipher == Cipher::kBipCmac128) != (e.cipher == Cipher::kBipCmac128);
+    return e.wcid == k.wcid && e.key_id == k.key_id && e.pairwise == k.pairwise && !bip_slot;
   };
   for (size_t i = keys_.size(); i-- > 0;) {
     if (same(keys_[i])) keys_.erase(keys_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -794,6 +951,84 @@ bool Model::IsOwnAddr(const uint8_t* a) const {
   return false;
 }
 
+const LinkInfo* Model::LinkForWcid(uint16_t wcid) const {
+  for (const Station& s : stations_) {
+    if (s.wcid == wcid) {
+      auto it = links_.find(s.bss_idx);
+      return it == links_.end() ? nullptr : &it->second;
+    }
+  }
+  for (const auto& [idx, l] : links_) {
+    if (l.bmc_wcid == wcid) return &l;
+  }
+  return nullptr;
+}
+
+bool Model::Listening(uint32_t freq) const {
+  if (freq == freq_) return true;
+  if (!cfg_.mlo) return false;
+  for (const auto& [idx, l] : links_) {
+    if (l.mld() && l.active && l.freq == freq) return true;
+  }
+  return false;
+}
+
+uint32_t Model::TxFreq(uint16_t wcid) const {
+  if (!cfg_.mlo) return freq_;
+  // The TXD's WLAN_IDX names the link (mt792x_tx picks the link's wcid; TGID carries
+  // band_idx 0xff for an MLD link, so it does not): the link's channel if it is an active
+  // MLD link, else the ROC/RLM channel as without MLO.
+  const LinkInfo* l = LinkForWcid(wcid);
+  if (l != nullptr && l->mld() && l->active && l->freq != 0) return l->freq;
+  return freq_;
+}
+
+// MAT: TXD6 DIS_MAT (bit 3) is clear for an MLD's data (mt7925_mac_write_txwi), and the
+// stock driver hands such frames over with MLD addresses (its own rewrite in mt792x_tx only
+// covers frames that do not come through the TX queues): the firmware puts the link's
+// addresses in. A1/A3 = the peer MLD -> the peer's link address, A2 = our MLD -> our link
+// address; anything else is left alone (A3 only in non-data frames). Only for a station on an
+// active MLD link.
+void Model::TranslateToLink(uint16_t wcid, Bytes* mpdu) const {
+  if (mpdu->size() < 24) return;
+  const Station* st = nullptr;
+  for (const Station& s : stations_) {
+    if (s.wcid == wcid) st = &s;
+  }
+  if (st == nullptr || !st->mld) return;
+  auto it = links_.find(st->bss_idx);
+  if (it == links_.end() || !it->second.mld() || !it->second.active) return;
+  const LinkInfo& l = it->second;
+  uint8_t* h = mpdu->data();
+  if (std::memcmp(h + 4, st->mld_addr.data(), 6) == 0) std::memcpy(h + 4, st->peer.data(), 6);
+  if (l.has_own && std::memcmp(h + 10, l.mld_addr.data(), 6) == 0) {
+    std::memcpy(h + 10, l.own.data(), 6);
+  }
+  // A3 only when it is the BSSID (neither ToDS nor FromDS): a data frame's A3 is the DA/SA
+  // and stays (mac80211 rx.c ieee80211_prepare_and_rx_handle and hwsim's TX translation
+  // follow the same rule).
+  if ((h[1] & 3) == 0 && std::memcmp(h + 16, st->mld_addr.data(), 6) == 0) {
+    std::memcpy(h + 16, st->peer.data(), 6);
+  }
+}
+
+// The frame as the peer MLD encrypted it: A1 = our MLD address, A2 = the peer's MLD address,
+// A3 = the peer's MLD address where the air has its link address (non-data frames only, as
+// in TranslateToLink). False when `st` is not
+// an MLD station on an active MLD link.
+bool Model::MldView(const Station& st, const uint8_t* f, size_t len, Bytes* out) const {
+  if (!st.mld || len < 24) return false;
+  auto it = links_.find(st.bss_idx);
+  if (it == links_.end() || !it->second.mld() || !it->second.active) return false;
+  out->assign(f, f + len);
+  std::memcpy(out->data() + 4, it->second.mld_addr.data(), 6);
+  std::memcpy(out->data() + 10, st.mld_addr.data(), 6);
+  if ((f[1] & 3) == 0 && std::memcmp(f + 16, st.peer.data(), 6) == 0) {
+    std::memcpy(out->data() + 16, st.mld_addr.data(), 6);
+  }
+  return true;
+}
+
 void Model::HandleTx(const uint8_t* p, size_t len, int64_t now) {
   // TXD (mt7925_mac_write_txwi): DW0 TX_BYTES; DW1 WLAN_IDX 11:0, HDR_FORMAT 15:14,
   // ETH_802_3 bit 20, TID 24:21; DW2 FRAME_TYPE 5:4, SUB_TYPE 3:0; DW3 NO_ACK bit 0,
@@ -832,6 +1067,11 @@ void Model::HandleTx(const uint8_t* p, size_t len, int64_t now) {
     mpdu[0] = qos ? 0x88 : 0x08;
     mpdu[1] = 0x01;  // ToDS
     std::memcpy(&mpdu[4], st->peer.data(), 6);
+    // With MAT (MLO) the frame is built with the peer's MLD address, encrypted, then
+    // translated to the link's addresses (TranslateToLink).
+    if (cfg_.mlo && st->mld && !(Le32(p + 24) & (1u << 3))) {
+      std::memcpy(&mpdu[4], st->mld_addr.data(), 6);
+    }
     std::memcpy(&mpdu[10], fr + 6, 6);
     std::memcpy(&mpdu[16], fr, 6);
     uint16_t& sn = st->seq[qos ? tid : 16];
@@ -874,19 +1114,25 @@ void Model::HandleTx(const uint8_t* p, size_t len, int64_t now) {
       return;
     }
     ++counters_.frames_encrypted;
+    auto li = links_.find(k->bss_idx);
+    if (li != links_.end()) ++li->second.frames_encrypted;
     mpdu.swap(enc);
   }
+  if (cfg_.mlo && !(Le32(p + 24) & (1u << 3))) TranslateToLink(txs.wcid, &mpdu);
   if (to_air_.size() >= cfg_.max_queue) {
     ++counters_.queue_drops;
     return;
   }
   AirTx a;
-  a.freq = freq_;
+  a.freq = TxFreq(txs.wcid);
   a.frame = std::move(mpdu);
   a.token = next_token_++;
   a.no_ack = no_ack || IsGroupAddr(a.frame.data() + 4);
   txs.token = a.token;
   ++counters_.tx_frames;
+  if (const LinkInfo* tl = LinkForWcid(txs.wcid); tl != nullptr) {
+    ++links_[tl->bss_idx].tx_frames;
+  }
   to_air_.push_back(std::move(a));
   if (txs.want) {
     if (txs_pending_.size() >= 256) txs_pending_.pop_front();
@@ -933,7 +1179,7 @@ bool Model::OnAir(uint32_t freq, const uint8_t* f, size_t len, int /*signal_dbm*
   const bool to_me = !group && IsOwnAddr(a1);
   if (!group && !to_me) return false;
   const bool beacon_like = type == 0 && (subtype == 8 || subtype == 5);
-  if (freq != freq_ && !(scanning_ && beacon_like)) return false;
+  if (!Listening(freq) && !(scanning_ && beacon_like)) return false;
 
   Station* st = StationByPeer(a2);
   const uint16_t wcid = st ? st->wcid : kNoWcid;
@@ -952,11 +1198,22 @@ bool Model::OnAir(uint32_t freq, const uint8_t* f, size_t len, int /*signal_dbm*
       return to_me;
     }
     Bytes plain;
-    if (!DecryptMpdu(k->cipher, k->key.data(), k->key_len, f, len, &plain, &pn, &key_id)) {
+    // Between MLDs the AAD and nonce of an individually addressed frame carry the MLD
+    // addresses (IEEE 802.11be; mac80211 encrypts before the link translation, hwsim and
+    // mt792x_tx translate after): decrypt a copy with them, deliver the link addresses.
+    Bytes mld_view;
+    const uint8_t* in = f;
+    if (cfg_.mlo && !group && st != nullptr && MldView(*st, f, len, &mld_view)) {
+      in = mld_view.data();
+    }
+    if (!DecryptMpdu(k->cipher, k->key.data(), k->key_len, in, len, &plain, &pn, &key_id)) {
       ++counters_.frames_dropped_mic;
       return to_me;
     }
+    if (in != f) std::memcpy(plain.data() + 4, f + 4, 18);  // A1..A3 as on the air
     ++counters_.frames_decrypted;
+    auto li = links_.find(k->bss_idx);
+    if (li != links_.end()) ++li->second.frames_decrypted;
     DeliverRx(freq, plain, wcid, to_me, group, k->cipher, pn, key_id);
     return to_me;
   }
@@ -981,12 +1238,17 @@ void Model::DeliverRx(uint32_t freq, const Bytes& frame, uint16_t wcid, bool uni
   if (decrypted) d2 |= static_cast<uint32_t>(cipher) << 16;
   Put32(&b, 8, d2);
   const uint32_t addr_type = unicast ? 1 : (multicast && IsBroadcast(frame.data() + 4) ? 3 : 2);
-  Put32(&b, 12, (static_cast<uint32_t>(FreqToChannel(freq)) << 8) | (addr_type << 16));
+  // CH_FREQ: 6 GHz channels are coded as 181 + (ch - 1) / 4 (mt792x.h
+  // mt792x_get_status_freq_info decodes > 180 as 6 GHz).
+  uint32_t chfreq = FreqToChannel(freq);
+  if (freq >= 5955) chfreq = 181 + (chfreq - 1) / 4;
+  Put32(&b, 12, ((chfreq & 0xff) << 8) | (addr_type << 16));
   if (decrypted) {
     for (int i = 0; i < 6; ++i) b[kRxdBase + i] = static_cast<uint8_t>(pn >> (8 * i));
   }
   std::memcpy(b.data() + rxd, frame.data(), frame.size());
   ++counters_.rx_frames;
+  if (const LinkInfo* rl = LinkForWcid(wcid); rl != nullptr) ++links_[rl->bss_idx].rx_frames;
   PushHost(std::move(b));
 }
 
@@ -1083,6 +1345,9 @@ std::string Model::StatusText() const {
   add("events_dropped", c.events_dropped);
   add("freq", freq_);
   add("hung", hung_ ? 1 : 0);
+  add("mlo", cfg_.mlo ? 1 : 0);
+  add("mlo_roc", c.mlo_roc);
+  add("mld_tlv_malformed", c.mld_tlv_malformed);
   for (const KeyEntry& k : keys_) {
     std::snprintf(line, sizeof(line),
                   "key wcid=%u bss=%u pairwise=%d cipher=%u keyid=%u len=%u peer=%02x:%02x:%02x:"
@@ -1090,6 +1355,47 @@ std::string Model::StatusText() const {
                   k.wcid, k.bss_idx, k.pairwise ? 1 : 0, static_cast<unsigned>(k.cipher), k.key_id,
                   k.key_len, k.peer[0], k.peer[1], k.peer[2], k.peer[3], k.peer[4], k.peer[5]);
     s += line;
+  }
+  // One line per BSS index the firmware was told about (a link of an MLD, or the legacy
+  // BSS): the rig report's `links`.
+  auto mac = [](const Mac& m) {
+    char b[18];
+    std::snprintf(b, sizeof(b), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+                  m[5]);
+    return std::string(b);
+  };
+  for (const auto& [idx, l] : links_) {
+    size_t kp = 0, kg = 0;
+    for (const KeyEntry& k : keys_) {
+      if (k.bss_idx != idx) continue;
+      ++(k.pairwise ? kp : kg);
+    }
+    const char* band = l.band == 1 ? "2g" : l.band == 2 ? "5g" : l.band == 3 ? "6g" : "-";
+    std::string peer = "-";
+    bool sta_mld = false;
+    for (const Station& st : stations_) {
+      if (st.wcid == l.sta_wcid && st.bss_idx == idx) {
+        peer = mac(st.peer);
+        sta_mld = st.mld;
+      }
+    }
+    std::string ln = "link bss=" + std::to_string(idx);
+    ln += " link_id=" + (l.mld() ? std::to_string(l.link_id) : std::string("-"));
+    ln += std::string(" active=") + (l.active ? "1" : "0");
+    ln += std::string(" connected=") + (l.connected ? "1" : "0");
+    ln += std::string(" band=") + band;
+    ln += " channel=" + std::to_string(l.channel) + " freq=" + std::to_string(l.freq);
+    ln += " bssid=" + (l.has_bssid ? mac(l.bssid) : std::string("-"));
+    ln += " mld_addr=" + (l.mld() ? mac(l.mld_addr) : std::string("-"));
+    ln += " own=" + (l.has_own ? mac(l.own) : std::string("-"));
+    ln += " peer=" + peer + " sta_mld=" + (sta_mld ? "1" : "0");
+    ln += " sta_wcid=" + std::to_string(l.sta_wcid) + " bmc_wcid=" + std::to_string(l.bmc_wcid);
+    ln += " keys=" + std::to_string(kp + kg) + " keys_pairwise=" + std::to_string(kp) +
+          " keys_group=" + std::to_string(kg);
+    ln += " frames_decrypted=" + std::to_string(l.frames_decrypted) +
+          " frames_encrypted=" + std::to_string(l.frames_encrypted) +
+          " rx_frames=" + std::to_string(l.rx_frames) + " tx_frames=" + std::to_string(l.tx_frames);
+    s += ln + "\n";
   }
   for (const auto& [name, n] : c.mcu_by_name) {
     std::snprintf(line, sizeof(line), "mcu %s=%llu\n", name.c_str(),

@@ -58,6 +58,13 @@ struct ModelConfig {
   // makes stock 6.12 send such commands (mt7925-integration-facts.md section 4a); whether real
   // firmware minds is unknown. Off: such commands are only counted (strict_*_after_remove).
   bool strict_hypothesis = false;
+  // MLO (issue 16, `vmt7925 run --mlo`): the NIC capability reports
+  // MT792x_CHIP_CAP_MLO_EVT_EN, so the stock driver registers an MLO-capable wiphy
+  // (mt7925/main.c mt7925_init_mlo_caps); the device then listens on the channel of every
+  // active MLD link (BSS_INFO MLD TLV with a link id) besides the ROC/RLM channel, and sends a
+  // frame on the channel of the link its TXD's WLAN_IDX belongs to. Off: nothing of this
+  // changes what the device sends (links are only tracked for the status).
+  bool mlo = false;
   size_t max_queue = 2048;  // per output queue
   size_t max_events = 4096;
 };
@@ -112,6 +119,8 @@ struct Counters {
   uint64_t strict_bss_after_remove = 0;
   uint64_t strict_wedged = 0;
   uint64_t events_dropped = 0;
+  uint64_t mld_tlv_malformed = 0;  // STA_REC/BSS_INFO MLD TLVs too short or out of range
+  uint64_t mlo_roc = 0;            // ROC requests with a SUB_LINK TLV (mt7925_mcu_set_mlo_roc)
   std::map<std::string, uint64_t> mcu_by_name;
 };
 
@@ -139,6 +148,34 @@ struct KeyEntry {
   std::array<uint8_t, 32> key{};
   Mac peer{};
   uint64_t tx_pn = 0;
+};
+
+// What the firmware was told about one BSS index (one link of an MLD vif, or a legacy BSS):
+// BSS_INFO BASIC, RLM and MLD TLVs, the own link address from the DEV_INFO that preceded the
+// BASIC of mt76_connac_mcu_uni_add_dev, and per-link counters. Counters restart when the
+// link's BSSID changes (a roam re-uses the BSS index for the new AP).
+struct LinkInfo {
+  uint8_t bss_idx = 0;
+  bool active = false;     // BASIC active (0: mt792x_mac_link_bss_remove)
+  bool connected = false;  // BASIC conn_state == 0 (mt7925_mcu_bss_basic_tlv: !enable)
+  uint8_t link_id = 0xff;  // MLD TLV link_id; 0xff: not an MLD link
+  uint8_t group_mld_id = 0xff;
+  uint8_t own_mld_id = 0xff;
+  uint8_t band = 0;     // RLM band: 1 = 2.4, 2 = 5, 3 = 6 GHz (CMD_BAND_*)
+  uint8_t channel = 0;  // RLM control channel
+  uint32_t freq = 0;
+  bool has_bssid = false;
+  bool has_own = false;
+  Mac bssid{};
+  Mac mld_addr{};              // MLD TLV mac_addr (the vif's MLD address)
+  Mac own{};                   // DEV_INFO omac_addr of this link
+  uint16_t bmc_wcid = 0xffff;  // BASIC bmc_tx_wlan_idx (the link's BSS wcid)
+  uint16_t sta_wcid = 0xffff;  // BASIC sta_idx
+  uint64_t frames_decrypted = 0;
+  uint64_t frames_encrypted = 0;
+  uint64_t rx_frames = 0;
+  uint64_t tx_frames = 0;
+  bool mld() const { return link_id != 0xff; }
 };
 
 struct AirTx {
@@ -191,6 +228,10 @@ class Model {
   std::string StatusText() const;
   const std::vector<KeyEntry>& keys() const { return keys_; }
   uint32_t freq() const { return freq_; }
+  const std::map<uint8_t, LinkInfo>& links() const { return links_; }
+  // True when the device receives on `freq`: the ROC/RLM channel, or (MLO) an active MLD
+  // link's channel.
+  bool Listening(uint32_t freq) const;
 
   // Command parsing entry point for tests and the fuzzer: one MCU frame (TXD onwards).
   void HandleMcuFrame(const uint8_t* f, size_t len, int64_t now);
@@ -201,6 +242,12 @@ class Model {
     uint8_t bss_idx = 0;
     Mac peer{};
     uint16_t seq[17] = {};
+    // STA_REC_MLD (mt7925_mcu_sta_mld_tlv): the peer MLD and its per-link wcids. link_num 0
+    // (a non-MLD station: the TLV is still sent) leaves mld false.
+    bool mld = false;
+    Mac mld_addr{};
+    uint16_t mld_primary = 0;
+    uint16_t mld_secondary = 0;
   };
   struct PendingTxs {
     uint64_t token = 0;
@@ -219,10 +266,16 @@ class Model {
   void HandleUni(uint16_t cid, uint8_t seq, bool query, const uint8_t* pl, size_t n, int64_t now);
   void HandleLegacy(uint8_t cid, uint8_t seq, const uint8_t* pl, size_t n, int64_t now);
   void HandleStaRec(const uint8_t* pl, size_t n, uint32_t* status);
-  void HandleBssInfo(const uint8_t* pl, size_t n);
+  void HandleBssInfo(const uint8_t* pl, size_t n, bool after_dev_info);
   void HandleDevInfo(const uint8_t* pl, size_t n);
   void HandleRoc(const uint8_t* pl, size_t n, int64_t now);
   void HandleScan(const uint8_t* pl, size_t n, int64_t now);
+  void HandleStaMld(Station* s, const uint8_t* t, size_t len, uint32_t* status);
+  LinkInfo* LinkFor(uint8_t bss_idx);  // creates it; nullptr past the cap
+  const LinkInfo* LinkForWcid(uint16_t wcid) const;
+  uint32_t TxFreq(uint16_t wcid) const;
+  void TranslateToLink(uint16_t wcid, Bytes* mpdu) const;
+  bool MldView(const Station& st, const uint8_t* f, size_t len, Bytes* out) const;
   void ApplyKey(const uint8_t* sta_hdr, const uint8_t* tlv, size_t tlv_len, uint32_t* status);
   void CheckKeyFrameAgainstCore(const uint8_t* f, size_t len, uint8_t seq);
   bool MaybeTriggerFault(uint16_t cid, const std::string& what, int64_t now);
@@ -262,7 +315,12 @@ class Model {
 
   // MAC state the firmware was told about.
   std::vector<Mac> own_addrs_;
-  std::map<uint8_t, Mac> bssid_by_bss_;
+  std::map<uint8_t, LinkInfo> links_;  // by BSS index; at most kMaxLinks
+  // DEV_INFO active {link_idx, addr} waiting for the BSS_INFO BASIC of the same
+  // mt76_connac_mcu_uni_add_dev (the next command), which names the BSS index.
+  bool dev_pending_ = false;
+  uint8_t dev_pending_link_idx_ = 0;
+  Mac dev_pending_addr_{};
   std::map<uint8_t, bool> bss_active_;  // BASIC active flag last seen per bss_idx
   std::vector<Station> stations_;
   std::vector<KeyEntry> keys_;

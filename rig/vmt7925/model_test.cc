@@ -979,6 +979,624 @@ TEST_F(ModelTest, EventsAreBoundedAndDropsCounted) {
   EXPECT_EQ(Drain().size(), 6u);  // dropping events never drops answers
 }
 
+// ---------------------------------------------------------------- MLO (issue 16)
+//
+// Byte layouts the stock 6.12 driver sends for an MLD station, each from
+// drivers/net/wireless/mediatek/mt76: DEV_INFO + BASIC from mt76_connac_mcu.c
+// mt76_connac_mcu_uni_add_dev; BSS_INFO BASIC/RLM/MLD from mt7925/mcu.c
+// mt7925_mcu_bss_basic_tlv, mt7925_mcu_bss_rlm_tlv, mt7925_mcu_bss_mld_tlv (struct bss_mld_tlv
+// in mt7925/mcu.h); STA_REC_MLD from mt7925_mcu_sta_mld_tlv (struct sta_rec_mld); the MLO ROC
+// from mt7925_mcu_set_mlo_roc (struct roc_acquire_tlv).
+
+const Mac kMld = {0x02, 0x00, 0x79, 0x25, 0x00, 0x01};    // the vif's MLD address
+const Mac kOwn0 = {0x06, 0x00, 0x79, 0x25, 0xa0, 0x00};   // link 0 address
+const Mac kOwn1 = {0x06, 0x00, 0x79, 0x25, 0xa1, 0x00};   // link 1 address
+const Mac kApMld = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x00};  // the AP MLD
+const Mac kAp0 = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x10};    // AP link 0 (2.4 GHz)
+const Mac kAp1 = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x11};    // AP link 1 (5 GHz)
+
+class MloTest : public ModelTest {
+ protected:
+  void SetUp() override { Reset(true); }
+  void Reset(bool mlo) {
+    ModelConfig cfg;
+    cfg.mlo = mlo;
+    m_ = Model(cfg);
+  }
+  static void Tlv(Bytes* p, uint16_t tag, Bytes body) {
+    const size_t len = 4 + body.size();
+    p->push_back(static_cast<uint8_t>(tag));
+    p->push_back(static_cast<uint8_t>(tag >> 8));
+    p->push_back(static_cast<uint8_t>(len));
+    p->push_back(static_cast<uint8_t>(len >> 8));
+    p->insert(p->end(), body.begin(), body.end());
+  }
+  // mt76_connac_bss_basic_tlv (32 bytes) after its 4-byte TLV header.
+  static Bytes Basic(bool active, bool connected, const Mac& bssid, uint16_t bmc, uint16_t sta,
+                     uint8_t link_idx) {
+    Bytes b(28, 0);
+    b[0] = active ? 1 : 0;
+    b[3] = 0xff;               // band_idx: 0xff for a station link
+    b[4] = 1;                  // conn_type CONNECTION_INFRA_STA (low byte)
+    b[8] = connected ? 0 : 1;  // conn_state = !enable
+    std::memcpy(&b[10], bssid.data(), 6);
+    b[16] = static_cast<uint8_t>(bmc);
+    b[17] = static_cast<uint8_t>(bmc >> 8);
+    b[22] = static_cast<uint8_t>(sta);
+    b[23] = static_cast<uint8_t>(sta >> 8);
+    b[27] = link_idx;
+    return b;
+  }
+  static Bytes Rlm(uint8_t ch, uint8_t band) {
+    Bytes b(12, 0);
+    b[0] = ch;
+    b[1] = ch;
+    b[8] = band;
+    return b;
+  }
+  static Bytes BssMld(uint8_t link_id, uint8_t group, uint8_t own) {
+    Bytes b(16, 0);
+    b[0] = group;
+    b[1] = own;
+    std::memcpy(&b[2], kMld.data(), 6);
+    b[8] = 0xff;  // remap_idx
+    b[9] = link_id;
+    return b;
+  }
+  // mt7925_mac_link_bss_add -> mt76_connac_mcu_uni_add_dev(enable): DEV_INFO, then BASIC.
+  void UniAddDev(uint8_t bss, uint8_t link_idx, const Mac& own, uint8_t bmc) {
+    Bytes d = {0, 0xff, 0, 0};
+    Bytes t = {1, link_idx};
+    t.insert(t.end(), own.begin(), own.end());
+    Tlv(&d, 0, t);
+    Send(Cmd(connac::CmdWord::Uni(0x01), d));
+    Drain();
+    Bytes b = {bss, 0, 0, 0};
+    Tlv(&b, 0, Basic(true, false, Mac{}, bmc, bmc, link_idx));
+    Send(Cmd(connac::CmdWord::Uni(0x02), b));
+    Drain();
+  }
+  // mt7925_mcu_add_bss_info(enable) for an MLD link: BASIC, MLD and RLM TLVs.
+  void AddBssInfo(uint8_t bss, const Mac& bssid, uint8_t bmc, uint8_t sta, uint8_t link_id,
+                  uint8_t ch, uint8_t band) {
+    Bytes b = {bss, 0, 0, 0};
+    Tlv(&b, 0, Basic(true, true, bssid, bmc, sta, bss));
+    Tlv(&b, 26, BssMld(link_id, 0, static_cast<uint8_t>(bss + 32)));
+    Tlv(&b, 2, Rlm(ch, band));
+    Send(Cmd(connac::CmdWord::Uni(0x02), b));
+    Drain();
+  }
+  // sta_rec_mld (28 bytes): the station's MLD and its per-link wcids.
+  static Bytes StaMld(uint8_t link_num, uint16_t primary, uint16_t secondary) {
+    Bytes b(24, 0);
+    std::memcpy(&b[0], kApMld.data(), 6);
+    b[6] = static_cast<uint8_t>(primary);
+    b[8] = static_cast<uint8_t>(secondary);
+    b[10] = static_cast<uint8_t>(primary);
+    b[12] = link_num;
+    b[16] = static_cast<uint8_t>(primary);
+    b[18] = 0;  // bss 0
+    b[20] = static_cast<uint8_t>(secondary);
+    b[22] = 1;  // bss 1
+    return b;
+  }
+  // mt7925_mcu_mlo_sta_cmd(enable, ASSOC): BASIC (peer = the AP's link address), MLD.
+  uint32_t StaRecMld(uint8_t bss, uint8_t wcid, const Mac& peer, Bytes mld) {
+    Bytes p = {bss, wcid, 2, 0, 1, 0, 0, 0};
+    Bytes basic(16, 0);
+    basic[4] = 1;  // conn_state
+    std::memcpy(&basic[8], peer.data(), 6);
+    Tlv(&p, 0, basic);
+    Tlv(&p, 0x20, std::move(mld));
+    Send(Cmd(connac::CmdWord::Uni(0x03), p));
+    const connac::McuEvent e = OneEvent();
+    return e.payload.size() >= 8 ? *e.payload.le32(4) : 0xffffffffu;
+  }
+  void Key(bool pairwise, uint8_t wcid, uint8_t bss, const Mac& peer, uint8_t key_id,
+           const uint8_t* key) {
+    connac::KeyAction a;
+    a.bss_idx = bss;
+    a.wcid = wcid;
+    a.add = true;
+    a.pairwise = pairwise;
+    a.cipher_id = connac::cipher3::kCcmp;
+    a.key_id = key_id;
+    a.key_len = 16;
+    std::memcpy(a.peer.b, peer.data(), 6);
+    std::memcpy(a.key, key, 16);
+    Bytes out(connac::kKeyFrameSize);
+    seq_ = seq_ % 15 + 1;
+    auto f = connac::EncodeKeyAction(connac::kMt7925, a, seq_,
+                                     connac::MutableBytes(out.data(), out.size()));
+    ASSERT_TRUE(f.ok());
+    Send(Bytes(f->data(), f->data() + f->size()));
+    const connac::McuEvent e = OneEvent();
+    ASSERT_GE(e.payload.size(), 8u);
+    EXPECT_EQ(*e.payload.le32(4), 0u);
+  }
+  // Two links as mac80211 sets them up for an MLD association: link 0 (bss 0, 2.4 GHz ch 6,
+  // station wcid 1, BSS wcid 19) and link 1 (bss 1, 5 GHz ch 36, wcid 2, BSS wcid 18).
+  void TwoLinks() {
+    BringUp();
+    UniAddDev(0, 0, kOwn0, 19);
+    UniAddDev(1, 1, kOwn1, 18);
+    AddBssInfo(1, kAp1, 18, 2, 1, 36, 2);
+    AddBssInfo(0, kAp0, 19, 1, 0, 6, 1);
+    EXPECT_EQ(StaRecMld(0, 1, kAp0, StaMld(2, 1, 2)), 0u);
+    EXPECT_EQ(StaRecMld(1, 2, kAp1, StaMld(2, 1, 2)), 0u);
+    for (int i = 0; i < 16; ++i) {
+      ptk_[i] = static_cast<uint8_t>(0x10 + i);
+      gtk0_[i] = static_cast<uint8_t>(0xa0 + i);
+      gtk1_[i] = static_cast<uint8_t>(0xc0 + i);
+    }
+    // mt7925_set_key: the pairwise key once per valid link (each link's station wcid),
+    // group keys per link with the link's BSS wcid and BSSID.
+    Key(true, 1, 0, kAp0, 0, ptk_);
+    Key(true, 2, 1, kAp1, 0, ptk_);
+    Key(false, 19, 0, kAp0, 1, gtk0_);
+    Key(false, 18, 1, kAp1, 1, gtk1_);
+  }
+  // A protected QoS data frame from `ap` to `to` with `key`, as a hwsim radio sends it.
+  static Bytes FromAp(const Mac& to, const Mac& ap, const uint8_t* key, uint8_t key_id,
+                      uint64_t pn) {
+    Bytes f = {0x88, 0x02, 0, 0};
+    f.insert(f.end(), to.begin(), to.end());
+    f.insert(f.end(), ap.begin(), ap.end());
+    f.insert(f.end(), ap.begin(), ap.end());
+    f.insert(f.end(), {0x10, 0x00, 0x00, 0x00, 0xaa, 0xaa, 3, 0, 0, 0, 8, 0, 1, 2, 3, 4});
+    Bytes enc;
+    EXPECT_TRUE(EncryptMpdu(Cipher::kCcmp, key, 16, pn, key_id, f, &enc));
+    return enc;
+  }
+  // The same from the AP MLD to our MLD as it reaches the air: encrypted with the MLD
+  // addresses (IEEE 802.11be AAD and nonce; mac80211 encrypts before hwsim translates),
+  // then A1 and A2 set to the link addresses.
+  static Bytes FromApMld(const Mac& to_link, const Mac& ap_link, const uint8_t* key, uint8_t key_id,
+                         uint64_t pn) {
+    Bytes f = FromAp(kMld, kApMld, key, key_id, pn);
+    std::memcpy(&f[4], to_link.data(), 6);
+    std::memcpy(&f[10], ap_link.data(), 6);  // A3 (the SA of a FromDS frame) stays
+    return f;
+  }
+  uint8_t ptk_[16] = {}, gtk0_[16] = {}, gtk1_[16] = {};
+};
+
+TEST_F(MloTest, NicCapabilityClaimsTheMloEventBit) {
+  // mt7925_mcu_get_nic_capability: {le16 n_element, rsv[2]} + TLVs; MT_NIC_CAP_CHIP_CAP
+  // (0x20) is an le64 whose bit 2 (MT792x_CHIP_CAP_MLO_EVT_EN, mt792x.h) makes
+  // mt7925_init_mlo_caps set WIPHY_FLAG_SUPPORTS_MLO.
+  Send(Cmd(connac::CmdWord::Uni(0x0e), {0, 0, 0, 0, 3, 0, 4, 0}));
+  connac::McuEvent e = OneEvent();
+  ASSERT_EQ(e.payload.size(), 4u + 12u + 20u + 8u + 12u);
+  EXPECT_EQ(*e.payload.le16(0), 4);
+  size_t off = 4;
+  bool found = false;
+  for (int i = 0; i < 4; ++i) {
+    const uint16_t tag = *e.payload.le16(off), len = *e.payload.le16(off + 2);
+    ASSERT_GE(len, 4);  // the driver's loop needs a length that advances
+    if (tag == 0x20) {
+      EXPECT_EQ(len, 12);
+      EXPECT_EQ(*e.payload.le32(off + 4), 4u);
+      EXPECT_EQ(*e.payload.le32(off + 8), 0u);
+      found = true;
+    }
+    off += len;
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(off, e.payload.size());
+  // Without --mlo the answer is the three TLVs it always was.
+  Reset(false);
+  Send(Cmd(connac::CmdWord::Uni(0x0e), {0, 0, 0, 0, 3, 0, 4, 0}));
+  e = OneEvent();
+  EXPECT_EQ(e.payload.size(), 4u + 12u + 20u + 8u);
+  EXPECT_EQ(*e.payload.le16(0), 3);
+}
+
+TEST_F(MloTest, LinksCarryTheirBssChannelAddressesAndStations) {
+  TwoLinks();
+  const auto& links = m_.links();
+  ASSERT_EQ(links.size(), 2u);
+  const LinkInfo& l0 = links.at(0);
+  const LinkInfo& l1 = links.at(1);
+  EXPECT_TRUE(l0.active && l0.connected && l1.active && l1.connected);
+  EXPECT_EQ(l0.link_id, 0);
+  EXPECT_EQ(l1.link_id, 1);
+  EXPECT_EQ(l0.freq, 2437u);
+  EXPECT_EQ(l1.freq, 5180u);
+  EXPECT_EQ(l0.bssid, kAp0);
+  EXPECT_EQ(l1.bssid, kAp1);
+  EXPECT_EQ(l1.mld_addr, kMld);
+  EXPECT_EQ(l1.own_mld_id, 33);
+  EXPECT_TRUE(l0.has_own && l1.has_own);
+  EXPECT_EQ(l0.own, kOwn0);  // DEV_INFO's address, paired by link_idx with the next BASIC
+  EXPECT_EQ(l1.own, kOwn1);
+  EXPECT_EQ(l0.bmc_wcid, 19);
+  EXPECT_EQ(l1.sta_wcid, 2);
+  EXPECT_TRUE(m_.Listening(2437));
+  EXPECT_TRUE(m_.Listening(5180));
+  EXPECT_FALSE(m_.Listening(5200));
+  EXPECT_EQ(m_.keys().size(), 4u);
+  EXPECT_EQ(m_.counters().key_frames_core_mismatch, 0u);
+  EXPECT_EQ(m_.counters().mld_tlv_malformed, 0u);
+  const std::string st = m_.StatusText();
+  EXPECT_NE(st.find("mlo=1\n"), std::string::npos);
+  EXPECT_NE(st.find("link bss=1 link_id=1 active=1 connected=1 band=5g channel=36 freq=5180 "
+                    "bssid=02:00:00:00:0a:11 mld_addr=02:00:79:25:00:01 own=06:00:79:25:a1:00 "
+                    "peer=02:00:00:00:0a:11 sta_mld=1 sta_wcid=2 bmc_wcid=18 keys=2 "
+                    "keys_pairwise=1 keys_group=1 frames_decrypted=0"),
+            std::string::npos)
+      << st;
+}
+
+TEST_F(MloTest, TxLeavesOnTheChannelOfTheTxdLink) {
+  TwoLinks();
+  // WLAN_IDX 2 is link 1's station: 5 GHz, link 1's addresses on the air, encrypted with
+  // the MLD addresses (what the AP MLD checks).
+  Send(TxFrame(2, true, 7, true), OutEp::kAcBe);
+  AirTx a;
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 5180u);
+  EXPECT_EQ(std::memcmp(&a.frame[4], kAp1.data(), 6), 0);    // A1: the AP's link 1
+  EXPECT_EQ(std::memcmp(&a.frame[10], kOwn1.data(), 6), 0);  // A2: our link 1 address
+  Bytes plain;
+  uint64_t pn = 0;
+  uint8_t kid = 0;
+  EXPECT_FALSE(
+      DecryptMpdu(Cipher::kCcmp, ptk_, 16, a.frame.data(), a.frame.size(), &plain, &pn, &kid));
+  Bytes mld = a.frame;
+  std::memcpy(&mld[4], kApMld.data(), 6);
+  std::memcpy(&mld[10], kMld.data(), 6);
+  ASSERT_TRUE(DecryptMpdu(Cipher::kCcmp, ptk_, 16, mld.data(), mld.size(), &plain, &pn, &kid));
+  // WLAN_IDX 1: link 0, 2.4 GHz.
+  Send(TxFrame(1, true, 8, true), OutEp::kAcBe);
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 2437u);
+  EXPECT_EQ(m_.links().at(0).frames_encrypted, 1u);
+  EXPECT_EQ(m_.links().at(1).frames_encrypted, 1u);
+  EXPECT_EQ(m_.links().at(1).tx_frames, 1u);
+  // Without --mlo the same commands keep one channel (the last RLM's) and the SA as A2.
+  Reset(false);
+  TwoLinks();
+  Send(TxFrame(2, true, 7, true), OutEp::kAcBe);
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 2437u);
+  ASSERT_TRUE(
+      DecryptMpdu(Cipher::kCcmp, ptk_, 16, a.frame.data(), a.frame.size(), &plain, &pn, &kid));
+  EXPECT_EQ(std::memcmp(&plain[10], kOwn.data(), 6), 0);  // the 802.3 SA (TxFrame's)
+  EXPECT_FALSE(m_.Listening(5180));
+}
+
+// An 802.11 QoS data frame (an EAPOL-Key as mac80211 sends it for an MLD: MLD addresses)
+// behind its TXD; `dis_mat`: TXD6 DIS_MAT (mt7925_mac_write_txwi sets it unless MLD data).
+Bytes Tx80211(uint8_t wcid, bool dis_mat) {
+  Bytes t(64, 0);
+  auto put = [&t](size_t off, uint32_t v) { std::memcpy(&t[off], &v, 4); };
+  put(4, wcid | (2u << 14));  // HDR_FORMAT 802.11
+  put(8, (2u << 4) | 8u);     // QoS data
+  put(12, 15u << 11);         // REM_TX_COUNT
+  put(24, dis_mat ? (1u << 3) : 0);
+  Bytes f = {0x88, 0x01, 0, 0};
+  f.insert(f.end(), kApMld.begin(), kApMld.end());
+  f.insert(f.end(), kMld.begin(), kMld.end());
+  f.insert(f.end(), kApMld.begin(), kApMld.end());
+  f.insert(f.end(), {0, 0, 6, 0, 0xaa, 0xaa, 3, 0, 0, 0, 0x88, 0x8e, 2, 3, 0, 0});
+  t.insert(t.end(), f.begin(), f.end());
+  put(0, static_cast<uint32_t>(t.size()) | (1u << 23));
+  return t;
+}
+
+TEST_F(MloTest, MldAddressesBecomeLinkAddressesUnlessDisMat) {
+  TwoLinks();
+  // Seen on the rig: stock 6.12 sends the 4-way handshake's message 2 on an MLD as an 802.11
+  // frame with MLD addresses and DIS_MAT clear; the AP only hears link addresses.
+  Send(Tx80211(2, false), OutEp::kAcBe);
+  AirTx a;
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 5180u);
+  ASSERT_GE(a.frame.size(), 24u);
+  EXPECT_EQ(std::memcmp(&a.frame[4], kAp1.data(), 6), 0);
+  EXPECT_EQ(std::memcmp(&a.frame[10], kOwn1.data(), 6), 0);
+  // A data frame's A3 is its DA (here the AP MLD's own address, as the rig's bridge has):
+  // it stays, as mac80211's and hwsim's translations leave it (seen on the rig: translating it
+  // broke every frame after a roam to the MLD whose address the bridge carries).
+  EXPECT_EQ(std::memcmp(&a.frame[16], kApMld.data(), 6), 0);
+  // DIS_MAT set: the addresses stay as given.
+  Send(Tx80211(1, true), OutEp::kAcBe);
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(a.freq, 2437u);
+  EXPECT_EQ(std::memcmp(&a.frame[4], kApMld.data(), 6), 0);
+  EXPECT_EQ(std::memcmp(&a.frame[10], kMld.data(), 6), 0);
+  // Without --mlo nothing is translated.
+  Reset(false);
+  TwoLinks();
+  Send(Tx80211(2, false), OutEp::kAcBe);
+  ASSERT_TRUE(m_.PopToAir(&a));
+  EXPECT_EQ(std::memcmp(&a.frame[4], kApMld.data(), 6), 0);
+}
+
+TEST_F(MloTest, RxOnEitherLinkMapsToTheLinkStation) {
+  TwoLinks();
+  // Link 1 (5 GHz): unicast with the PTK -> RXD1 WLAN_IDX 2, RXD3 channel 36; decrypted
+  // with the MLD addresses, delivered with the link addresses.
+  Bytes f = FromApMld(kOwn1, kAp1, ptk_, 0, 7);
+  EXPECT_TRUE(m_.OnAir(5180, f.data(), f.size(), -40, now_));
+  std::vector<Bytes> rx = Drain();
+  ASSERT_EQ(rx.size(), 1u);
+  uint32_t d1, d3;
+  std::memcpy(&d1, &rx[0][4], 4);
+  std::memcpy(&d3, &rx[0][12], 4);
+  EXPECT_EQ(d1 & 0xfff, 2u);
+  EXPECT_EQ((d3 >> 8) & 0xff, 36u);
+  ASSERT_GE(rx[0].size(), 48u + 24u);
+  EXPECT_EQ(std::memcmp(&rx[0][48 + 4], kOwn1.data(), 6), 0);  // A1 as on the air
+  EXPECT_EQ(std::memcmp(&rx[0][48 + 10], kAp1.data(), 6), 0);  // A2
+  // Link 0 (2.4 GHz): a group frame with link 0's GTK -> WLAN_IDX 1 (the transmitter).
+  Bytes g = FromAp(Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, kAp0, gtk0_, 1, 3);
+  EXPECT_FALSE(m_.OnAir(2437, g.data(), g.size(), -40, now_));
+  rx = Drain();
+  ASSERT_EQ(rx.size(), 1u);
+  std::memcpy(&d1, &rx[0][4], 4);
+  std::memcpy(&d3, &rx[0][12], 4);
+  EXPECT_EQ(d1 & 0xfff, 1u);
+  EXPECT_EQ((d3 >> 8) & 0xff, 6u);
+  EXPECT_EQ((d3 >> 16) & 3, 3u);  // broadcast
+  // Link 1's GTK does not open a link 0 group frame (per-link keys).
+  Bytes bad = FromAp(Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, kAp0, gtk1_, 1, 4);
+  m_.OnAir(2437, bad.data(), bad.size(), -40, now_);
+  EXPECT_EQ(m_.counters().frames_dropped_mic, 1u);
+  EXPECT_EQ(m_.links().at(0).frames_decrypted, 1u);
+  EXPECT_EQ(m_.links().at(1).frames_decrypted, 1u);
+  EXPECT_EQ(m_.links().at(1).rx_frames, 1u);
+  // A channel no link is on is not heard.
+  EXPECT_FALSE(m_.OnAir(5200, f.data(), f.size(), -40, now_));
+  EXPECT_TRUE(Drain().empty());
+}
+
+TEST_F(MloTest, MloRocIsGrantedOnceForBothLinks) {
+  TwoLinks();
+  // mt7925_mcu_set_mlo_roc: {rsv[4]} + ACQUIRE (primary, bss 0) + SUB_LINK (bss 1), reqtype
+  // MLSR_AG (10) with a 2.4 GHz link, maxinterval 5, dbdcband 0xff.
+  Bytes p(4, 0);
+  auto roc = [&p](uint16_t tag, uint8_t bss, uint8_t ch, uint8_t band) {
+    Bytes r(20, 0);
+    r[0] = bss;
+    r[1] = 4;  // token
+    r[2] = ch;
+    r[4] = band;
+    r[6] = ch;  // center
+    r[11] = 10;
+    r[12] = 5;  // maxinterval
+    r[16] = 0xff;
+    MloTest::Tlv(&p, tag, r);
+  };
+  roc(0, 0, 1, 1);   // the primary moves to channel 1
+  roc(3, 1, 40, 2);  // the secondary to 40
+  Send(Cmd(connac::CmdWord::Uni(0x27), p));
+  std::vector<Bytes> ev = Drain();
+  ASSERT_EQ(ev.size(), 2u);  // one grant, then the command's answer
+  auto g = connac::ParseEvent(connac::kMt7925, connac::ConstBytes(ev[0].data(), ev[0].size()));
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->eid, 0x27);
+  EXPECT_TRUE(g->unsolicited());
+  ASSERT_EQ(g->payload.size(), 24u);
+  EXPECT_EQ(*g->payload.le16(4), 0);    // UNI_EVENT_ROC_GRANT
+  EXPECT_EQ(*g->payload.le16(6), 20);   // mt7925_mcu_uni_roc_event advances by this
+  EXPECT_EQ(g->payload[4 + 4], 0);      // bss_idx
+  EXPECT_EQ(g->payload[4 + 5], 4);      // tokenid
+  EXPECT_EQ(g->payload[4 + 13], 10);    // reqtype
+  EXPECT_EQ(g->payload[4 + 14], 0xff);  // dbdcband
+  EXPECT_EQ(*g->payload.le32(4 + 16), 5u);
+  EXPECT_EQ(m_.counters().mlo_roc, 1u);
+  EXPECT_EQ(m_.freq(), 2412u);
+  EXPECT_EQ(m_.links().at(1).freq, 5200u);
+  EXPECT_TRUE(m_.Listening(5200));
+  EXPECT_FALSE(m_.Listening(5180));
+  // Without --mlo the SUB_LINK TLV is ignored: one channel, the primary's.
+  Reset(false);
+  TwoLinks();
+  Send(Cmd(connac::CmdWord::Uni(0x27), p));
+  EXPECT_EQ(Drain().size(), 2u);
+  EXPECT_EQ(m_.freq(), 2412u);
+  EXPECT_FALSE(m_.Listening(5200));
+}
+
+TEST_F(MloTest, LinkRemovalAndReAddDuringARoam) {
+  TwoLinks();
+  // mt7925_mac_link_sta_remove for link 1: STA_REC {REMOVE, MLD_OFF}, then
+  // mt792x_mac_link_bss_remove: BASIC active=0 (uni_add_dev(false)), DEV_INFO inactive.
+  Bytes p = {1, 2, 2, 0, 1, 0, 0, 0};
+  Tlv(&p, 0x25, Bytes(4, 0));
+  Tlv(&p, 0x23, Bytes());
+  Send(Cmd(connac::CmdWord::Uni(0x03), p));
+  EXPECT_EQ(*OneEvent().payload.le32(4), 0u);
+  Bytes b = {1, 0, 0, 0};
+  Tlv(&b, 0, Basic(false, false, Mac{}, 18, 18, 1));
+  Send(Cmd(connac::CmdWord::Uni(0x02), b));
+  OneEvent();
+  const LinkInfo& l1 = m_.links().at(1);
+  EXPECT_FALSE(l1.active);
+  EXPECT_EQ(l1.freq, 0u);
+  EXPECT_FALSE(m_.Listening(5180));
+  EXPECT_EQ(m_.keys().size(), 2u);  // link 0's PTK and GTK; link 1's are gone
+  for (const KeyEntry& k : m_.keys()) EXPECT_EQ(k.bss_idx, 0);
+  // A frame for the removed link's station is not sent anywhere; its TXS says so.
+  Send(TxFrame(2, true, 9, true), OutEp::kAcBe);
+  AirTx a;
+  EXPECT_FALSE(m_.PopToAir(&a));
+  const std::vector<Bytes> txs = Drain();
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_NE(txs[0][16 + 2] & 0x7, 0);  // ACK error
+  EXPECT_EQ(txs[0][16 + 12 + 3], 9);   // PID
+  // The late GTK DISABLE mac80211 sends after the removal (ieee80211_remove_link_keys)
+  // finds nothing and is still answered with status 0.
+  connac::KeyAction del;
+  del.bss_idx = 1;
+  del.wcid = 18;
+  del.add = false;
+  del.cipher_id = connac::cipher3::kCcmp;
+  del.key_id = 1;
+  std::memcpy(del.peer.b, kAp1.data(), 6);
+  Bytes out(connac::kKeyFrameSize);
+  seq_ = seq_ % 15 + 1;
+  auto f = connac::EncodeKeyAction(connac::kMt7925, del, seq_,
+                                   connac::MutableBytes(out.data(), out.size()));
+  ASSERT_TRUE(f.ok());
+  Send(Bytes(f->data(), f->data() + f->size()));
+  EXPECT_EQ(*OneEvent().payload.le32(4), 0u);
+  EXPECT_EQ(m_.counters().strict_key_after_remove, 1u);
+  // The roam's new link 1 (another AP, 5 GHz channel 44): counters start again.
+  const Mac ap2 = {0x02, 0x00, 0x00, 0x00, 0x0b, 0x11};
+  UniAddDev(1, 1, kOwn1, 18);
+  AddBssInfo(1, ap2, 18, 2, 1, 44, 2);
+  EXPECT_EQ(StaRecMld(1, 2, ap2, StaMld(2, 1, 2)), 0u);
+  Key(true, 2, 1, ap2, 0, ptk_);
+  EXPECT_TRUE(m_.links().at(1).active);
+  EXPECT_EQ(m_.links().at(1).bssid, ap2);
+  EXPECT_EQ(m_.links().at(1).frames_decrypted, 0u);
+  EXPECT_TRUE(m_.Listening(5220));
+  Bytes rx = FromApMld(kOwn1, ap2, ptk_, 0, 1);
+  EXPECT_TRUE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
+  EXPECT_EQ(m_.links().at(1).frames_decrypted, 1u);
+  // mt792x_mac_link_bss_remove's DEV_INFO (active 0) retires link 1's address: frames to it
+  // are neither acked nor delivered any more (20 roams' random link addresses fit).
+  for (int i = 0; i < 20; ++i) {
+    Mac own = kOwn1;
+    own[5] = static_cast<uint8_t>(i + 1);
+    UniAddDev(1, 1, own, 18);
+    Bytes d = {0, 0xff, 0, 0};
+    Bytes t = {0, 1};
+    t.insert(t.end(), own.begin(), own.end());
+    Tlv(&d, 0, t);
+    Send(Cmd(connac::CmdWord::Uni(0x01), d));
+    Drain();
+  }
+  Mac last = kOwn1;
+  last[5] = 21;
+  UniAddDev(1, 1, last, 18);
+  AddBssInfo(1, ap2, 18, 2, 1, 44, 2);
+  rx = FromApMld(last, ap2, ptk_, 0, 2);
+  EXPECT_TRUE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
+  Bytes d = {0, 0xff, 0, 0};
+  Bytes t = {0, 1};
+  t.insert(t.end(), last.begin(), last.end());
+  Tlv(&d, 0, t);
+  Send(Cmd(connac::CmdWord::Uni(0x01), d));
+  Drain();
+  EXPECT_FALSE(m_.OnAir(5220, rx.data(), rx.size(), -40, now_));
+  // A WFSYS reset forgets every link.
+  WfsysReset();
+  EXPECT_TRUE(m_.links().empty());
+}
+
+TEST_F(MloTest, BipKeyDoesNotReplaceTheGtkItNames) {
+  TwoLinks();
+  // mt7925_mcu_sta_key_tlv: a BIP-CMAC-128 SET carries the GTK's key id (here 1) and
+  // GTK + IGTK as a 32-byte key; the GTK keeps decrypting group frames.
+  connac::KeyAction a;
+  a.bss_idx = 0;
+  a.wcid = 19;
+  a.add = true;
+  a.cipher_id = 6;  // CONNAC3_CIPHER_BIP_CMAC_128
+  a.key_id = 1;
+  a.key_len = 32;
+  std::memcpy(a.peer.b, kAp0.data(), 6);
+  Bytes out(connac::kKeyFrameSize);
+  seq_ = seq_ % 15 + 1;
+  auto f = connac::EncodeKeyAction(connac::kMt7925, a, seq_,
+                                   connac::MutableBytes(out.data(), out.size()));
+  ASSERT_TRUE(f.ok());
+  Send(Bytes(f->data(), f->data() + f->size()));
+  EXPECT_EQ(*OneEvent().payload.le32(4), 0u);
+  EXPECT_EQ(m_.keys().size(), 5u);
+  Bytes g = FromAp(Mac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, kAp0, gtk0_, 1, 9);
+  m_.OnAir(2437, g.data(), g.size(), -40, now_);
+  EXPECT_EQ(m_.links().at(0).frames_decrypted, 1u);
+}
+
+TEST_F(MloTest, SixGhzChannelIsCodedAsTheDriverDecodesIt) {
+  BringUp();
+  UniAddDev(2, 0, kOwn0, 17);
+  AddBssInfo(2, kAp0, 17, 3, 2, 5, 3);  // 6 GHz channel 5 = 5975 MHz
+  EXPECT_EQ(m_.links().at(2).freq, 5975u);
+  Bytes beacon = {0x80, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  beacon.insert(beacon.end(), kAp0.begin(), kAp0.end());
+  beacon.insert(beacon.end(), kAp0.begin(), kAp0.end());
+  beacon.resize(40, 0);
+  m_.OnAir(5975, beacon.data(), beacon.size(), -40, now_);
+  std::vector<Bytes> rx = Drain();
+  ASSERT_EQ(rx.size(), 1u);
+  uint32_t d3;
+  std::memcpy(&d3, &rx[0][12], 4);
+  // mt792x_get_status_freq_info: > 180 is 6 GHz, channel (v - 181) * 4 + 1.
+  EXPECT_EQ((d3 >> 8) & 0xff, 182u);
+}
+
+TEST_F(MloTest, MalformedMldTlvsAreRejectedAndCounted) {
+  BringUp();
+  UniAddDev(0, 0, kOwn0, 19);
+  // sta_rec_mld shorter than 28 bytes, and one claiming three links.
+  EXPECT_EQ(StaRecMld(0, 1, kAp0, Bytes(8, 0)), 1u);
+  EXPECT_EQ(StaRecMld(0, 1, kAp0, StaMld(3, 1, 2)), 1u);
+  // A BSS MLD TLV that is too short changes nothing.
+  Bytes b = {0, 0, 0, 0};
+  Tlv(&b, 26, Bytes(4, 0));
+  Send(Cmd(connac::CmdWord::Uni(0x02), b));
+  OneEvent();
+  EXPECT_FALSE(m_.links().at(0).mld());
+  EXPECT_EQ(m_.counters().mld_tlv_malformed, 3u);
+  // A non-MLD station's sta_rec_mld (link_num 0, sent by mt7925_mcu_sta_cmd) is fine.
+  EXPECT_EQ(StaRecMld(0, 1, kAp0, StaMld(0, 1, 0)), 0u);
+}
+
+TEST_F(MloTest, SurvivesMutatedLinkCommands) {
+  std::mt19937 rng(16);
+  TwoLinks();
+  std::vector<Bytes> seeds;
+  {
+    Bytes b = {1, 0, 0, 0};
+    Tlv(&b, 0, Basic(true, true, kAp1, 18, 2, 1));
+    Tlv(&b, 26, BssMld(1, 0, 33));
+    Tlv(&b, 2, Rlm(36, 2));
+    seeds.push_back(Cmd(connac::CmdWord::Uni(0x02), b));
+    Bytes s = {1, 2, 2, 0, 1, 0, 0, 0};
+    Tlv(&s, 0x20, StaMld(2, 1, 2));
+    Tlv(&s, 0x23, Bytes());
+    seeds.push_back(Cmd(connac::CmdWord::Uni(0x03), s));
+    Bytes r(4, 0);
+    Tlv(&r, 0, Bytes(20, 1));
+    Tlv(&r, 3, Bytes(20, 2));
+    seeds.push_back(Cmd(connac::CmdWord::Uni(0x27), r));
+    Bytes d = {0, 0xff, 0, 0};
+    Tlv(&d, 0, {1, 1, 6, 0, 0x79, 0x25, 0xa1, 0});
+    seeds.push_back(Cmd(connac::CmdWord::Uni(0x01), d));
+    seeds.push_back(TxFrame(2, true, 3, true));
+  }
+  for (int iter = 0; iter < 20000; ++iter) {
+    Bytes b = seeds[rng() % seeds.size()];
+    const int flips = 1 + static_cast<int>(rng() % 6);
+    for (int k = 0; k < flips && !b.empty(); ++k) b[rng() % b.size()] ^= 1u << (rng() % 8);
+    if (rng() % 4 == 0) b.resize(rng() % (b.size() + 1));
+    b = UsbWrap(b);
+    const OutEp ep = rng() % 3 == 0 ? OutEp::kAcBe : OutEp::kInbandCmd;
+    m_.OnBulkOut(ep, b.data(), b.size(), now_);
+    if (iter % 5 == 0) {
+      Bytes f = FromAp(rng() & 1 ? kOwn1 : kOwn0, rng() & 1 ? kAp1 : kAp0, ptk_, 0, iter + 1);
+      m_.OnAir(rng() & 1 ? 5180 : 2437, f.data(), f.size(), -40, now_);
+    }
+    now_ += kMs;
+    m_.Advance(now_);
+    Bytes out;
+    while (m_.PopToHost(&out)) ASSERT_LE(out.size(), 4096u);
+    AirTx a;
+    while (m_.PopToAir(&a)) {
+      ASSERT_NE(a.freq, 0u);
+      m_.OnAirTxStatus(a.token, rng() & 1, now_);
+    }
+    ASSERT_LE(m_.links().size(), 16u);
+  }
+  EXPECT_FALSE(m_.StatusText().empty());
+}
+
 TEST(ControlTest, ParsesRequestsAndRejectsBadOnes) {
   ControlRequest r;
   std::string err;
