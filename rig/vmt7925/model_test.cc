@@ -108,7 +108,7 @@ class ModelTest : public ::testing::Test {
   }
   // A STA_REC_UPDATE with one KEY_V3 TLV (mt7925_mcu_add_key), built by the core's encoder.
   Bytes KeyFrame(bool add, bool pairwise, uint8_t wcid, uint8_t key_id, const uint8_t* key,
-                 uint8_t bss_idx = 0) {
+                 uint8_t bss_idx = 0, const Mac& peer = kBssid) {
     connac::KeyAction a;
     a.bss_idx = bss_idx;
     a.wcid = wcid;
@@ -117,7 +117,7 @@ class ModelTest : public ::testing::Test {
     a.cipher_id = connac::cipher3::kCcmp;
     a.key_id = key_id;
     a.key_len = 16;
-    std::memcpy(a.peer.b, kBssid.data(), 6);
+    std::memcpy(a.peer.b, peer.data(), 6);
     std::memcpy(a.key, key, 16);
     Bytes out(connac::kKeyFrameSize);
     seq_ = seq_ % 15 + 1;
@@ -1094,22 +1094,7 @@ class MloTest : public ModelTest {
   }
   void Key(bool pairwise, uint8_t wcid, uint8_t bss, const Mac& peer, uint8_t key_id,
            const uint8_t* key) {
-    connac::KeyAction a;
-    a.bss_idx = bss;
-    a.wcid = wcid;
-    a.add = true;
-    a.pairwise = pairwise;
-    a.cipher_id = connac::cipher3::kCcmp;
-    a.key_id = key_id;
-    a.key_len = 16;
-    std::memcpy(a.peer.b, peer.data(), 6);
-    std::memcpy(a.key, key, 16);
-    Bytes out(connac::kKeyFrameSize);
-    seq_ = seq_ % 15 + 1;
-    auto f = connac::EncodeKeyAction(connac::kMt7925, a, seq_,
-                                     connac::MutableBytes(out.data(), out.size()));
-    ASSERT_TRUE(f.ok());
-    Send(Bytes(f->data(), f->data() + f->size()));
+    Send(KeyFrame(true, pairwise, wcid, key_id, key, bss, peer));
     const connac::McuEvent e = OneEvent();
     ASSERT_GE(e.payload.size(), 8u);
     EXPECT_EQ(*e.payload.le32(4), 0u);
