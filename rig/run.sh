@@ -167,6 +167,21 @@ finish_one() {
   fi
   q() { jq -r "$@" "$outage"; }
 
+  # links (issue 16): one entry per link active and connected at the end, from the device's
+  # `link bss=N ...` status lines (vmt7925 status): band (GHz), BSSID, keys, frames decrypted.
+  links_list='[]'
+  if [[ -f "$work/device" ]]; then
+    links_list=$(grep '^link ' "$work/device" | sed 's/^link //' | jq -R -s 'split("\n") |
+      map(select(length > 0) | split(" ") | map(split("=") | {(.[0]): .[1]}) | add
+        | select(.active == "1" and .connected == "1")
+        | def n: if . == null or . == "-" then null else tonumber end;
+          {link_id: (.link_id | n), bss: (.bss | n),
+           band: ({"2g": "2.4", "5g": "5", "6g": "6"}[.band] // null),
+           freq: (.freq | n), channel: (.channel | n), bssid, mld_addr, own,
+           keys_installed: (.keys | n), keys_pairwise: (.keys_pairwise | n),
+           keys_group: (.keys_group | n), frames_decrypted: (.frames_decrypted | n),
+           frames_encrypted: (.frames_encrypted | n)})')
+  fi
   if [[ -f "rig/scenarios/$name/expect.sh" ]]; then
     # shellcheck source=/dev/null
     . "rig/scenarios/$name/expect.sh"
@@ -235,7 +250,7 @@ finish_one() {
     --argjson kmismatch "$(num "$(dev key_frames_core_mismatch "$work")")" \
     --argjson resets "$(num "$(dev wfsys_resets "$work")")" \
     --argjson fwstarts "$(num "$(dev fw_starts "$work")")" \
-    --argjson by_name "$mcu_by_name" --argjson key_list "$keys_list" \
+    --argjson by_name "$mcu_by_name" --argjson key_list "$keys_list" --argjson links "$links_list" \
     --argjson passed "$passed" --arg retried "$retried" \
     --argjson warns "${warns:-0}" --argjson known "${known:-0}" --argjson secs "$secs" \
     --arg fails "$(printf '%s\n' "${fails[@]}")" --slurpfile o "$outage" '
@@ -248,6 +263,7 @@ finish_one() {
               key_frames_core_match: $kmatch, key_frames_core_mismatch: $kmismatch,
               wfsys_resets: $resets, fw_starts: $fwstarts,
               keys: $key_list, mcu_by_name: $by_name},
+     links: $links,
      kernel_warnings: $warns, kernel_warnings_known: $known, passed: $passed,
      failures: ($fails | split("\n") | map(select(length > 0))),
      duration_s: $secs, retried_after: (if $retried == "" then null else $retried end)}

@@ -402,6 +402,23 @@ CONF
   return 0
 }
 
+# rig_medium_up RADIOS CHANNELS: the boot's hwsim medium holder (`vmt7925 medium`, docs/rig.md
+# "vmt7925 MLO") for an MLO boot with the virtual MT7925: hwsim refuses a medium once a radio
+# has channels > 1, so /init loads hwsim with radios=0 (files/cmdline: rig.medium=R:C), the
+# holder registers first and creates the AP radios (with MLO), and every `vmt7925 run`
+# attaches to it through /run/vmt7925-medium.sock. Runs for the whole boot.
+rig_medium_up() {
+  rm -f /run/vmt7925-medium.sock
+  vmt7925 medium --radios "$1" --channels "$2" --mlo >/tmp/vmt7925-medium.log 2>&1 &
+  echo $! >/run/vmt7925-medium.pid
+  if ! wait_for 20 test -S /run/vmt7925-medium.sock; then
+    mark "error: the vmt7925 medium holder did not come up"
+    cat /tmp/vmt7925-medium.log
+    return 1
+  fi
+  wait_for 10 sh -c "[ \$(ls /sys/class/ieee80211 | wc -l) -ge $1 ]"
+  mark "medium-up radios=$1 channels=$2 $(hwsim_phys | xargs)"
+}
 rig_mld_ap_up() {
   ip netns add ap
   local phys; phys=$(hwsim_phys)
@@ -564,4 +581,61 @@ mld_report_links() {
     echo "# iw dev $STA info"; iw-mld dev "$STA" info
     echo "# iw dev $STA station dump"; iw-mld dev "$STA" station dump
   } 2>&1 | section "mld-$tag"
+}
+
+# ---------------------------------------------------------------- MLO with the virtual MT7925
+# rig_mld_sta_up: the virtual MT7925 (MLO from the boot's vmt7925.mlo=1, attached to the
+# medium holder) associated with an AP MLD on its links, traffic flowing, and the driver's
+# second link active (mt7925_mac_set_links activates it after the association: up to 10 s).
+# Sets MLD_FROM (1|2, the AP MLD it is on) and MLD_TO (the other one).
+mld_nlinks() { mld_sta_links | grep -c .; }
+mld_all_links() { [ "$(mld_nlinks)" -ge "$1" ]; }
+rig_mld_sta_up() {
+  rig_device_up || return 1
+  rig_mld_connect
+  rig_probe_start
+  local a; a=$(wpam_field ap_mld_addr)
+  if [ "$a" = "$MLD1_ADDR" ]; then MLD_FROM=1 MLD_TO=2; else MLD_FROM=2 MLD_TO=1; fi
+  eval "wait_for 10 mld_all_links \$MLD${MLD_FROM}_NLINKS" && mark "links-up MLD$MLD_FROM"
+  result mld_from "$MLD_FROM"
+  result mld_to "$MLD_TO"
+  local m v
+  for m in 1 2; do
+    eval "v=\"\$MLD${m}_ADDR \$MLD${m}_L0 \$MLD${m}_L1\""
+    result "mld$m" "$v"
+  done
+}
+# rig_mld_roam [hang]: `wpa_cli roam` to the other AP MLD's first link (all of its links
+# come with it); with "hang" the firmware is armed to hang at the roam's first
+# BSS_INFO_UPDATE (the #1036 case, as rig_roam_hang). Waits for the AP MLD, traffic and
+# every link of it, then reports the links (links_roam) and the end state.
+rig_mld_roam() {
+  local t0 to toaddr n
+  eval "to=\$MLD${MLD_TO}_L0; toaddr=\$MLD${MLD_TO}_ADDR; n=\$MLD${MLD_TO}_NLINKS"
+  sleep 1
+  t0=$(uptime_ms)
+  mark "roam-started wpa_cli $to"
+  [ "${1:-}" = hang ] && vmt7925ctl fault hang cid=0x02 >/dev/null
+  wpam roam "$to" >/dev/null
+  if [ "${1:-}" = hang ]; then
+    rig_wait_recovered "$t0" 100 && mark recovered
+  else
+    wait_for 30 on_mld "$toaddr" && mark "roamed $toaddr"
+    wait_for 20 reply_after "$(uptime_ms)" && mark traffic-back
+  fi
+  wait_for 15 mld_all_links "$n" && mark "links-up after the roam"
+  sleep 2
+  mld_report_links roam
+  rig_mld_report_state
+}
+# rig_mld_report_state: rig_report_state for the MLO supplicant (wpa_cli 2.11).
+rig_mld_report_state() {
+  result wpa_state "$(wpam_field wpa_state)"
+  result final_bssid "$(wpam_field bssid)"
+  result final_ap_mld_addr "$(wpam_field ap_mld_addr)"
+  result last_reply_ms "$(last_reply)"
+  result end_ms "$(uptime_ms)"
+  timeout 5 vmt7925ctl status | section device
+  rig_probe_stop
+  section probe-log </tmp/probe.log
 }
