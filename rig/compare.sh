@@ -5,7 +5,7 @@
 #   rig/compare.sh [--docs FILE]
 #
 # Prints a table (outage, MCU timeouts, reloads, reassociated, final state per driver and the
-# outage ratio) and the issue-15 targets, each marked met or NOT MET, and writes the same
+# outage ratio) the issue-15 and issue-16 (MLO) targets, each marked met or NOT MET, the MLO links at the end, and writes the same
 # Markdown to build/rig/compare.md. With --docs, it also replaces the part of FILE between
 # "<!-- rig-outage:begin -->" and "<!-- rig-outage:end -->" (docs/PERFORMANCE.md).
 #
@@ -22,7 +22,8 @@ case "${1:-}" in
 esac
 out=build/rig
 order=(assoc-wpa2 roam-clean slow-alive roam-hang roam-hang-probe roam-hang-reset-fails
-       idle-hang assert fw-never-back hypothesis-strict-roam reset-smoke soak-roam-hang)
+       idle-hang assert fw-never-back hypothesis-strict-roam reset-smoke soak-roam-hang
+       mlo-assoc mlo-roam mlo-roam-hang)
 names=()
 for n in "${order[@]}"; do names+=("$n"); done
 for d in rig/scenarios/*/; do
@@ -91,6 +92,30 @@ x=$(j connac roam-hang-reset-fails '"\(.fw_reload_failures // 0) failed + \(.fw_
 [[ $x == - ]] || target "roam-hang-reset-fails: recovered after a retry (connac)" \
   "$([[ $x == *", connected" && $x != "0 failed"* ]] && echo true || echo false)" "$x"
 
+# The issue-16 targets (mlo-roam-hang, the MLO #1036 case), when its reports exist: the MLO
+# scenarios run only with an AP MLD hostapd given by hand (RIG_HOSTAPD_MLD, docs/rig.md MLO).
+s=$(j stock mlo-roam-hang '.outage_ms // empty'); c=$(j connac mlo-roam-hang '.outage_ms // empty')
+if num "$s" && num "$c"; then
+  target "mlo-roam-hang: connac outage <= 4.0 s" "$([[ $c -le 4000 ]] && echo true || echo false)" "$c ms"
+  target "mlo-roam-hang: >= 8x shorter than stock" \
+    "$([[ $((c * 8)) -le $s ]] && echo true || echo false)" \
+    "$(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2fx (stock %d ms)", a / b, a }')"
+fi
+x=$(j connac mlo-roam-hang '"\(.links | length) links, \([.links[] | select(.keys_pairwise < 1 or .keys_group < 1)] | length) without keys, \(.device.frames_dropped_nokey) frames dropped for a missing key"')
+[[ $x == - ]] || target "mlo-roam-hang: no key lost on any link (connac)" \
+  "$([[ $x == "2 links, 0 without keys, 0 frames"* ]] && echo true || echo false)" "$x"
+x=$(j connac mlo-roam-hang '"\(.links | length) links, reassociated \(.reassociated)"')
+[[ $x == - ]] || target "mlo-roam-hang: every link restored without a new association (connac)" \
+  "$([[ $x == "2 links, reassociated false" ]] && echo true || echo false)" "$x"
+links_md=$(
+  for n in mlo-assoc mlo-roam mlo-roam-hang; do
+    for d in stock connac; do
+      j "$d" "$n" '.links[]? | "| \(.link_id) | \(.band) GHz ch \(.channel) | \(.bssid) | \(.keys_pairwise)+\(.keys_group) | \(.frames_decrypted) |"' |
+        grep '^|' | sed "s/^| /| $n | $d | /"
+    done
+  done
+)
+
 x=$(j connac fw-never-back '"\(.failures | length) failures"')
 [[ $x == - ]] || target "fw-never-back: WEDGED, one log line, no hung task, interface down (connac)" \
   "$([[ $x == "0 failures" ]] && echo true || echo false)" "$(j connac fw-never-back 'if .passed then "as required" else (.failures | join("; ")) end')"
@@ -99,13 +124,21 @@ md=$(
   echo "Measured by \`make test\` (or \`rig/run.sh \"\" stock; rig/run.sh \"\" connac; rig/compare.sh\`) on"
   echo "$(date -u +%Y-%m-%d), kernel $(j stock assoc-wpa2 '.kernel'), this 2-core machine under QEMU/TCG."
   echo "Outage: last echo before the fault to the first after recovery, 10 ms probes (for"
-  echo "roam-clean: the roam's gap). Single-link scenarios; the MLO case of #1036 is issue 16."
+  echo "roam-clean: the roam's gap). The mlo-* rows (issue 16) only when an AP MLD hostapd was given."
   echo
   echo "$table"
   echo
-  echo "| target (issue 15) | measured | |"
+  echo "| target (issues 15, 16) | measured | |"
   echo "|---|---|---|"
   printf '%s\n' "${targets[@]}"
+  if [[ -n $links_md ]]; then
+    echo
+    echo "MLO links at the end (issue 16; AP MLD hostapd supplied by hand, RIG_HOSTAPD_MLD):"
+    echo
+    echo "| scenario | driver | link | band | BSSID | keys (pairwise+group) | frames decrypted |"
+    echo "|---|---|--:|---|---|---|--:|"
+    echo "$links_md"
+  fi
 )
 mkdir -p "$out"
 echo "$md" >"$out/compare.md"
