@@ -7,7 +7,8 @@
 # Prints a table (outage, MCU timeouts, reloads, reassociated, final state per driver and the
 # outage ratio), the issue-15 and issue-16 (MLO) targets, each marked met or NOT MET, and the
 # MLO links at the end, and writes the same Markdown to build/rig/compare.md. With --docs, it
-# also replaces the part of FILE between "<!-- rig-outage:begin -->" and "<!-- rig-outage:end -->" (docs/PERFORMANCE.md).
+# also replaces the part of FILE between "<!-- rig-outage:begin -->" and
+# "<!-- rig-outage:end -->" (docs/PERFORMANCE.md).
 #
 # The targets are figures, not tests: a run on a busy 2-core machine under TCG varies, and
 # outage goals are read from measurements, never asserted by a timed test. Exit 0 when both
