@@ -429,7 +429,7 @@ rig_mld_ap_up() {
   iw phy "$1" set netns name ap && iw phy "$2" set netns name ap ||
     { mark "error: cannot move the hwsim phys"; return 1; }
   ip netns exec ap ip link set lo up
-  ip netns exec ap ip link add br0 type bridge
+  ip netns exec ap ip link add br0 address "$AP_BRIDGE_MAC" type bridge
   ip netns exec ap ip addr add "$AP_ADDR/24" dev br0
   ip netns exec ap ip link set br0 up
   mark "hwsim-moved $MLD1_IF $MLD2_IF"
@@ -517,6 +517,11 @@ on_mld() { wpam_completed && [ "$(wpam_field ap_mld_addr)" = "$1" ]; }
 rig_mld_connect() {
   ip link set "$STA" up && mark "link-up $STA"
   ip addr add "$STA_ADDR/24" dev "$STA"
+  # Neighbour entries pinned as in rig_connect (the first echo after an outage would wait
+  # 0-1 s for an ARP retry); the station's address is its MLD address.
+  ip neigh replace "$AP_ADDR" lladdr "$AP_BRIDGE_MAC" dev "$STA" nud permanent
+  ip netns exec ap ip neigh replace "$STA_ADDR" lladdr "$(cat "/sys/class/net/$STA/address")" \
+    dev br0 nud permanent
   cat >/tmp/wpa.conf <<CONF
 ctrl_interface=/run/wpa_supplicant
 sae_pwe=1
