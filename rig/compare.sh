@@ -103,8 +103,10 @@ if num "$s" && num "$c"; then
     "$(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2fx (stock %d ms)", a / b, a }')"
 fi
 x=$(j connac mlo-roam-hang '"\(.links | length) links, \([.links[] | select(.keys_pairwise < 1 or .keys_group < 1)] | length) without keys, \(.device.frames_dropped_nokey) frames dropped for a missing key"')
+# A lost key: a link that ends without its pairwise and group keys. Frames dropped for a
+# missing key are shown beside it (a roam drops a few in the key change, docs/rig.md).
 [[ $x == - ]] || target "mlo-roam-hang: no key lost on any link (connac)" \
-  "$([[ $x == "2 links, 0 without keys, 0 frames"* ]] && echo true || echo false)" "$x"
+  "$([[ $x == "2 links, 0 without keys,"* ]] && echo true || echo false)" "$x"
 x=$(j connac mlo-roam-hang '"\(.links | length) links, reassociated \(.reassociated)"')
 [[ $x == - ]] || target "mlo-roam-hang: every link restored without a new association (connac)" \
   "$([[ $x == "2 links, reassociated false" ]] && echo true || echo false)" "$x"
