@@ -534,6 +534,7 @@ network={
   ieee80211w=2
   sae_password="$MLD_PASS"
   scan_freq=${1:-$MLD_FREQS}
+${MLD_BSSID_HINT:+  bssid_hint=$MLD_BSSID_HINT}
 }
 CONF
   wpa_supplicant-mld -B -t -i "$STA" -D nl80211 -c /tmp/wpa.conf -f /tmp/wpa.log -P /run/wpa.pid
@@ -597,7 +598,9 @@ mld_nlinks() { mld_sta_links | grep -c .; }
 mld_all_links() { [ "$(mld_nlinks)" -ge "$1" ]; }
 rig_mld_sta_up() {
   rig_device_up || return 1
-  rig_mld_connect
+  # MLD1 first (a hint to the supplicant, bssid_hint: MLD2 stays in its scan table for the
+  # roam); if it picks MLD2 anyway, the roams go the other way (MLD_FROM/MLD_TO).
+  MLD_BSSID_HINT=$MLD1_L0 rig_mld_connect
   rig_probe_start
   local a; a=$(wpam_field ap_mld_addr)
   if [ "$a" = "$MLD1_ADDR" ]; then MLD_FROM=1 MLD_TO=2; else MLD_FROM=2 MLD_TO=1; fi
