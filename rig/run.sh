@@ -169,7 +169,7 @@ finish_one() {
 
   # links (issue 16): one entry per link active and connected at the end, from the device's
   # `link bss=N ...` status lines (vmt7925 status): band (GHz), BSSID, keys, frames decrypted.
-  links_list='[]'
+  local links_list='[]'
   if [[ -f "$work/device" ]]; then
     links_list=$(grep '^link ' "$work/device" | sed 's/^link //' | jq -R -s 'split("\n") |
       map(select(length > 0) | split(" ") | map(split("=") | {(.[0]): .[1]}) | add
