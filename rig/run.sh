@@ -31,7 +31,7 @@ case "$driver" in
 esac
 
 if [[ -n "$scenario" && ! -f "rig/scenarios/$scenario/guest.sh" ]]; then
-  echo "rig: unknown scenario '$scenario' (have: $(ls rig/scenarios | tr '\n' ' '))" >&2
+  echo "rig: unknown scenario '$scenario' (have: $(cd rig/scenarios && ls -d */ | tr -d / | tr '\n' ' '))" >&2
   exit 2
 fi
 
