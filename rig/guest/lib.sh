@@ -76,13 +76,15 @@ apcli() { local i=$1; shift; ip netns exec ap hostapd_cli -p /run/hostapd -i "$i
 ap_bssid() { apcli "$1" status 2>/dev/null | sed -n 's/^bssid\[0\]=//p'; }
 ap_enabled() { apcli "$1" status 2>/dev/null | grep -q '^state=ENABLED'; }
 
-rig_aps_up() {
+# ap_netns_up: netns "ap" with the first two hwsim phys moved into it and the bridge br0
+# ($AP_ADDR) their APs join; AP_PHY_IF1 and AP_PHY_IF2 name the phys' interfaces.
+ap_netns_up() {
   ip netns add ap
   local phys; phys=$(hwsim_phys)
   set -- $phys
   [ $# -ge 2 ] || { mark "error: need two hwsim phys, have: $phys"; return 1; }
-  AP1_IF=$(ls "/sys/class/ieee80211/$1/device/net/" | head -n 1)
-  AP2_IF=$(ls "/sys/class/ieee80211/$2/device/net/" | head -n 1)
+  AP_PHY_IF1=$(ls "/sys/class/ieee80211/$1/device/net/" | head -n 1)
+  AP_PHY_IF2=$(ls "/sys/class/ieee80211/$2/device/net/" | head -n 1)
   iw phy "$1" set netns name ap && iw phy "$2" set netns name ap ||
     { mark "error: cannot move the hwsim phys"; return 1; }
   ip netns exec ap ip link set lo up
@@ -91,7 +93,13 @@ rig_aps_up() {
   ip netns exec ap ip link add br0 address "$AP_BRIDGE_MAC" type bridge
   ip netns exec ap ip addr add "$AP_ADDR/24" dev br0
   ip netns exec ap ip link set br0 up
-  mark "hwsim-moved $AP1_IF $AP2_IF"
+  mark "hwsim-moved $AP_PHY_IF1 $AP_PHY_IF2"
+}
+
+rig_aps_up() {
+  ap_netns_up || return 1
+  AP1_IF=$AP_PHY_IF1
+  AP2_IF=$AP_PHY_IF2
   ap_conf "$AP1_IF" g 6 0 >/tmp/hostapd1.conf
   ap_conf "$AP2_IF" a 36 >/tmp/hostapd2.conf
   ip netns exec ap hostapd -B -t -P /run/hostapd.pid -f /tmp/hostapd.log \
@@ -420,19 +428,9 @@ rig_medium_up() {
   mark "medium-up radios=$1 channels=$2 $(hwsim_phys | xargs)"
 }
 rig_mld_ap_up() {
-  ip netns add ap
-  local phys; phys=$(hwsim_phys)
-  set -- $phys
-  [ $# -ge 2 ] || { mark "error: need two hwsim phys, have: $phys"; return 1; }
-  MLD1_IF=$(ls "/sys/class/ieee80211/$1/device/net/" | head -n 1)
-  MLD2_IF=$(ls "/sys/class/ieee80211/$2/device/net/" | head -n 1)
-  iw phy "$1" set netns name ap && iw phy "$2" set netns name ap ||
-    { mark "error: cannot move the hwsim phys"; return 1; }
-  ip netns exec ap ip link set lo up
-  ip netns exec ap ip link add br0 address "$AP_BRIDGE_MAC" type bridge
-  ip netns exec ap ip addr add "$AP_ADDR/24" dev br0
-  ip netns exec ap ip link set br0 up
-  mark "hwsim-moved $MLD1_IF $MLD2_IF"
+  ap_netns_up || return 1
+  MLD1_IF=$AP_PHY_IF1
+  MLD2_IF=$AP_PHY_IF2
   # The country (regulatory.db from unstable's wireless-regdb, mkinitramfs.sh): US allows
   # 80 MHz and initiating radiation on channels 36-48, so APs beacon there and a station is
   # VHT/HE/EHT capable on 5 GHz. (The boot loads hwsim with regtest=0: no custom domain.)

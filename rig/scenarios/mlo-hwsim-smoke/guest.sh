@@ -34,22 +34,18 @@ rig_probe_start
 sleep 1
 mld_report_links assoc
 
-t0=$(uptime_ms)
-mark "roam-started wpa_cli $MLD2_L0"
-wpam roam "$MLD2_L0" >/dev/null
-wait_for 30 on_mld "$MLD2_ADDR" && mark "roamed $MLD2_ADDR"
-t=$(uptime_ms)
-wait_for 20 reply_after "$t" && mark "traffic-back"
-sleep 1
-mld_report_links roam
-
-mark "roam-started wpa_cli $MLD1_L1"
-wpam roam "$MLD1_L1" >/dev/null
-wait_for 30 on_mld "$MLD1_ADDR" && mark "roamed $MLD1_ADDR"
-t=$(uptime_ms)
-wait_for 20 reply_after "$t" && mark "traffic-back"
-sleep 1
-mld_report_links back
+# roam_to LINK_BSSID MLD_ADDR TAG: `wpa_cli roam` by one link of an AP MLD, then its links.
+roam_to() {
+  mark "roam-started wpa_cli $1"
+  wpam roam "$1" >/dev/null
+  wait_for 30 on_mld "$2" && mark "roamed $2"
+  local t; t=$(uptime_ms)
+  wait_for 20 reply_after "$t" && mark "traffic-back"
+  sleep 1
+  mld_report_links "$3"
+}
+roam_to "$MLD2_L0" "$MLD2_ADDR" roam
+roam_to "$MLD1_L1" "$MLD1_ADDR" back
 
 result wpa_state "$(wpam_field wpa_state)"
 result final_bssid "$(wpam_field bssid)"
