@@ -64,13 +64,18 @@ target() {  # TEXT OK(true|false) MEASURED
   local v="met"; [[ $2 == true ]] || v="NOT MET"
   targets+=("| $1 | $3 | $v |")
 }
-s=$(j stock roam-hang '.outage_ms // empty'); c=$(j connac roam-hang '.outage_ms // empty')
-if num "$s" && num "$c"; then
-  target "roam-hang: connac outage <= 4.0 s" "$([[ $c -le 4000 ]] && echo true || echo false)" "$c ms"
-  target "roam-hang: >= 8x shorter than stock" \
+# outage_targets SCENARIO: connac <= 4.0 s and >= 8x shorter than stock (issues 15 and 16),
+# when both drivers' reports have an outage.
+outage_targets() {
+  local s c
+  s=$(j stock "$1" '.outage_ms // empty'); c=$(j connac "$1" '.outage_ms // empty')
+  num "$s" && num "$c" || return 0
+  target "$1: connac outage <= 4.0 s" "$([[ $c -le 4000 ]] && echo true || echo false)" "$c ms"
+  target "$1: >= 8x shorter than stock" \
     "$([[ $((c * 8)) -le $s ]] && echo true || echo false)" \
     "$(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2fx (stock %d ms)", a / b, a }')"
-fi
+}
+outage_targets roam-hang
 c=$(j connac roam-hang-probe '.outage_ms // empty')
 num "$c" && target "roam-hang-probe: connac outage <= 1.5 s with the probe on" \
   "$([[ $c -le 1500 ]] && echo true || echo false)" "$c ms"
@@ -95,13 +100,7 @@ x=$(j connac roam-hang-reset-fails '"\(.fw_reload_failures // 0) failed + \(.fw_
 
 # The issue-16 targets (mlo-roam-hang, the MLO #1036 case), when its reports exist: the MLO
 # scenarios run only with an AP MLD hostapd given by hand (RIG_HOSTAPD_MLD, docs/rig.md MLO).
-s=$(j stock mlo-roam-hang '.outage_ms // empty'); c=$(j connac mlo-roam-hang '.outage_ms // empty')
-if num "$s" && num "$c"; then
-  target "mlo-roam-hang: connac outage <= 4.0 s" "$([[ $c -le 4000 ]] && echo true || echo false)" "$c ms"
-  target "mlo-roam-hang: >= 8x shorter than stock" \
-    "$([[ $((c * 8)) -le $s ]] && echo true || echo false)" \
-    "$(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2fx (stock %d ms)", a / b, a }')"
-fi
+outage_targets mlo-roam-hang
 x=$(j connac mlo-roam-hang '"\(.links | length) links, \([.links[] | select(.keys_pairwise < 1 or .keys_group < 1)] | length) without keys, \(.device.frames_dropped_nokey) frames dropped for a missing key"')
 # A lost key: a link that ends without its pairwise and group keys. Frames dropped for a
 # missing key are shown beside it (a roam drops a few in the key change, docs/rig.md).
