@@ -154,16 +154,20 @@ wpa() { wpa_cli -p /run/wpa_supplicant -i "$STA" "$@"; }
 wpa_state() { wpa status 2>/dev/null | sed -n 's/^wpa_state=//p'; }
 wpa_bssid() { wpa status 2>/dev/null | sed -n 's/^bssid=//p'; }
 wpa_completed() { [ "$(wpa_state)" = COMPLETED ]; }
-rig_connect() {
+# sta_addr_up: $STA up with $STA_ADDR, and both ends' neighbour entries pinned. The kernel
+# flushes dynamic entries when the carrier drops (neigh_carrier_down), and re-resolution
+# while the link is down retries once a second (retrans_time), so the first echo after a
+# recovery would wait 0-1 s for the next ARP retry: noise that is the same for either driver
+# and is not the Wi-Fi outage. (An MLD station's address is its MLD address.)
+sta_addr_up() {
   ip link set "$STA" up && mark "link-up $STA"
   ip addr add "$STA_ADDR/24" dev "$STA"
-  # Both ends' neighbour entries are pinned. The kernel flushes dynamic entries when the
-  # carrier drops (neigh_carrier_down), and re-resolution while the link is down retries
-  # once a second (retrans_time), so the first echo after a recovery would wait 0-1 s for
-  # the next ARP retry: noise that is the same for either driver and is not the Wi-Fi outage.
   ip neigh replace "$AP_ADDR" lladdr "$AP_BRIDGE_MAC" dev "$STA" nud permanent
   ip netns exec ap ip neigh replace "$STA_ADDR" lladdr "$(cat "/sys/class/net/$STA/address")" \
     dev br0 nud permanent
+}
+rig_connect() {
+  sta_addr_up
   cat >/tmp/wpa.conf <<CONF
 ctrl_interface=/run/wpa_supplicant
 network={
@@ -513,13 +517,7 @@ wpam_completed() { [ "$(wpam_field wpa_state)" = COMPLETED ]; }
 # on_mld ADDR: associated (COMPLETED) with the AP MLD of that MLD address.
 on_mld() { wpam_completed && [ "$(wpam_field ap_mld_addr)" = "$1" ]; }
 rig_mld_connect() {
-  ip link set "$STA" up && mark "link-up $STA"
-  ip addr add "$STA_ADDR/24" dev "$STA"
-  # Neighbour entries pinned as in rig_connect (the first echo after an outage would wait
-  # 0-1 s for an ARP retry); the station's address is its MLD address.
-  ip neigh replace "$AP_ADDR" lladdr "$AP_BRIDGE_MAC" dev "$STA" nud permanent
-  ip netns exec ap ip neigh replace "$STA_ADDR" lladdr "$(cat "/sys/class/net/$STA/address")" \
-    dev br0 nud permanent
+  sta_addr_up
   cat >/tmp/wpa.conf <<CONF
 ctrl_interface=/run/wpa_supplicant
 sae_pwe=1
